@@ -1,0 +1,404 @@
+/**
+ * The action's inputs: one list of names, one parser, one typed value.
+ * Pure: the caller hands in a getter (core.getInput in the action, a map in tests).
+ */
+
+/** Every input declared in action.yml, in the order action.yml declares them. */
+export const INPUT_NAMES = [
+  'skaffold-file',
+  'working-directory',
+  'profile',
+  'module',
+  'default-repo',
+  'skaffold-args',
+  'go-proxy',
+  'go-private',
+  'build-args',
+  'registry-mirror',
+  'kaniko-image',
+  'whitelist-var-run',
+  'cache',
+  'save-cache',
+  'cache-key-prefix',
+  'service',
+  'cache-dependency-path',
+  'trim-build-cache',
+  'kind-version',
+  'skaffold-version',
+  'kubectl-version',
+  'kind-download-url',
+  'skaffold-download-url',
+  'kubectl-download-url',
+  'cluster-name',
+  'create-cluster',
+  'node-image',
+  'kind-config',
+  'registry',
+  'registry-port',
+  'namespace',
+  'athens',
+  'cleanup',
+  'cache-volume'
+] as const
+
+export type InputName = (typeof INPUT_NAMES)[number]
+
+/**
+ * Inputs that are declared but whose behaviour is not built yet. Setting one
+ * to anything but its default fails the step, so nothing is silently ignored.
+ */
+export const UNIMPLEMENTED_INPUTS: readonly InputName[] = []
+
+export type SavePolicy = 'auto' | 'always' | 'never'
+
+export type CacheVolume = { kind: 'hostpath' } | { kind: 'pvc'; claim: string }
+
+/** The parsed, validated inputs. */
+export interface Inputs {
+  skaffoldFile: string
+  workingDirectory: string
+  profiles: string[]
+  modules: string[]
+  defaultRepo: string
+  skaffoldArgs: string[]
+  goProxy: string
+  goPrivate: string
+  /** Extra build args in the order given. */
+  buildArgs: [string, string][]
+  registryMirror: string
+  kanikoImage: string
+  whitelistVarRun: boolean
+  cache: boolean
+  saveCache: SavePolicy
+  cacheKeyPrefix: string
+  service: string
+  cacheDependencyPath: string[]
+  trimBuildCache: boolean
+  kindVersion: string
+  skaffoldVersion: string
+  kubectlVersion: string
+  kindDownloadUrl: string
+  skaffoldDownloadUrl: string
+  kubectlDownloadUrl: string
+  clusterName: string
+  createCluster: boolean
+  nodeImage: string
+  kindConfig: string
+  registry: boolean
+  registryPort: number
+  namespace: string
+  athens: boolean
+  cleanup: boolean
+  cacheVolume: CacheVolume
+}
+
+/** A user error in an input: names the input, the value and what is accepted. */
+export class InputError extends Error {
+  constructor(
+    readonly input: InputName,
+    value: string,
+    accepted: string
+  ) {
+    super(
+      `Input '${input}' has an invalid value ${JSON.stringify(value)}: ${accepted}`
+    )
+    this.name = 'InputError'
+  }
+}
+
+/** Reads one raw input; returns '' when it is not set (core.getInput semantics). */
+export type InputGetter = (name: InputName) => string
+
+/** Defaults as action.yml declares them; the metadata test holds the two equal. */
+export const INPUT_DEFAULTS: Readonly<Record<InputName, string>> = {
+  'skaffold-file': 'skaffold.yaml',
+  'working-directory': '.',
+  profile: '',
+  module: '',
+  'default-repo': '',
+  'skaffold-args': '',
+  'go-proxy': '',
+  'go-private': '',
+  'build-args': '',
+  'registry-mirror': '',
+  'kaniko-image': '',
+  'whitelist-var-run': 'false',
+  cache: 'true',
+  'save-cache': 'auto',
+  'cache-key-prefix': 'skaffold-kaniko-cache',
+  service: '',
+  'cache-dependency-path': '**/go.sum',
+  'trim-build-cache': 'true',
+  'kind-version': 'v0.32.0',
+  'skaffold-version': 'v2.24.0',
+  'kubectl-version': '',
+  'kind-download-url': 'https://github.com/kubernetes-sigs/kind/releases/download',
+  'skaffold-download-url': 'https://storage.googleapis.com/skaffold/releases',
+  'kubectl-download-url': 'https://dl.k8s.io/release',
+  'cluster-name': 'skaffold-kaniko-cache',
+  'create-cluster': 'true',
+  'node-image': '',
+  'kind-config': '',
+  registry: 'true',
+  'registry-port': '5000',
+  namespace: 'default',
+  athens: 'false',
+  cleanup: 'true',
+  'cache-volume': 'hostpath'
+}
+
+const VERSION = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/
+// kind names become docker container names and kube contexts (kind-<name>).
+const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,48}[a-z0-9])?$/
+// Kubernetes DNS-1123 label, also the rule for persistentVolumeClaim names' first label.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/
+const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
+// Cache keys may not contain commas (the cache service splits on them).
+const KEY_PREFIX = /^[A-Za-z0-9._-]{1,64}$/
+
+/**
+ * Parses and validates every input.
+ * @throws InputError naming the input, the bad value and what is accepted.
+ */
+export function parseInputs(get: InputGetter): Inputs {
+  const raw = (name: InputName): string => {
+    const value = get(name).trim()
+    return value === '' ? INPUT_DEFAULTS[name] : value
+  }
+  for (const name of UNIMPLEMENTED_INPUTS) {
+    if (raw(name) !== INPUT_DEFAULTS[name]) {
+      throw new InputError(
+        name,
+        raw(name),
+        'this input is declared but not implemented yet in this version; remove it from the step'
+      )
+    }
+  }
+
+  const inputs: Inputs = {
+    skaffoldFile: raw('skaffold-file'),
+    workingDirectory: raw('working-directory'),
+    profiles: parseList(raw('profile')),
+    modules: parseList(raw('module')),
+    defaultRepo: raw('default-repo'),
+    skaffoldArgs: parseArgs('skaffold-args', raw('skaffold-args')),
+    goProxy: raw('go-proxy'),
+    goPrivate: raw('go-private'),
+    buildArgs: parseBuildArgs(raw('build-args')),
+    registryMirror: raw('registry-mirror'),
+    kanikoImage: raw('kaniko-image'),
+    whitelistVarRun: parseBoolean('whitelist-var-run', raw('whitelist-var-run')),
+    cache: parseBoolean('cache', raw('cache')),
+    saveCache: parseEnum('save-cache', raw('save-cache'), ['auto', 'always', 'never']),
+    cacheKeyPrefix: parsePattern('cache-key-prefix', raw('cache-key-prefix'), KEY_PREFIX, 'letters, digits, ".", "_" and "-", at most 64'),
+    service: raw('service'),
+    cacheDependencyPath: parseLines(raw('cache-dependency-path')),
+    trimBuildCache: parseBoolean('trim-build-cache', raw('trim-build-cache')),
+    kindVersion: parseVersion('kind-version', raw('kind-version')),
+    skaffoldVersion: parseVersion('skaffold-version', raw('skaffold-version')),
+    kubectlVersion: raw('kubectl-version') === '' ? '' : parseVersion('kubectl-version', raw('kubectl-version')),
+    kindDownloadUrl: parseUrl('kind-download-url', raw('kind-download-url')),
+    skaffoldDownloadUrl: parseUrl('skaffold-download-url', raw('skaffold-download-url')),
+    kubectlDownloadUrl: parseUrl('kubectl-download-url', raw('kubectl-download-url')),
+    clusterName: parsePattern('cluster-name', raw('cluster-name'), CLUSTER_NAME, 'lowercase letters, digits and "-", starting and ending with a letter or digit, at most 50 characters'),
+    createCluster: parseBoolean('create-cluster', raw('create-cluster')),
+    nodeImage: raw('node-image'),
+    kindConfig: raw('kind-config'),
+    registry: parseBoolean('registry', raw('registry')),
+    registryPort: parsePort('registry-port', raw('registry-port')),
+    namespace: parsePattern('namespace', raw('namespace'), DNS_LABEL, 'a Kubernetes namespace name (lowercase letters, digits and "-", at most 63 characters)'),
+    athens: parseBoolean('athens', raw('athens')),
+    cleanup: parseBoolean('cleanup', raw('cleanup')),
+    cacheVolume: parseCacheVolume(raw('cache-volume'))
+  }
+  checkCombinations(inputs, raw)
+  return inputs
+}
+
+function checkCombinations(inputs: Inputs, raw: (name: InputName) => string): void {
+  if (inputs.cacheVolume.kind === 'pvc' && inputs.createCluster) {
+    throw new InputError(
+      'cache-volume',
+      raw('cache-volume'),
+      'a pvc:<claim> cache lives on an existing cluster; set create-cluster: false as well'
+    )
+  }
+  if (inputs.cacheVolume.kind === 'pvc' && inputs.kindConfig !== '') {
+    throw new InputError(
+      'kind-config',
+      inputs.kindConfig,
+      'a kind config only applies when the action creates the cluster; drop it with cache-volume: pvc:<claim>'
+    )
+  }
+  if (!inputs.createCluster && inputs.kindConfig !== '') {
+    throw new InputError(
+      'kind-config',
+      inputs.kindConfig,
+      'a kind config only applies when the action creates the cluster (create-cluster: true)'
+    )
+  }
+}
+
+/** Splits a comma- or newline-separated list, dropping empty entries. */
+export function parseList(value: string): string[] {
+  return value
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+}
+
+/** Splits on newlines, trims, drops empty lines (core.getMultilineInput semantics). */
+export function parseLines(value: string): string[] {
+  return value
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+}
+
+// The runner's boolean rule (core.getBooleanInput): YAML 1.2 core schema booleans.
+const TRUE_VALUES = ['true', 'True', 'TRUE']
+const FALSE_VALUES = ['false', 'False', 'FALSE']
+
+function parseBoolean(name: InputName, value: string): boolean {
+  if (TRUE_VALUES.includes(value)) return true
+  if (FALSE_VALUES.includes(value)) return false
+  throw new InputError(name, value, 'expected true or false')
+}
+
+function parseEnum<T extends string>(name: InputName, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw new InputError(name, value, `expected one of ${allowed.join(', ')}`)
+}
+
+function parsePattern(name: InputName, value: string, pattern: RegExp, accepted: string): string {
+  if (pattern.test(value)) return value
+  throw new InputError(name, value, `expected ${accepted}`)
+}
+
+function parseVersion(name: InputName, value: string): string {
+  // Accept "0.32.0" as a courtesy; releases are tagged with a leading v.
+  const withV = /^\d/.test(value) ? `v${value}` : value
+  if (VERSION.test(withV)) return withV
+  throw new InputError(name, value, 'expected a release tag such as v1.2.3')
+}
+
+function parseUrl(name: InputName, value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InputError(name, value, 'expected an http:// or https:// URL')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError(name, value, 'expected an http:// or https:// URL')
+  }
+  return value.replace(/\/+$/, '')
+}
+
+function parsePort(name: InputName, value: string): number {
+  const port = /^\d+$/.test(value) ? Number(value) : NaN
+  if (Number.isInteger(port) && port >= 1 && port <= 65535) return port
+  throw new InputError(name, value, 'expected a port number from 1 to 65535')
+}
+
+function parseCacheVolume(value: string): CacheVolume {
+  if (value === 'hostpath') return { kind: 'hostpath' }
+  const match = /^pvc:(.+)$/.exec(value)
+  if (match && DNS_SUBDOMAIN.test(match[1])) return { kind: 'pvc', claim: match[1] }
+  throw new InputError(
+    'cache-volume',
+    value,
+    'expected hostpath, or pvc:<claim> with the name of an existing ReadWriteMany PersistentVolumeClaim'
+  )
+}
+
+/** Parses build-args: one KEY=VALUE per line; the value may contain '='. */
+function parseBuildArgs(value: string): [string, string][] {
+  const seen = new Set<string>()
+  return parseLines(value).map((line) => {
+    const eq = line.indexOf('=')
+    const key = eq < 0 ? line : line.slice(0, eq).trim()
+    if (eq < 0 || !BUILD_ARG_KEY.test(key)) {
+      throw new InputError(
+        'build-args',
+        line,
+        'expected one KEY=VALUE per line, KEY made of letters, digits and "_"'
+      )
+    }
+    if (seen.has(key)) {
+      throw new InputError('build-args', line, `KEY ${key} is given twice`)
+    }
+    seen.add(key)
+    return [key, line.slice(eq + 1)]
+  })
+}
+
+/**
+ * Splits extra command-line arguments the way a POSIX shell splits words
+ * (single and double quotes, backslash escapes), without expanding anything.
+ * The result is an argument array: nothing here ever reaches a shell.
+ */
+export function splitArgs(value: string): string[] | { error: string } {
+  const args: string[] = []
+  let current = ''
+  let inWord = false
+  let quote: '"' | "'" | null = null
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]
+    if (quote === "'") {
+      if (ch === "'") quote = null
+      else current += ch
+    } else if (quote === '"') {
+      if (ch === '"') quote = null
+      else if (ch === '\\' && i + 1 < value.length && '"\\$`'.includes(value[i + 1])) current += value[++i]
+      else current += ch
+    } else if (ch === "'" || ch === '"') {
+      quote = ch
+      inWord = true
+    } else if (ch === '\\' && i + 1 < value.length) {
+      current += value[++i]
+      inWord = true
+    } else if (/\s/.test(ch)) {
+      if (inWord) args.push(current)
+      current = ''
+      inWord = false
+    } else {
+      current += ch
+      inWord = true
+    }
+  }
+  if (quote) return { error: `unterminated ${quote} quote` }
+  if (inWord) args.push(current)
+  return args
+}
+
+function parseArgs(name: InputName, value: string): string[] {
+  const result = splitArgs(value)
+  if (!Array.isArray(result)) {
+    throw new InputError(name, value, `${result.error}; quote arguments as in a shell`)
+  }
+  const owned = result.find((arg) => OWNED_FLAGS.includes(arg.split('=')[0]))
+  if (owned !== undefined) {
+    throw new InputError(
+      name,
+      value,
+      `${owned} is set by the action itself; use the matching input (skaffold-file, profile, module, default-repo) instead`
+    )
+  }
+  return result
+}
+
+/** skaffold build flags the action sets itself from other inputs or its plan. */
+const OWNED_FLAGS = [
+  '-f',
+  '--filename',
+  '--file-output',
+  '--kube-context',
+  '-p',
+  '--profile',
+  '-m',
+  '--module',
+  '-d',
+  '--default-repo'
+]
