@@ -132,7 +132,8 @@ export const INPUT_DEFAULTS: Readonly<Record<InputName, string>> = {
   'kind-version': 'v0.32.0',
   'skaffold-version': 'v2.24.0',
   'kubectl-version': '',
-  'kind-download-url': 'https://github.com/kubernetes-sigs/kind/releases/download',
+  'kind-download-url':
+    'https://github.com/kubernetes-sigs/kind/releases/download',
   'skaffold-download-url': 'https://storage.googleapis.com/skaffold/releases',
   'kubectl-download-url': 'https://dl.k8s.io/release',
   'cluster-name': 'skaffold-kaniko-cache',
@@ -188,26 +189,57 @@ export function parseInputs(get: InputGetter): Inputs {
     buildArgs: parseBuildArgs(raw('build-args')),
     registryMirror: raw('registry-mirror'),
     kanikoImage: raw('kaniko-image'),
-    whitelistVarRun: parseBoolean('whitelist-var-run', raw('whitelist-var-run')),
+    whitelistVarRun: parseBoolean(
+      'whitelist-var-run',
+      raw('whitelist-var-run')
+    ),
     cache: parseBoolean('cache', raw('cache')),
-    saveCache: parseEnum('save-cache', raw('save-cache'), ['auto', 'always', 'never']),
-    cacheKeyPrefix: parsePattern('cache-key-prefix', raw('cache-key-prefix'), KEY_PREFIX, 'letters, digits, ".", "_" and "-", at most 64'),
+    saveCache: parseEnum('save-cache', raw('save-cache'), [
+      'auto',
+      'always',
+      'never'
+    ]),
+    cacheKeyPrefix: parsePattern(
+      'cache-key-prefix',
+      raw('cache-key-prefix'),
+      KEY_PREFIX,
+      'letters, digits, ".", "_" and "-", at most 64'
+    ),
     service: raw('service'),
     cacheDependencyPath: parseLines(raw('cache-dependency-path')),
     trimBuildCache: parseBoolean('trim-build-cache', raw('trim-build-cache')),
     kindVersion: parseVersion('kind-version', raw('kind-version')),
     skaffoldVersion: parseVersion('skaffold-version', raw('skaffold-version')),
-    kubectlVersion: raw('kubectl-version') === '' ? '' : parseVersion('kubectl-version', raw('kubectl-version')),
+    kubectlVersion:
+      raw('kubectl-version') === ''
+        ? ''
+        : parseVersion('kubectl-version', raw('kubectl-version')),
     kindDownloadUrl: parseUrl('kind-download-url', raw('kind-download-url')),
-    skaffoldDownloadUrl: parseUrl('skaffold-download-url', raw('skaffold-download-url')),
-    kubectlDownloadUrl: parseUrl('kubectl-download-url', raw('kubectl-download-url')),
-    clusterName: parsePattern('cluster-name', raw('cluster-name'), CLUSTER_NAME, 'lowercase letters, digits and "-", starting and ending with a letter or digit, at most 50 characters'),
+    skaffoldDownloadUrl: parseUrl(
+      'skaffold-download-url',
+      raw('skaffold-download-url')
+    ),
+    kubectlDownloadUrl: parseUrl(
+      'kubectl-download-url',
+      raw('kubectl-download-url')
+    ),
+    clusterName: parsePattern(
+      'cluster-name',
+      raw('cluster-name'),
+      CLUSTER_NAME,
+      'lowercase letters, digits and "-", starting and ending with a letter or digit, at most 50 characters'
+    ),
     createCluster: parseBoolean('create-cluster', raw('create-cluster')),
     nodeImage: raw('node-image'),
     kindConfig: raw('kind-config'),
     registry: parseBoolean('registry', raw('registry')),
     registryPort: parsePort('registry-port', raw('registry-port')),
-    namespace: parsePattern('namespace', raw('namespace'), DNS_LABEL, 'a Kubernetes namespace name (lowercase letters, digits and "-", at most 63 characters)'),
+    namespace: parsePattern(
+      'namespace',
+      raw('namespace'),
+      DNS_LABEL,
+      'a Kubernetes namespace name (lowercase letters, digits and "-", at most 63 characters)'
+    ),
     athens: parseBoolean('athens', raw('athens')),
     cleanup: parseBoolean('cleanup', raw('cleanup')),
     cacheVolume: parseCacheVolume(raw('cache-volume'))
@@ -216,7 +248,10 @@ export function parseInputs(get: InputGetter): Inputs {
   return inputs
 }
 
-function checkCombinations(inputs: Inputs, raw: (name: InputName) => string): void {
+function checkCombinations(
+  inputs: Inputs,
+  raw: (name: InputName) => string
+): void {
   if (inputs.cacheVolume.kind === 'pvc' && inputs.createCluster) {
     throw new InputError(
       'cache-volume',
@@ -266,12 +301,21 @@ function parseBoolean(name: InputName, value: string): boolean {
   throw new InputError(name, value, 'expected true or false')
 }
 
-function parseEnum<T extends string>(name: InputName, value: string, allowed: readonly T[]): T {
+function parseEnum<T extends string>(
+  name: InputName,
+  value: string,
+  allowed: readonly T[]
+): T {
   if ((allowed as readonly string[]).includes(value)) return value as T
   throw new InputError(name, value, `expected one of ${allowed.join(', ')}`)
 }
 
-function parsePattern(name: InputName, value: string, pattern: RegExp, accepted: string): string {
+function parsePattern(
+  name: InputName,
+  value: string,
+  pattern: RegExp,
+  accepted: string
+): string {
   if (pattern.test(value)) return value
   throw new InputError(name, value, `expected ${accepted}`)
 }
@@ -305,7 +349,8 @@ function parsePort(name: InputName, value: string): number {
 function parseCacheVolume(value: string): CacheVolume {
   if (value === 'hostpath') return { kind: 'hostpath' }
   const match = /^pvc:(.+)$/.exec(value)
-  if (match && DNS_SUBDOMAIN.test(match[1])) return { kind: 'pvc', claim: match[1] }
+  if (match && DNS_SUBDOMAIN.test(match[1]))
+    return { kind: 'pvc', claim: match[1] }
   throw new InputError(
     'cache-volume',
     value,
@@ -351,7 +396,12 @@ export function splitArgs(value: string): string[] | { error: string } {
       else current += ch
     } else if (quote === '"') {
       if (ch === '"') quote = null
-      else if (ch === '\\' && i + 1 < value.length && '"\\$`'.includes(value[i + 1])) current += value[++i]
+      else if (
+        ch === '\\' &&
+        i + 1 < value.length &&
+        '"\\$`'.includes(value[i + 1])
+      )
+        current += value[++i]
       else current += ch
     } else if (ch === "'" || ch === '"') {
       quote = ch
@@ -376,9 +426,15 @@ export function splitArgs(value: string): string[] | { error: string } {
 function parseArgs(name: InputName, value: string): string[] {
   const result = splitArgs(value)
   if (!Array.isArray(result)) {
-    throw new InputError(name, value, `${result.error}; quote arguments as in a shell`)
+    throw new InputError(
+      name,
+      value,
+      `${result.error}; quote arguments as in a shell`
+    )
   }
-  const owned = result.find((arg) => OWNED_FLAGS.includes(arg.split('=')[0]))
+  const owned = result
+    .map((arg) => arg.split('=')[0])
+    .find((flag) => OWNED_FLAGS.includes(flag))
   if (owned !== undefined) {
     throw new InputError(
       name,

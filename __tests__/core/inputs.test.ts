@@ -1,0 +1,144 @@
+import { describe, expect, it } from '@jest/globals'
+import {
+  INPUT_DEFAULTS,
+  INPUT_NAMES,
+  InputError,
+  parseInputs,
+  splitArgs,
+  type InputName
+} from '../../src/inputs.js'
+
+function parse(values: Partial<Record<InputName, string>>) {
+  return parseInputs((name) => values[name] ?? '')
+}
+
+describe('parseInputs', () => {
+  it('gives the declared defaults when nothing is set', () => {
+    const inputs = parse({})
+    expect(inputs.skaffoldFile).toBe('skaffold.yaml')
+    expect(inputs.saveCache).toBe('auto')
+    expect(inputs.cache).toBe(true)
+    expect(inputs.cacheDependencyPath).toEqual(['**/go.sum'])
+    expect(inputs.kindVersion).toBe('v0.32.0')
+    expect(inputs.skaffoldVersion).toBe('v2.24.0')
+    expect(inputs.registryPort).toBe(5000)
+    expect(inputs.cacheVolume).toEqual({ kind: 'hostpath' })
+    expect(inputs.createCluster).toBe(true)
+    expect(inputs.athens).toBe(false)
+  })
+
+  it('has a default entry for every input name and no other', () => {
+    expect(Object.keys(INPUT_DEFAULTS).sort()).toEqual([...INPUT_NAMES].sort())
+  })
+
+  it.each<[string, Partial<Record<InputName, string>>, unknown]>([
+    [
+      'profiles split on commas and lines',
+      { profile: 'a, b\nc' },
+      { profiles: ['a', 'b', 'c'] }
+    ],
+    ['modules', { module: 'app,web' }, { modules: ['app', 'web'] }],
+    [
+      'build args keep "=" in values',
+      { 'build-args': 'A=1\nB=x=y\n\n' },
+      {
+        buildArgs: [
+          ['A', '1'],
+          ['B', 'x=y']
+        ]
+      }
+    ],
+    [
+      'versions get their v',
+      { 'kind-version': '0.31.0' },
+      { kindVersion: 'v0.31.0' }
+    ],
+    [
+      'booleans in the runner spellings',
+      { cache: 'FALSE', athens: 'True' },
+      { cache: false, athens: true }
+    ],
+    [
+      'a pvc cache volume',
+      { 'cache-volume': 'pvc:go-caches', 'create-cluster': 'false' },
+      { cacheVolume: { kind: 'pvc', claim: 'go-caches' } }
+    ],
+    [
+      'trailing slashes dropped from base URLs',
+      { 'kind-download-url': 'http://127.0.0.1:9/kind/' },
+      { kindDownloadUrl: 'http://127.0.0.1:9/kind' }
+    ],
+    [
+      'skaffold args split like a shell',
+      { 'skaffold-args': `--cache-artifacts=false -b "my app"` },
+      { skaffoldArgs: ['--cache-artifacts=false', '-b', 'my app'] }
+    ]
+  ])('parses %s', (_, values, expected) => {
+    expect(parse(values)).toMatchObject(expected as object)
+  })
+
+  it.each<[InputName, string, RegExp]>([
+    [
+      'save-cache',
+      'sometimes',
+      /Input 'save-cache' has an invalid value "sometimes": expected one of auto, always, never/
+    ],
+    ['cache', 'yes', /Input 'cache' .*"yes".*expected true or false/],
+    ['registry-port', '70000', /Input 'registry-port'.*1 to 65535/],
+    [
+      'kind-version',
+      'latest',
+      /Input 'kind-version'.*release tag such as v1\.2\.3/
+    ],
+    ['cluster-name', 'My_Cluster', /Input 'cluster-name'.*lowercase/],
+    ['namespace', 'Build', /Input 'namespace'.*Kubernetes namespace/],
+    ['build-args', 'NOEQUALS', /Input 'build-args'.*KEY=VALUE/],
+    ['build-args', 'A=1\nA=2', /KEY A is given twice/],
+    ['cache-volume', 'nfs', /Input 'cache-volume'.*hostpath, or pvc:<claim>/],
+    ['cache-key-prefix', 'a,b', /Input 'cache-key-prefix'/],
+    [
+      'skaffold-download-url',
+      'ftp://mirror/skaffold',
+      /http:\/\/ or https:\/\//
+    ],
+    ['skaffold-args', '"unterminated', /unterminated " quote/],
+    ['skaffold-args', '-p dev', /-p is set by the action itself/],
+    [
+      'skaffold-args',
+      '--default-repo=x',
+      /--default-repo is set by the action itself/
+    ]
+  ])(
+    'refuses %s = %j naming the input and what is accepted',
+    (name, value, message) => {
+      expect(() => parse({ [name]: value })).toThrow(InputError)
+      expect(() => parse({ [name]: value })).toThrow(message)
+    }
+  )
+
+  it('refuses a pvc cache with a cluster the action would create', () => {
+    expect(() => parse({ 'cache-volume': 'pvc:c' })).toThrow(
+      /set create-cluster: false/
+    )
+  })
+
+  it('refuses a kind config when the cluster is reused', () => {
+    expect(() =>
+      parse({ 'create-cluster': 'false', 'kind-config': 'kind.yaml' })
+    ).toThrow(/Input 'kind-config'/)
+  })
+})
+
+describe('splitArgs', () => {
+  it.each<[string, string[] | { error: string }]>([
+    ['', []],
+    ['  a   b ', ['a', 'b']],
+    [`'a b' "c d" e\\ f`, ['a b', 'c d', 'e f']],
+    [`"say \\"hi\\""`, ['say "hi"']],
+    [`--x=''`, ['--x=']],
+    [`'$HOME' "$(rm -rf /)"`, ['$HOME', '$(rm -rf /)']],
+    [`'open`, { error: "unterminated ' quote" }]
+  ])('splits %j', (value, expected) => {
+    expect(splitArgs(value)).toEqual(expected)
+  })
+})

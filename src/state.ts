@@ -1,0 +1,136 @@
+/**
+ * The one value handed from the main step to the post step.
+ *
+ * `post-if: always()` runs the post step even when main failed early, and
+ * post cannot read inputs reliably (design section 4), so main records every
+ * decision and every resource it created here, as soon as it has it. Pure.
+ */
+
+export type CacheHit = 'exact' | 'partial' | 'miss'
+
+export type Phase =
+  | 'tools'
+  | 'restore'
+  | 'cluster'
+  | 'patch'
+  | 'build'
+  | 'ownership'
+  | 'trim'
+  | 'save'
+  | 'cleanup'
+
+export interface CacheKeyPair {
+  primary: string
+  restoreKeys: string[]
+}
+
+export interface RestoreRecord {
+  result: CacheHit
+  matchedKey?: string
+  bytes: number
+  seconds: number
+  warning?: string
+}
+
+export interface CacheState {
+  /** Literal paths passed to restoreCache/saveCache (their strings key the cache version). */
+  paths: { mod: string; build: string }
+  /** Absolute runner dirs. */
+  runnerDirs: { mod: string; build: string }
+  keys: { mod: CacheKeyPair; build: CacheKeyPair }
+  /** Save decision taken in main (post cannot read inputs). */
+  save: { enabled: boolean; reason: string }
+  trim: boolean
+  restored: { mod?: RestoreRecord; build?: RestoreRecord }
+}
+
+export interface ClusterState {
+  name: string
+  context: string
+  /** true when this job created it (and so may delete it). */
+  created: boolean
+  /** Reuse mode: caches travel with docker cp, the node has no mounts for them. */
+  copyCaches: boolean
+  nodes: string[]
+  registry?: { name: string; port: number; started: boolean }
+  athens?: { name: string; started: boolean }
+}
+
+export interface BuildRecord {
+  succeeded: boolean
+  seconds: number
+  /** Epoch ms when skaffold build started: GOCACHE entries older than this were not used. */
+  startedAt: number
+  images: { imageName: string; tag: string }[]
+}
+
+export interface MainState {
+  version: 1
+  service: string
+  mainSucceeded: boolean
+  cleanup: boolean
+  /** Absent when the Actions cache is not used (cache: false, or a PVC cache). */
+  cache?: CacheState
+  /** Existing-cluster mode with a ReadWriteMany claim. */
+  pvcClaim?: string
+  cluster?: ClusterState
+  patchedFiles: string[]
+  build?: BuildRecord
+  /** Seconds per phase, as measured in main. */
+  timings: Partial<Record<Phase, number>>
+  tools: {
+    tool: string
+    version: string
+    fromCache: boolean
+    checksum: string
+  }[]
+  /** Warnings already shown in main, repeated in the job summary. */
+  warnings: string[]
+  /** Previous cold build, read from the restored stats file. */
+  lastColdSeconds?: number
+}
+
+/** The state name used with core.saveState / core.getState. */
+export const STATE_NAME = 'skaffold-kaniko-cache'
+
+/** A fresh state, written before the first fallible step. */
+export function initialState(service: string, cleanup: boolean): MainState {
+  return {
+    version: 1,
+    service,
+    mainSucceeded: false,
+    cleanup,
+    patchedFiles: [],
+    timings: {},
+    tools: [],
+    warnings: []
+  }
+}
+
+/** Serializes the state for core.saveState. */
+export function serializeState(state: MainState): string {
+  return JSON.stringify(state)
+}
+
+/**
+ * Parses what main saved. Returns undefined when there is nothing usable
+ * (main never ran, or crashed before its first save), so post can do nothing.
+ */
+export function parseState(text: string): MainState | undefined {
+  if (text.trim() === '') return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    (value as { version?: unknown }).version !== 1 ||
+    !Array.isArray((value as { patchedFiles?: unknown }).patchedFiles)
+  ) {
+    return undefined
+  }
+  return value as MainState
+}

@@ -1,0 +1,223 @@
+/**
+ * The job summary: one section per job (matrix jobs each write their own,
+ * titled by service). Everything interpolated is HTML-escaped: the runner
+ * renders the summary as Markdown with HTML, and @actions/core escapes nothing.
+ * Pure.
+ */
+import type { CacheHit, MainState, Phase, RestoreRecord } from './state.js'
+
+export interface SaveRecord {
+  outcome: 'saved' | 'exists' | 'skipped' | 'failed'
+  bytes: number
+  seconds: number
+  reason?: string
+}
+
+export interface TrimRecord {
+  bytesBefore: number
+  bytesAfter: number
+  removed: number
+}
+
+/** What the post step adds to the state main left. */
+export interface PostReport {
+  trim?: { build?: TrimRecord; mod?: TrimRecord }
+  save?: { mod?: SaveRecord; build?: SaveRecord }
+  /** Seconds per phase measured in post. */
+  timings: Partial<Record<Phase, number>>
+  warnings: string[]
+}
+
+const PHASE_ORDER: Phase[] = [
+  'tools',
+  'restore',
+  'cluster',
+  'patch',
+  'build',
+  'ownership',
+  'trim',
+  'save',
+  'cleanup'
+]
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+}
+
+/** Formats a byte count the way people read it (1024-based, one decimal). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value.toFixed(1)} ${units[unit]}`
+}
+
+/** Formats seconds with one decimal. */
+export function formatSeconds(seconds: number): string {
+  return `${seconds.toFixed(1)} s`
+}
+
+function throughput(bytes: number, seconds: number): string {
+  if (bytes === 0 || seconds <= 0) return ''
+  return `${(bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s`
+}
+
+/** "6.0× faster than the last cold build (149.0 s)", or '' when not comparable. */
+export function speedUpLine(
+  buildSeconds: number,
+  lastColdSeconds: number | undefined
+): string {
+  if (lastColdSeconds === undefined || buildSeconds <= 0) return ''
+  const ratio = lastColdSeconds / buildSeconds
+  if (ratio < 1.05) return ''
+  return `${ratio.toFixed(1)}× faster than the last cold build (${formatSeconds(lastColdSeconds)})`
+}
+
+function hitCell(record: RestoreRecord | undefined): string {
+  if (!record) return 'not restored'
+  const labels: Record<CacheHit, string> = {
+    exact: 'exact hit',
+    partial: 'partial hit',
+    miss: 'miss'
+  }
+  const key = record.matchedKey
+    ? ` <code>${escapeHtml(record.matchedKey)}</code>`
+    : ''
+  return `${labels[record.result]}${key}`
+}
+
+function saveCell(record: SaveRecord | undefined): string {
+  if (!record) return 'not saved'
+  const reason = record.reason ? `: ${escapeHtml(record.reason)}` : ''
+  switch (record.outcome) {
+    case 'saved': {
+      const rate = throughput(record.bytes, record.seconds)
+      return `saved ${formatBytes(record.bytes)}${rate ? ` (${rate})` : ''}`
+    }
+    case 'exists':
+      return `already saved under this key${reason}`
+    case 'skipped':
+      return `not saved${reason}`
+    case 'failed':
+      return `save failed${reason}`
+  }
+}
+
+function sizeCell(
+  restore: RestoreRecord | undefined,
+  trim: TrimRecord | undefined
+): string {
+  const parts: string[] = []
+  if (restore && restore.bytes > 0) {
+    const rate = throughput(restore.bytes, restore.seconds)
+    parts.push(
+      `restored ${formatBytes(restore.bytes)}${rate ? ` (${rate})` : ''}`
+    )
+  }
+  if (trim) {
+    parts.push(
+      `${formatBytes(trim.bytesBefore)} → ${formatBytes(trim.bytesAfter)} after trim (${trim.removed} entries dropped)`
+    )
+  }
+  return parts.join('<br>')
+}
+
+function table(header: string[], rows: string[][]): string {
+  const head = `<tr>${header.map((h) => `<th>${h}</th>`).join('')}</tr>`
+  const body = rows
+    .map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`)
+    .join('')
+  return `<table>${head}${body}</table>`
+}
+
+/**
+ * Renders this job's section of the job summary from main's state and what
+ * post did. Every user-controlled string is escaped.
+ */
+export function renderSummary(state: MainState, post: PostReport): string {
+  const out: string[] = []
+  out.push(`<h2>skaffold-kaniko-cache: ${escapeHtml(state.service)}</h2>`)
+
+  const build = state.build
+  if (build) {
+    const status = build.succeeded ? 'Built' : 'Build failed after'
+    const count = build.images.length
+    const what = build.succeeded
+      ? ` ${count} image${count === 1 ? '' : 's'} in`
+      : ''
+    const speed = build.succeeded
+      ? speedUpLine(build.seconds, state.lastColdSeconds)
+      : ''
+    out.push(
+      `<p><strong>${status}${what} ${formatSeconds(build.seconds)}</strong>${speed ? `: ${escapeHtml(speed)}` : ''}</p>`
+    )
+  } else {
+    out.push('<p><strong>skaffold build did not run.</strong></p>')
+  }
+
+  const timings = { ...state.timings, ...post.timings }
+  const phaseRows = PHASE_ORDER.filter((p) => timings[p] !== undefined).map(
+    (p) => [p, formatSeconds(timings[p] ?? 0)]
+  )
+  if (phaseRows.length > 0) out.push(table(['Phase', 'Time'], phaseRows))
+
+  if (state.cache) {
+    const rows = (['mod', 'build'] as const).map((which) => [
+      which === 'mod' ? 'Go modules' : 'Go build',
+      hitCell(state.cache?.restored[which]),
+      sizeCell(state.cache?.restored[which], post.trim?.[which]),
+      saveCell(post.save?.[which])
+    ])
+    out.push(table(['Cache', 'Restore', 'Size', 'Save'], rows))
+    out.push(`<p>Save policy: ${escapeHtml(state.cache.save.reason)}.</p>`)
+  } else if (state.pvcClaim) {
+    out.push(
+      `<p>Caches live in the cluster on the ReadWriteMany claim <code>${escapeHtml(state.pvcClaim)}</code>; the Actions cache is not used.</p>`
+    )
+  } else {
+    out.push(
+      '<p>The Actions cache is off for this job (<code>cache: false</code>).</p>'
+    )
+  }
+
+  if (build && build.images.length > 0) {
+    out.push(
+      table(
+        ['Image', 'Tag'],
+        build.images.map((image) => [
+          `<code>${escapeHtml(image.imageName)}</code>`,
+          `<code>${escapeHtml(image.tag)}</code>`
+        ])
+      )
+    )
+  }
+
+  if (state.tools.length > 0) {
+    const tools = state.tools
+      .map(
+        (t) =>
+          `${escapeHtml(t.tool)} ${escapeHtml(t.version)} (${t.fromCache ? 'tool cache' : 'downloaded'}, sha256 ${escapeHtml(t.checksum === 'pinned' ? 'checked against a pinned value' : t.checksum === 'same-origin' ? 'checked against a same-origin checksum file' : t.checksum)})`
+      )
+      .join('; ')
+    out.push(`<p>Tools: ${tools}.</p>`)
+  }
+
+  const warnings = [...state.warnings, ...post.warnings]
+  if (warnings.length > 0) {
+    out.push(
+      `<h3>Warnings</h3><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`
+    )
+  }
+  return out.join('\n') + '\n'
+}
