@@ -1,0 +1,199 @@
+import { NODE_PATHS, POD_PATHS, VOLUME_NAMES } from '../plan.js'
+import { PatchOptionsError } from './errors.js'
+
+/** One Go cache: the module cache or the build cache. */
+export type CacheName = 'mod' | 'build'
+
+/** Where the cache volumes come from. */
+export type VolumeSource =
+  | {
+      kind: 'hostPath'
+      /** Directories inside the kind node (the extraMounts containerPath). */
+      paths: { mod: string; build: string }
+      /** hostPath `type`; '' leaves it out (the seed's config has none). */
+      type: string
+    }
+  | {
+      kind: 'persistentVolumeClaim'
+      /** An existing ReadWriteMany claim. */
+      claim: string
+      /**
+       * One volume for the claim, mounted twice with a subPath per cache: the
+       * pod references the claim once and the two caches stay apart in it.
+       */
+      volumeName: string
+      subPaths: { mod: string; build: string }
+    }
+
+/** Everything the patcher adds, and the profiles the build will use. */
+export interface PatchOptions {
+  /** Paths inside the kaniko pod; also the GOMODCACHE/GOCACHE values. */
+  mountPaths: { mod: string; build: string }
+  /** Volume names for the hostPath volumes. */
+  volumeNames: { mod: string; build: string }
+  volumeSource: VolumeSource
+  /** GOPROXY build arg; '' adds none. */
+  goProxy: string
+  /** GOPRIVATE and GONOSUMDB build args; '' adds none. */
+  goPrivate: string
+  /** GOFLAGS build arg; '' adds none. */
+  goFlags: string
+  /** Extra build args, in order. */
+  buildArgs: [string, string][]
+  /** kaniko `registryMirror`; '' adds none. */
+  registryMirror: string
+  /** kaniko `image` (executor pin); '' adds none. */
+  kanikoImage: string
+  /** Adds `whitelistVarRun: true` (the seed's setting; see skaffold-facts 8). */
+  whitelistVarRun: boolean
+  /**
+   * kaniko `ignorePaths` (v4beta2+ only). `/product_uuid`: multi-stage
+   * builds fail on kind without it (kaniko issue 2164).
+   */
+  ignorePaths: string[]
+  /** kaniko `insecureRegistry` entries (a plain-HTTP local registry). */
+  insecureRegistries: string[]
+  /** Profiles the build activates (`-p`); each must exist in some config. */
+  profiles: string[]
+}
+
+/** The defaults: the data path's names from src/plan.ts. */
+export const DEFAULT_PATCH_OPTIONS: PatchOptions = {
+  mountPaths: { ...POD_PATHS },
+  volumeNames: { ...VOLUME_NAMES },
+  volumeSource: {
+    kind: 'hostPath',
+    paths: { ...NODE_PATHS },
+    type: 'DirectoryOrCreate'
+  },
+  goProxy: '',
+  goPrivate: '',
+  goFlags: '',
+  buildArgs: [],
+  registryMirror: '',
+  kanikoImage: '',
+  whitelistVarRun: false,
+  ignorePaths: ['/product_uuid'],
+  insecureRegistries: [],
+  profiles: []
+}
+
+/** Volume names skaffold gives its own kaniko pod volumes (skaffold-facts 8). */
+export const RESERVED_VOLUME_NAMES = [
+  'kaniko-emptydir',
+  'kaniko-secret',
+  'kaniko-cache',
+  'docker-cfg'
+]
+
+/** Mount paths skaffold and kaniko use themselves (skaffold-facts 8). */
+export const RESERVED_MOUNT_PATHS = [
+  '/kaniko/buildcontext',
+  '/secret',
+  '/cache',
+  '/kaniko/.docker'
+]
+
+/** The build args the action passes, in the order they are added. */
+export function listOurBuildArgs(options: PatchOptions): [string, string][] {
+  const args: [string, string][] = [
+    ['GOMODCACHE', options.mountPaths.mod],
+    ['GOCACHE', options.mountPaths.build]
+  ]
+  if (options.goProxy !== '') args.push(['GOPROXY', options.goProxy])
+  if (options.goPrivate !== '') {
+    args.push(['GOPRIVATE', options.goPrivate])
+    // Private modules are not in the public checksum database either.
+    args.push(['GONOSUMDB', options.goPrivate])
+  }
+  if (options.goFlags !== '') args.push(['GOFLAGS', options.goFlags])
+  for (const [key, value] of options.buildArgs) {
+    if (!args.some(([k]) => k === key)) args.push([key, value])
+  }
+  return args
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
+const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/**
+ * Checks the options before any file is touched.
+ * @throws PatchOptionsError naming the option and the fix.
+ */
+export function validatePatchOptions(options: PatchOptions): void {
+  const paths: [string, string][] = [
+    ['mod-cache-path', options.mountPaths.mod],
+    ['build-cache-path', options.mountPaths.build]
+  ]
+  for (const [name, path] of paths) {
+    if (!path.startsWith('/')) {
+      throw new PatchOptionsError(name, `"${path}" must be an absolute path`)
+    }
+    const normal = normalizePath(path)
+    if (
+      RESERVED_MOUNT_PATHS.includes(normal) ||
+      normal === '/kaniko' ||
+      normal.startsWith('/kaniko/')
+    ) {
+      throw new PatchOptionsError(
+        name,
+        `"${path}" is used by skaffold or kaniko itself; pick a path under /var/run`
+      )
+    }
+  }
+  if (
+    normalizePath(options.mountPaths.mod) ===
+    normalizePath(options.mountPaths.build)
+  ) {
+    throw new PatchOptionsError(
+      'mod-cache-path',
+      'the module cache and the build cache need two different paths'
+    )
+  }
+  const names =
+    options.volumeSource.kind === 'persistentVolumeClaim'
+      ? [options.volumeSource.volumeName]
+      : [options.volumeNames.mod, options.volumeNames.build]
+  for (const name of names) {
+    if (!DNS_LABEL.test(name)) {
+      throw new PatchOptionsError(
+        'volume name',
+        `"${name}" is not a valid Kubernetes volume name (lowercase letters, digits and "-")`
+      )
+    }
+  }
+  if (names.length === 2 && names[0] === names[1]) {
+    throw new PatchOptionsError(
+      'volume name',
+      'the two cache volumes need two different names'
+    )
+  }
+  if (options.volumeSource.kind === 'persistentVolumeClaim') {
+    if (options.volumeSource.claim === '') {
+      throw new PatchOptionsError('pvc', 'the claim name is empty')
+    }
+  } else {
+    for (const path of Object.values(options.volumeSource.paths)) {
+      if (!path.startsWith('/')) {
+        throw new PatchOptionsError(
+          'node path',
+          `"${path}" must be an absolute path on the node`
+        )
+      }
+    }
+  }
+  for (const [key] of options.buildArgs) {
+    if (!BUILD_ARG_KEY.test(key)) {
+      throw new PatchOptionsError(
+        'build-arg',
+        `"${key}" is not a build arg name (letters, digits and "_")`
+      )
+    }
+  }
+}
+
+/** Drops trailing slashes so `/cache/` and `/cache` compare equal. */
+export function normalizePath(path: string): string {
+  const trimmed = path.replace(/\/+$/, '')
+  return trimmed === '' ? '/' : trimmed
+}
