@@ -39,7 +39,7 @@ export interface CacheKeys {
 export const MAX_KEY_LENGTH = 512
 
 const MAX_SERVICE_LENGTH = 64
-const SERVICE_CHARS = /[^A-Za-z0-9._/-]/g
+const SERVICE_CHARS = /[^A-Za-z0-9._/+-]/g
 
 /**
  * Keys for both caches. The module cache is shared by every service with the
@@ -85,7 +85,7 @@ export function makeCacheKeys(facts: KeyFacts): CacheKeys {
 }
 
 /**
- * Makes a service name safe inside a key: letters, digits, ".", "_", "/" and
+ * Makes a service name safe inside a key: letters, digits, ".", "_", "/", "+" and
  * "-" only (no commas, no parentheses), at most 64 characters. A name that had
  * to be changed or shortened gets 8 hex digits of its sha256, so two different
  * names never share a build cache by accident.

@@ -1,0 +1,43 @@
+/**
+ * Runs one of the action's cache adapters in a fresh process, as the main and
+ * post steps would, and prints its typed result on a last line
+ * "RESULT <json>". Tests run it with their own env (cache service, PATH
+ * without zstd, another user) and count the annotations it prints.
+ *
+ *   npx tsx __tests__/cache/helpers/driver.ts '<json op>'
+ */
+import {
+  restoreBothCaches,
+  restoreCacheDir,
+  saveCacheDir,
+  type RestoreRequest,
+  type SaveRequest
+} from '../../../src/adapters/cache.js'
+import { giveCacheDirsToRunner } from '../../../src/adapters/ownership.js'
+import type { OwnershipRequest } from '../../../src/adapters/ownership.js'
+
+type Op =
+  | { op: 'restore'; req: RestoreRequest }
+  | { op: 'restore-both'; mod: RestoreRequest; build: RestoreRequest }
+  | { op: 'save'; req: SaveRequest }
+  | {
+      op: 'ownership-then-save'
+      ownership: OwnershipRequest
+      save: SaveRequest
+    }
+
+const op = JSON.parse(process.argv[2] ?? '{}') as Op
+let result: unknown
+if (op.op === 'restore') result = await restoreCacheDir(op.req)
+else if (op.op === 'restore-both') {
+  result = await restoreBothCaches(op.mod, op.build)
+} else if (op.op === 'save') result = await saveCacheDir(op.req)
+else if (op.op === 'ownership-then-save') {
+  const ownership = await giveCacheDirsToRunner(op.ownership)
+  const save = await saveCacheDir(op.save)
+  result = { ownership, save }
+} else throw new Error(`unknown op ${JSON.stringify(op)}`)
+process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
+// As the post step does: exit once done, so no dangling HTTP retry keeps
+// the process alive.
+process.exit(0)
