@@ -181,6 +181,15 @@ export async function saveCacheDir(req: SaveRequest): Promise<SaveResult> {
     const lookup = await listen(() =>
       cache.restoreCache(req.paths, req.key, [], { lookupOnly: true })
     )
+    if (lookup.annotations.length > 0) {
+      // The service is failing (rate limit, 5xx, denied): archiving now would
+      // cost minutes for an upload that would fail the same way.
+      return done({
+        outcome: 'failed',
+        bytes: 0,
+        warning: `${req.label}: not saved, the cache lookup failed: ${lookup.annotations.join('; ')}`
+      })
+    }
     // The primary key is prefix-matched too: only an equal key means "exists".
     if (lookup.value === req.key) {
       return done({ outcome: 'exists', bytes: 0 })
@@ -244,7 +253,7 @@ async function listen<T>(
   if (listeners.size === 0) {
     const write = process.stdout.write.bind(process.stdout)
     originalWrite = write
-    process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+    process.stdout.write = (chunk: unknown, ...rest: unknown[]) => {
       if (typeof chunk === 'string') {
         for (const line of chunk.split('\n')) {
           const match = /^::(warning|error)[^:]*::(.*)$/.exec(line.trimEnd())
@@ -252,7 +261,7 @@ async function listen<T>(
         }
       }
       return (write as (...args: unknown[]) => boolean)(chunk, ...rest)
-    })
+    }
   }
   listeners.add(listener)
   try {
