@@ -355,6 +355,11 @@ function getLoose(obj: Json, key: string): unknown {
   return found === undefined ? undefined : obj[found]
 }
 
+function mountPathOf(mount: Json): string {
+  const path = getLoose(mount, 'mountpath')
+  return typeof path === 'string' ? path : ''
+}
+
 function volumeSourceOf(volume: Json): { hostPath?: string; claim?: string } {
   const wrapper = getLoose(volume, 'volumesource')
   const source = isObject(wrapper) ? wrapper : volume
@@ -671,7 +676,7 @@ class DocumentPatcher {
   private baseArtifacts(): unknown[] | null {
     const build = this.js.build
     if (!isObject(build) || !Array.isArray(build.artifacts)) return null
-    return build.artifacts
+    return build.artifacts as unknown[]
   }
 
   private sections(): Section[] {
@@ -833,9 +838,7 @@ class DocumentPatcher {
           (m) =>
             m.name === candidate &&
             !v.mounts.some(
-              (ours) =>
-                normalizePath(String(getLoose(m, 'mountpath') ?? '')) ===
-                ours.path
+              (ours) => normalizePath(mountPathOf(m)) === ours.path
             )
         )
         if (mountClash) {
@@ -900,7 +903,12 @@ class DocumentPatcher {
     for (const [key, value] of listOurBuildArgs(o)) {
       if (Object.prototype.hasOwnProperty.call(existing, key)) {
         const user = existing[key]
-        args[key] = user === null ? '' : String(user as string)
+        args[key] =
+          user === null
+            ? ''
+            : typeof user === 'string'
+              ? user
+              : JSON.stringify(user)
         if (user !== value) {
           kept.push({
             key: `buildArgs.${key}`,
@@ -946,8 +954,7 @@ class DocumentPatcher {
     for (const v of ours) {
       for (const m of v.mounts) {
         const at = mountList.find(
-          (um) =>
-            normalizePath(String(getLoose(um, 'mountpath') ?? '')) === m.path
+          (um) => normalizePath(mountPathOf(um)) === m.path
         )
         if (at) {
           if (at.name !== v.name) {
@@ -1170,7 +1177,7 @@ class DocumentPatcher {
         if (isMap(resolved)) {
           const found = resolved.get(key, true) as Node | undefined
           if (found !== undefined) {
-            return isAlias(found) ? (found.resolve(this.doc) as Node) : found
+            return isAlias(found) ? found.resolve(this.doc) : found
           }
         }
       }
