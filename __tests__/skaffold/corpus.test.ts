@@ -1,0 +1,276 @@
+/**
+ * Every real config of ../shared/skaffold-corpus/: patched with the right
+ * invariants, or refused / left alone for the right reason.
+ */
+import { describe, expect, it } from '@jest/globals'
+import { DEFAULT_PATCH_OPTIONS } from '../../src/skaffold/options.js'
+import { patchSkaffoldConfigs } from '../../src/skaffold/patch.js'
+import type { ArtifactReport } from '../../src/skaffold/report.js'
+import { SkaffoldConfigError } from '../../src/skaffold/errors.js'
+import {
+  checkMounts,
+  commentLines,
+  isObject,
+  listCorpus,
+  newSchemaErrors,
+  readCorpus,
+  schemaFor,
+  toDocs
+} from './helpers.js'
+
+type Expected =
+  | { outcome: 'patched' }
+  | { outcome: 'nothing-to-patch'; reason: RegExp }
+  | { outcome: 'refused'; error: RegExp }
+
+const TOO_OLD = /too old .*run `skaffold fix --overwrite` first/
+
+/** What the patcher must do to each corpus file with the default options. */
+const EXPECTED: Record<string, Expected> = {
+  'bank-of-anthos-requires-configs-v4beta1.yaml': {
+    outcome: 'refused',
+    error:
+      /requires\[0\]\.path "src\/accounts\/skaffold.yaml" names a config that was not found/
+  },
+  'blog-feed-agg-v2beta16.yaml': {
+    outcome: 'refused',
+    error: /already mounts volume "modcache" at \/var\/run\/gomodcache/
+  },
+  'hydros-kaniko-configmap-volumes-v2beta13.yaml': { outcome: 'patched' },
+  'kubeflow-code-intelligence-chatbot-v2alpha1.yaml': {
+    outcome: 'refused',
+    error: TOO_OLD
+  },
+  'kubeflow-code-intelligence-label-microservice-v2alpha1.yaml': {
+    outcome: 'refused',
+    error: TOO_OLD
+  },
+  'kubeflow-notebook-controller-v2alpha1.yaml': {
+    outcome: 'refused',
+    error: TOO_OLD
+  },
+  'kubeflow-testing-apps-cd-profiles-v2alpha1.yaml': {
+    outcome: 'refused',
+    error: TOO_OLD
+  },
+  'microservices-demo-multidoc-v3.yaml': {
+    outcome: 'nothing-to-patch',
+    reason: /docker/
+  },
+  'ranjith-devops-custom-on-cluster-kind-v4beta13.yaml': {
+    outcome: 'nothing-to-patch',
+    reason: /custom builder/
+  },
+  'ranjith-devops-kaniko-dockerconfig-v4beta10.yaml': { outcome: 'patched' },
+  'skaffold-buildpacks-templated-env-v4beta14.yaml': {
+    outcome: 'nothing-to-patch',
+    reason: /buildpacks builder/
+  },
+  'skaffold-examples-kaniko-v2beta16.yaml': { outcome: 'patched' },
+  'skaffold-examples-kaniko-v2beta29.yaml': { outcome: 'patched' },
+  'skaffold-examples-kaniko-v4beta14.yaml': { outcome: 'patched' },
+  'skaffold-gcb-kaniko-v4beta14.yaml': {
+    outcome: 'nothing-to-patch',
+    reason: /googleCloudBuild/
+  },
+  'skaffold-inspect-cluster-implicit-kaniko-v4beta14.yaml': {
+    outcome: 'patched'
+  },
+  'skaffold-kaniko-explicit-repo-v4beta14.yaml': { outcome: 'patched' },
+  'skaffold-kaniko-insecure-registry-profiles-v4beta14.yaml': {
+    outcome: 'patched'
+  },
+  'skaffold-kaniko-local-buildcontext-v1beta11.yaml': {
+    outcome: 'refused',
+    error: TOO_OLD
+  },
+  'skaffold-kaniko-microservices-v2beta16.yaml': { outcome: 'patched' },
+  'skaffold-kaniko-microservices-v4beta14.yaml': { outcome: 'patched' },
+  'skaffold-kaniko-sub-folder-v4beta14.yaml': { outcome: 'patched' },
+  'skaffold-kaniko-target-v4beta14.yaml': { outcome: 'patched' },
+  'skaffold-multi-config-leeroy-app-v4beta14.yaml': {
+    outcome: 'refused',
+    error: /requires\[0\]\.path "\.\.\/base" names a config that was not found/
+  },
+  'skaffold-multi-config-root-requires-v4beta14.yaml': {
+    outcome: 'refused',
+    error:
+      /requires\[0\]\.path "\.\/leeroy-app" names a config that was not found/
+  },
+  'skaffold-profile-patches-v4beta14.yaml': {
+    outcome: 'nothing-to-patch',
+    reason: /local builder/
+  },
+  'skaffold-remote-multi-config-git-requires-v4beta14.yaml': {
+    outcome: 'nothing-to-patch',
+    reason: /no artifacts/
+  },
+  'skaffold-templated-fields-v4beta14.yaml': {
+    outcome: 'nothing-to-patch',
+    reason: /custom builder/
+  },
+  'substratus-gcpmanager-tpl-v3.yaml': { outcome: 'patched' }
+}
+
+const PATH = '/work/repo/skaffold.yaml'
+const MOUNTS = DEFAULT_PATCH_OPTIONS.mountPaths
+
+/** The cluster blocks a reported artifact is built with. */
+function clusterPaths(
+  doc: Record<string, unknown>,
+  a: ArtifactReport
+): (string | number)[][] {
+  const profiles = Array.isArray(doc.profiles) ? doc.profiles : []
+  const own = (i: number): Record<string, unknown> => {
+    const p: unknown = profiles[i]
+    return isObject(p) && isObject(p.build) ? p.build : {}
+  }
+  if (a.place.kind === 'profile') {
+    const name = a.place.name
+    const i = profiles.findIndex((p) => isObject(p) && p.name === name)
+    return [
+      own(i).cluster
+        ? ['profiles', i, 'build', 'cluster']
+        : ['build', 'cluster']
+    ]
+  }
+  const paths: (string | number)[][] = []
+  const build = isObject(doc.build) ? doc.build : {}
+  if (build.cluster) paths.push(['build', 'cluster'])
+  profiles.forEach((_, i) => {
+    const pb = own(i)
+    const arts = Array.isArray(pb.artifacts) ? pb.artifacts : []
+    if (pb.cluster && arts.length === 0)
+      paths.push(['profiles', i, 'build', 'cluster'])
+  })
+  return paths
+}
+
+function artifactPath(
+  doc: Record<string, unknown>,
+  a: ArtifactReport
+): (string | number)[] {
+  if (a.place.kind === 'base') return ['build', 'artifacts', a.index]
+  const name = a.place.name
+  const profiles = Array.isArray(doc.profiles) ? doc.profiles : []
+  const i = profiles.findIndex((p) => isObject(p) && p.name === name)
+  return ['profiles', i, 'build', 'artifacts', a.index]
+}
+
+describe('the skaffold corpus', () => {
+  it('has an expectation for every file', () => {
+    expect(listCorpus().sort()).toEqual(Object.keys(EXPECTED).sort())
+  })
+
+  describe.each(listCorpus())('%s', (name) => {
+    const text = readCorpus(name)
+    const expected = EXPECTED[name]
+
+    if (expected.outcome === 'refused') {
+      it('is refused with a located user error', () => {
+        let caught: unknown
+        try {
+          patchSkaffoldConfigs([{ path: PATH, text }])
+        } catch (error) {
+          caught = error
+        }
+        expect(caught).toBeInstanceOf(SkaffoldConfigError)
+        const error = caught as SkaffoldConfigError
+        expect(error.reason).toMatch(expected.error)
+        expect(error.line).toBeGreaterThan(0)
+        expect(error.message.startsWith(`${PATH}:${error.line}`)).toBe(true)
+      })
+      return
+    }
+
+    const result = patchSkaffoldConfigs([{ path: PATH, text }])
+    const output = result.files[0].text
+
+    if (expected.outcome === 'nothing-to-patch') {
+      it('is left byte for byte unchanged, with the reason reported', () => {
+        expect(output).toBe(text)
+        expect(result.files[0].needsCopy).toBe(false)
+        expect(result.rootPath).toBe(PATH)
+        for (const d of result.report.documents) {
+          expect(d.status).toBe('nothing-to-patch')
+        }
+        expect(result.report.documents.map((d) => d.reason).join(' ')).toMatch(
+          expected.reason
+        )
+      })
+      return
+    }
+
+    it('is patched: every kaniko artifact mounts both caches from its cluster volumes', () => {
+      expect(result.files[0].needsCopy).toBe(true)
+      const patched = result.report.artifacts.filter(
+        (a) => a.status !== 'skipped'
+      )
+      expect(patched.length).toBeGreaterThan(0)
+      const docs = toDocs(output)
+      for (const a of patched) {
+        const doc = docs[a.document] as Record<string, unknown>
+        const clusters = clusterPaths(doc, a)
+        expect(clusters.length).toBeGreaterThan(0)
+        for (const cluster of clusters) {
+          expect(
+            checkMounts(doc, artifactPath(doc, a), cluster, MOUNTS)
+          ).toEqual([])
+        }
+        expect(a.buildArgs.GOMODCACHE).toBe(MOUNTS.mod)
+        expect(a.buildArgs.GOCACHE).toBe(MOUNTS.build)
+      }
+    })
+
+    it('validates against the schema of each document apiVersion (no new error)', () => {
+      for (const doc of toDocs(output)) {
+        const apiVersion = (doc as { apiVersion: string }).apiVersion
+        expect(schemaFor(apiVersion)).not.toBeNull()
+      }
+      expect(newSchemaErrors(text, output)).toEqual([])
+    })
+
+    it('is idempotent and deterministic', () => {
+      const again = patchSkaffoldConfigs([{ path: PATH, text: output }])
+      expect(again.files[0].text).toBe(output)
+      expect(again.files[0].needsCopy).toBe(false)
+      const twice = patchSkaffoldConfigs([{ path: PATH, text }])
+      expect(twice.files[0].text).toBe(output)
+    })
+
+    it('keeps every comment', () => {
+      const out = commentLines(output)
+      for (const line of commentLines(text)) expect(out).toContain(line)
+    })
+
+    it('leaves skipped artifacts and everything outside build unchanged', () => {
+      const before = toDocs(text) as Record<string, unknown>[]
+      const after = toDocs(output) as Record<string, unknown>[]
+      for (const a of result.report.artifacts.filter(
+        (x) => x.status === 'skipped'
+      )) {
+        const path = artifactPath(before[a.document], a)
+        const get = (d: unknown): unknown =>
+          path.reduce<unknown>(
+            (v, k) => (v as Record<string | number, unknown>)?.[k],
+            d
+          )
+        expect(get(after[a.document])).toEqual(get(before[a.document]))
+      }
+      before.forEach((doc, i) => {
+        const strip = (d: Record<string, unknown>): Record<string, unknown> => {
+          const { build: _b, profiles, ...rest } = d
+          return {
+            ...rest,
+            profiles: Array.isArray(profiles)
+              ? profiles.map((p) =>
+                  isObject(p) ? { ...p, build: undefined } : p
+                )
+              : profiles
+          }
+        }
+        expect(strip(after[i])).toEqual(strip(doc))
+      })
+    })
+  })
+})

@@ -1,0 +1,152 @@
+/** Test support for the skaffold patcher tests: shared data, ajv, invariants. */
+import { readFileSync, readdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import AjvModule, { type ValidateFunction } from 'ajv'
+import { parseAllDocuments } from 'yaml'
+
+const here = dirname(fileURLToPath(import.meta.url))
+/** ../shared relative to the repo root. */
+export const SHARED = join(here, '..', '..', '..', 'shared')
+export const CORPUS = join(SHARED, 'skaffold-corpus')
+export const SCHEMAS = join(SHARED, 'skaffold-schemas')
+
+/** Corpus file names (*.yaml). */
+export function listCorpus(): string[] {
+  return readdirSync(CORPUS)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+}
+
+/** Reads one corpus file. */
+export function readCorpus(name: string): string {
+  return readFileSync(join(CORPUS, name), 'utf8')
+}
+
+// ajv is CommonJS: its default export sits on .default under NodeNext.
+const Ajv = ((AjvModule as unknown as { default?: unknown }).default ??
+  AjvModule) as typeof AjvModule.default
+const ajv = new Ajv({ allErrors: true, strict: false })
+const compiled = new Map<string, ValidateFunction | null>()
+
+/** The compiled schema of an apiVersion (lazily, cached); null when there is none. */
+export function schemaFor(apiVersion: string): ValidateFunction | null {
+  const version = apiVersion.replace(/^skaffold\//, '')
+  if (!compiled.has(version)) {
+    let validate: ValidateFunction | null = null
+    try {
+      const schema = JSON.parse(
+        readFileSync(join(SCHEMAS, `${version}.json`), 'utf8')
+      ) as object
+      validate = ajv.compile(schema)
+    } catch {
+      validate = null
+    }
+    compiled.set(version, validate)
+  }
+  return compiled.get(version) ?? null
+}
+
+type Json = Record<string, unknown>
+
+/** Parses every document to JS (merge keys as skaffold reads them). */
+export function toDocs(text: string): unknown[] {
+  return parseAllDocuments(text, { merge: true }).map(
+    (d) => d.toJS({ maxAliasCount: 1000 }) as unknown
+  )
+}
+
+/** ajv errors of one document as stable strings. */
+export function schemaErrors(doc: unknown): string[] | null {
+  if (typeof doc !== 'object' || doc === null) return []
+  const apiVersion = (doc as Json).apiVersion
+  if (typeof apiVersion !== 'string') return null
+  const validate = schemaFor(apiVersion)
+  if (validate === null) return null
+  validate(doc)
+  return (validate.errors ?? []).map(
+    (e) => `${e.instancePath} ${e.keyword} ${JSON.stringify(e.params)}`
+  )
+}
+
+/**
+ * Output documents are valid against their apiVersion's schema, or have no
+ * error the matching input document did not already have.
+ * @returns the new errors (empty when fine).
+ */
+export function newSchemaErrors(input: string, output: string): string[] {
+  const before = toDocs(input)
+  const after = toDocs(output)
+  const problems: string[] = []
+  after.forEach((doc, i) => {
+    const errors = schemaErrors(doc)
+    if (errors === null) return
+    const old = new Set(schemaErrors(before[i]) ?? [])
+    for (const e of errors) if (!old.has(e)) problems.push(`doc ${i}: ${e}`)
+  })
+  return problems
+}
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function getLoose(obj: Json, key: string): unknown {
+  const k = Object.keys(obj).find((x) => x.toLowerCase() === key.toLowerCase())
+  return k === undefined ? undefined : obj[k]
+}
+
+/**
+ * Checks the invariants on one output document: every patched kaniko
+ * artifact (listed by the report) mounts both caches under a volume that its
+ * cluster block declares, and the build args equal the mount paths.
+ * @returns the violations (empty when fine).
+ */
+export function checkMounts(
+  doc: Json,
+  artifactPath: (string | number)[],
+  clusterPath: (string | number)[],
+  mountPaths: { mod: string; build: string }
+): string[] {
+  const at = (path: (string | number)[]): unknown =>
+    path.reduce<unknown>(
+      (v, k) =>
+        v === null || v === undefined
+          ? undefined
+          : (v as Record<string | number, unknown>)[k],
+      doc
+    )
+  const problems: string[] = []
+  const artifact = at(artifactPath)
+  const kaniko = isObject(artifact) ? artifact.kaniko : undefined
+  if (!isObject(kaniko)) return [`${artifactPath.join('/')}: no kaniko map`]
+  const mounts = Array.isArray(kaniko.volumeMounts)
+    ? kaniko.volumeMounts.filter(isObject)
+    : []
+  const cluster = at(clusterPath)
+  const volumes =
+    isObject(cluster) && Array.isArray(cluster.volumes)
+      ? cluster.volumes.filter(isObject).map((v) => v.name)
+      : []
+  for (const path of [mountPaths.mod, mountPaths.build]) {
+    const mount = mounts.find((m) => getLoose(m, 'mountpath') === path)
+    if (!mount) {
+      problems.push(`${artifactPath.join('/')}: no mount at ${path}`)
+      continue
+    }
+    if (!volumes.includes(mount.name)) {
+      problems.push(
+        `${clusterPath.join('/')}: no volume ${String(mount.name)} for ${path}`
+      )
+    }
+  }
+  return problems
+}
+
+/** Comment lines of a YAML text (trimmed), to check they survive. */
+export function commentLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('#'))
+}
