@@ -329,7 +329,7 @@ export async function startCacheService(
     const status = takeCounted('blobServerError')
     if (status !== undefined) {
       record.bytes = (await readBody(req)).length
-      return sendBlobStatus(res, record, status)
+      return sendBlobError(res, record, status)
     }
     if (!entry || entry.state !== 'reserved') {
       record.bytes = (await readBody(req)).length
@@ -516,6 +516,23 @@ function sendBlobStatus(
     Date: new Date().toUTCString()
   })
   res.end()
+}
+
+function sendBlobError(
+  res: ServerResponse,
+  record: RecordedRequest,
+  status: number
+): void {
+  record.status = status
+  // Azure's error shape, so the SDK's message is not empty.
+  const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>ServerBusy</Code><Message>fault switch: blob server error ${status}</Message></Error>`
+  res.writeHead(status, {
+    'Content-Type': 'application/xml',
+    'Content-Length': String(Buffer.byteLength(xml)),
+    'x-ms-request-id': crypto.randomUUID(),
+    'x-ms-error-code': 'ServerBusy'
+  })
+  res.end(xml)
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -1,0 +1,205 @@
+/**
+ * Every fault switch of the local service: the adapters go on cold (a miss or
+ * a failed save), say so once, never throw, and never leave a half tree.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { RestoreResult, SaveResult } from '../../src/adapters/cache.js'
+import {
+  startCacheService,
+  type CacheService,
+  type Faults
+} from '../../test-support/cache-service/server.js'
+import {
+  clientEnv,
+  makeRunner,
+  runDriver,
+  type Runner
+} from './helpers/harness.js'
+
+let service: CacheService
+let runner: Runner
+let env: NodeJS.ProcessEnv
+let dir: string
+const PATHS = ['~/gocache']
+const KEY = 'fault-1'
+
+beforeAll(async () => {
+  service = await startCacheService()
+  runner = await makeRunner()
+  env = clientEnv(service, runner)
+  dir = join(runner.home, 'gocache')
+  await fillTree()
+  const saved = await save(KEY)
+  if (saved.result.outcome !== 'saved') {
+    throw new Error(`setup: the seed save did not work: ${saved.stdout}`)
+  }
+})
+
+afterAll(async () => {
+  await service.stop()
+  await rm(runner.root, { recursive: true, force: true })
+})
+
+async function fillTree(): Promise<void> {
+  await rm(dir, { recursive: true, force: true })
+  // Many incompressible files, so a cut download stops tar midway through.
+  for (let i = 0; i < 64; i++) {
+    const sub = join(dir, i.toString(16).padStart(2, '0'))
+    await mkdir(sub, { recursive: true })
+    await writeFile(join(sub, `entry-${i}-d`), randomBytes(64 * 1024))
+  }
+}
+
+function save(key: string) {
+  return runDriver<SaveResult>(
+    { op: 'save', req: { label: 'build cache', paths: PATHS, dir, key } },
+    env
+  )
+}
+
+async function restoreInto() {
+  // Something in the dir beforehand: the restore must start from empty.
+  await mkdir(dir, { recursive: true })
+  await writeFile(join(dir, 'left-over'), 'x')
+  return runDriver<RestoreResult>(
+    {
+      op: 'restore',
+      req: {
+        label: 'build cache',
+        paths: PATHS,
+        dir,
+        key: KEY,
+        restoreKeys: ['fault-']
+      }
+    },
+    env
+  )
+}
+
+describe('restore under faults', () => {
+  it.each<[string, Faults, RegExp]>([
+    ['rate limit (429)', { rateLimit: true }, /429|rate/i],
+    ['read denied', { readDenied: true }, /cache read denied/],
+    ['download 404', { download404: true }, /tar|failed/i],
+    ['truncated download', { downloadTruncated: true }, /./]
+  ])('%s: a miss, one warning, an empty dir', async (_name, faults, said) => {
+    service.setFault(faults)
+    try {
+      const run = await restoreInto()
+      expect(run.code).toBe(0)
+      expect(run.result.result).toBe('miss')
+      expect(run.result.warning).toMatch(said)
+      expect(run.annotations).toHaveLength(1)
+      expect(await readdir(dir)).toEqual([])
+    } finally {
+      service.clearFaults()
+    }
+  })
+
+  it('slow responses: still an exact hit, no warning', async () => {
+    service.setFault({ slowMs: 300 })
+    try {
+      const run = await restoreInto()
+      expect(run.result).toMatchObject({ result: 'exact', matchedKey: KEY })
+      expect(run.annotations).toEqual([])
+      expect((await readdir(dir)).length).toBe(64)
+    } finally {
+      service.clearFaults()
+    }
+  })
+
+  it('one 5xx: the client retries and the restore succeeds', async () => {
+    service.setFault({ twirpServerError: { status: 503, count: 1 } })
+    try {
+      const run = await restoreInto()
+      expect(run.result.result).toBe('exact')
+      expect(run.annotations).toEqual([])
+    } finally {
+      service.clearFaults()
+    }
+  })
+
+  // The client retries 5xx for about 30 s (protocol note section 2): this
+  // cost is paid once, here.
+  it('a service that keeps answering 5xx: a miss, one error line, no throw', async () => {
+    service.setFault({ twirpServerError: { status: 500 } })
+    try {
+      const run = await restoreInto()
+      expect(run.code).toBe(0)
+      expect(run.result.result).toBe('miss')
+      expect(run.result.warning).toMatch(/500|lookup failed/)
+      expect(run.annotations).toHaveLength(1)
+      expect(await readdir(dir)).toEqual([])
+    } finally {
+      service.clearFaults()
+    }
+  }, 90_000)
+})
+
+describe('save under faults', () => {
+  beforeAll(fillTree)
+
+  // A refused blob upload makes the client itself log two lines
+  // (uploadCacheArchiveSDK, then "Failed to save"); the adapter adds none.
+  it.each<[string, Faults, RegExp, boolean, number]>([
+    ['write denied', { writeDenied: true }, /cache write denied/, false, 1],
+    ['rate limit (429)', { rateLimit: true }, /429|rate/i, false, 1],
+    [
+      'blob upload refused (502)',
+      { blobServerError: { status: 502 } },
+      /fault switch: blob server error 502/,
+      true,
+      2
+    ]
+  ])(
+    '%s: failed, warned, nothing finalized',
+    async (_name, faults, said, uploads, lines) => {
+      const key = `save-${Math.random().toString(16).slice(2)}`
+      const before = service.requests.length
+      service.setFault(faults)
+      try {
+        const run = await save(key)
+        expect(run.code).toBe(0)
+        expect(run.result.outcome).toBe('failed')
+        expect(run.result.warning).toMatch(said)
+        expect(run.annotations).toHaveLength(lines)
+        expect(run.annotations.join('\n')).not.toContain('build cache:')
+        const traffic = service.requests.slice(before)
+        expect(traffic.some((r) => r.blob !== undefined)).toBe(uploads)
+        expect(
+          service.entries().some((e) => e.key === key && e.state === 'final')
+        ).toBe(false)
+      } finally {
+        service.clearFaults()
+      }
+    }
+  )
+
+  it('service not configured: skipped with one warning, no throw', async () => {
+    const run = await runDriver<SaveResult>(
+      {
+        op: 'save',
+        req: { label: 'build cache', paths: PATHS, dir, key: 'x' }
+      },
+      { ...env, ACTIONS_RESULTS_URL: '', ACTIONS_CACHE_URL: '' }
+    )
+    expect(run.result.outcome).toBe('skipped')
+    expect(run.annotations).toHaveLength(1)
+  })
+
+  it('missing token: the client rejects, the adapter warns once', async () => {
+    const run = await runDriver<SaveResult>(
+      {
+        op: 'save',
+        req: { label: 'build cache', paths: PATHS, dir, key: 'y' }
+      },
+      { ...env, ACTIONS_RUNTIME_TOKEN: '' }
+    )
+    expect(run.code).toBe(0)
+    expect(run.result.outcome).toBe('failed')
+    expect(run.annotations).toHaveLength(1)
+  })
+})
