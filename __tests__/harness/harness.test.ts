@@ -38,7 +38,7 @@ const POST = `
 import * as core from '${CORE}'
 core.info('state=' + core.getState('mainSucceeded') + ' ' + core.getState('Mixed_Case'))
 core.info('env=' + process.env.FROM_MAIN)
-core.info('path=' + process.env.PATH.split(':').slice(0, 2).join(','))
+core.info('path=' + process.env.PATH.split(':').slice(0, 3).join(','))
 core.info('input=' + process.env['INPUT_SAVE-CACHE'])
 await core.summary.addRaw('post part', true).write()
 `
@@ -75,6 +75,7 @@ describe('runAction', () => {
       ...dirs,
       actionDir,
       inputs: { 'save-cache': 'always' },
+      pathPrepend: ['/opt/double'],
       timeoutMs: 30_000
     })
 
@@ -102,7 +103,7 @@ describe('runAction', () => {
     expect(run.post.exitCode).toBe(0)
     expect(run.post.stdout).toContain('state=true {"a":1}')
     expect(run.post.stdout).toContain('env=exported')
-    expect(run.post.stdout).toContain('path=/opt/second,/opt/first')
+    expect(run.post.stdout).toContain('path=/opt/second,/opt/first,/opt/double')
     expect(run.post.stdout).toContain('input=always')
     expect(run.summary).toBe('main part\npost part\n')
     await expect(

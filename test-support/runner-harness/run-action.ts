@@ -186,7 +186,11 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     const value = process.env[name]
     if (value !== undefined) host[name] = value
   }
-  const basePath = [...(options.pathPrepend ?? []), host.PATH ?? '']
+  // A PATH in options.env replaces the host's; pathPrepend goes in front of either.
+  const basePath = [
+    ...(options.pathPrepend ?? []),
+    options.env?.PATH ?? host.PATH ?? ''
+  ]
     .filter((p) => p !== '')
     .join(delimiter)
   const inputs: Record<string, string> = {}
