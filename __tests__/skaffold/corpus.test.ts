@@ -5,10 +5,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { DEFAULT_PATCH_OPTIONS } from '../../src/skaffold/options.js'
 import { patchSkaffoldConfigs } from '../../src/skaffold/patch.js'
-import type { ArtifactReport } from '../../src/skaffold/report.js'
 import { SkaffoldConfigError } from '../../src/skaffold/errors.js'
 import {
+  artifactPath,
   checkMounts,
+  clusterPaths,
   commentLines,
   isObject,
   listCorpus,
@@ -115,48 +116,6 @@ const EXPECTED: Record<string, Expected> = {
 const PATH = '/work/repo/skaffold.yaml'
 const MOUNTS = DEFAULT_PATCH_OPTIONS.mountPaths
 
-/** The cluster blocks a reported artifact is built with. */
-function clusterPaths(
-  doc: Record<string, unknown>,
-  a: ArtifactReport
-): (string | number)[][] {
-  const profiles = Array.isArray(doc.profiles) ? doc.profiles : []
-  const own = (i: number): Record<string, unknown> => {
-    const p: unknown = profiles[i]
-    return isObject(p) && isObject(p.build) ? p.build : {}
-  }
-  if (a.place.kind === 'profile') {
-    const name = a.place.name
-    const i = profiles.findIndex((p) => isObject(p) && p.name === name)
-    return [
-      own(i).cluster
-        ? ['profiles', i, 'build', 'cluster']
-        : ['build', 'cluster']
-    ]
-  }
-  const paths: (string | number)[][] = []
-  const build = isObject(doc.build) ? doc.build : {}
-  if (build.cluster) paths.push(['build', 'cluster'])
-  profiles.forEach((_, i) => {
-    const pb = own(i)
-    const arts = Array.isArray(pb.artifacts) ? pb.artifacts : []
-    if (pb.cluster && arts.length === 0)
-      paths.push(['profiles', i, 'build', 'cluster'])
-  })
-  return paths
-}
-
-function artifactPath(
-  doc: Record<string, unknown>,
-  a: ArtifactReport
-): (string | number)[] {
-  if (a.place.kind === 'base') return ['build', 'artifacts', a.index]
-  const name = a.place.name
-  const profiles = Array.isArray(doc.profiles) ? doc.profiles : []
-  const i = profiles.findIndex((p) => isObject(p) && p.name === name)
-  return ['profiles', i, 'build', 'artifacts', a.index]
-}
-
 describe('the skaffold corpus', () => {
   it('has an expectation for every file', () => {
     expect(listCorpus().sort()).toEqual(Object.keys(EXPECTED).sort())
@@ -259,11 +218,13 @@ describe('the skaffold corpus', () => {
       }
       before.forEach((doc, i) => {
         const strip = (d: Record<string, unknown>): Record<string, unknown> => {
-          const { build: _b, profiles, ...rest } = d
+          const rest = { ...d }
+          delete rest.build
+          const profiles = rest.profiles
           return {
             ...rest,
             profiles: Array.isArray(profiles)
-              ? profiles.map((p) =>
+              ? (profiles as unknown[]).map((p): unknown =>
                   isObject(p) ? { ...p, build: undefined } : p
                 )
               : profiles

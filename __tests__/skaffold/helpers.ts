@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import AjvModule, { type ValidateFunction } from 'ajv'
 import { parseAllDocuments } from 'yaml'
+import type { ArtifactReport } from '../../src/skaffold/report.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 /** ../shared relative to the repo root. */
@@ -33,7 +34,7 @@ const compiled = new Map<string, ValidateFunction | null>()
 export function schemaFor(apiVersion: string): ValidateFunction | null {
   const version = apiVersion.replace(/^skaffold\//, '')
   if (!compiled.has(version)) {
-    let validate: ValidateFunction | null = null
+    let validate: ValidateFunction | null
     try {
       const schema = JSON.parse(
         readFileSync(join(SCHEMAS, `${version}.json`), 'utf8')
@@ -149,4 +150,47 @@ export function commentLines(text: string): string[] {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.startsWith('#'))
+}
+
+/** The cluster blocks a reported artifact is built with. */
+export function clusterPaths(
+  doc: Record<string, unknown>,
+  a: ArtifactReport
+): (string | number)[][] {
+  const profiles = Array.isArray(doc.profiles) ? doc.profiles : []
+  const own = (i: number): Record<string, unknown> => {
+    const p: unknown = profiles[i]
+    return isObject(p) && isObject(p.build) ? p.build : {}
+  }
+  if (a.place.kind === 'profile') {
+    const name = a.place.name
+    const i = profiles.findIndex((p) => isObject(p) && p.name === name)
+    return [
+      own(i).cluster
+        ? ['profiles', i, 'build', 'cluster']
+        : ['build', 'cluster']
+    ]
+  }
+  const paths: (string | number)[][] = []
+  const build = isObject(doc.build) ? doc.build : {}
+  if (build.cluster) paths.push(['build', 'cluster'])
+  profiles.forEach((_, i) => {
+    const pb = own(i)
+    const arts = Array.isArray(pb.artifacts) ? pb.artifacts : []
+    if (pb.cluster && arts.length === 0)
+      paths.push(['profiles', i, 'build', 'cluster'])
+  })
+  return paths
+}
+
+/** Path of a reported artifact inside its document. */
+export function artifactPath(
+  doc: Record<string, unknown>,
+  a: ArtifactReport
+): (string | number)[] {
+  if (a.place.kind === 'base') return ['build', 'artifacts', a.index]
+  const name = a.place.name
+  const profiles = Array.isArray(doc.profiles) ? doc.profiles : []
+  const i = profiles.findIndex((p) => isObject(p) && p.name === name)
+  return ['profiles', i, 'build', 'artifacts', a.index]
 }
