@@ -20,9 +20,21 @@ export interface DebianModule {
 
 /** The modules the examples use, with the Debian package of each. */
 export const DEBIAN_MODULES: readonly DebianModule[] = [
-  { path: 'gopkg.in/yaml.v3', version: 'v3.0.1', debianPackage: 'golang-gopkg-yaml.v3-dev' },
-  { path: 'github.com/google/uuid', version: 'v1.3.0', debianPackage: 'golang-github-google-uuid-dev' },
-  { path: 'github.com/gorilla/mux', version: 'v1.8.0', debianPackage: 'golang-github-gorilla-mux-dev' }
+  {
+    path: 'gopkg.in/yaml.v3',
+    version: 'v3.0.1',
+    debianPackage: 'golang-gopkg-yaml.v3-dev'
+  },
+  {
+    path: 'github.com/google/uuid',
+    version: 'v1.3.0',
+    debianPackage: 'golang-github-google-uuid-dev'
+  },
+  {
+    path: 'github.com/gorilla/mux',
+    version: 'v1.8.0',
+    debianPackage: 'golang-github-gorilla-mux-dev'
+  }
 ]
 
 /**
@@ -39,7 +51,11 @@ export const GRAPH_ONLY_MODULES: readonly ModuleSource[] = [
  * when any source tree is missing.
  */
 export function debianModuleSources(root = DEBIAN_GOCODE): ModuleSource[] {
-  const missing = DEBIAN_MODULES.filter((m) => !existsSync(join(root, m.path, 'go.mod')) && !existsSync(join(root, m.path)))
+  const missing = DEBIAN_MODULES.filter(
+    (m) =>
+      !existsSync(join(root, m.path, 'go.mod')) &&
+      !existsSync(join(root, m.path))
+  )
   if (missing.length > 0) {
     throw new Error(
       `module proxy: Go sources missing under ${root}: ${missing.map((m) => m.path).join(', ')}. ` +
@@ -47,7 +63,11 @@ export function debianModuleSources(root = DEBIAN_GOCODE): ModuleSource[] {
     )
   }
   return [
-    ...DEBIAN_MODULES.map((m) => ({ path: m.path, version: m.version, dir: join(root, m.path) })),
+    ...DEBIAN_MODULES.map((m) => ({
+      path: m.path,
+      version: m.version,
+      dir: join(root, m.path)
+    })),
     ...GRAPH_ONLY_MODULES
   ]
 }

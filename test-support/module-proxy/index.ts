@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os'
 import { join, normalize } from 'node:path'
 import { writeProxyLayout, type ModuleSource } from './layout.js'
 
-export { writeProxyLayout, listModuleFiles, escapeModulePath, type ModuleSource } from './layout.js'
+export {
+  writeProxyLayout,
+  listModuleFiles,
+  escapeModulePath,
+  type ModuleSource
+} from './layout.js'
 export { writeZip, type ZipEntry } from './zip.js'
 export {
   DEBIAN_GOCODE,
@@ -38,12 +43,16 @@ export interface ModuleProxyOptions {
 }
 
 /** Builds the proxy layout for `modules` and serves it on 127.0.0.1. */
-export async function startModuleProxy(options: ModuleProxyOptions): Promise<ModuleProxy> {
+export async function startModuleProxy(
+  options: ModuleProxyOptions
+): Promise<ModuleProxy> {
   const dir = await mkdtemp(join(tmpdir(), 'module-proxy-'))
   await writeProxyLayout(options.modules, dir)
   const requests: string[] = []
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    const path = decodeURIComponent(
+      new URL(req.url ?? '/', 'http://x').pathname
+    )
     requests.push(path)
     const file = normalize(join(dir, path))
     if (!file.startsWith(dir + '/')) {
@@ -53,10 +62,16 @@ export async function startModuleProxy(options: ModuleProxyOptions): Promise<Mod
     stat(file).then(
       (s) => {
         if (!s.isFile()) throw new Error('not a file')
-        res.writeHead(200, { 'content-length': s.size, 'content-type': contentType(path) })
+        res.writeHead(200, {
+          'content-length': s.size,
+          'content-type': contentType(path)
+        })
         createReadStream(file).pipe(res)
       },
-      () => res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}\n`)
+      () =>
+        res
+          .writeHead(404, { 'content-type': 'text/plain' })
+          .end(`not found: ${path}\n`)
     )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

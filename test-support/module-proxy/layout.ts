@@ -75,14 +75,20 @@ export async function writeProxyLayout(
     const base = join(outDir, escapeModulePath(source.path), '@v')
     await mkdir(base, { recursive: true })
     const version = escapeModulePath(source.version)
-    const info = { Version: source.version, Time: source.time ?? '2023-01-01T00:00:00Z' }
+    const info = {
+      Version: source.version,
+      Time: source.time ?? '2023-01-01T00:00:00Z'
+    }
     await writeFile(join(base, `${version}.info`), JSON.stringify(info))
     await writeFile(join(base, `${version}.mod`), await readGoMod(source))
     if (source.dir !== undefined) {
       const prefix = `${source.path}@${source.version}/`
       const entries: ZipEntry[] = []
       for (const rel of await listModuleFiles(source.dir)) {
-        entries.push({ name: prefix + rel, data: await readFile(join(source.dir, rel)) })
+        entries.push({
+          name: prefix + rel,
+          data: await readFile(join(source.dir, rel))
+        })
       }
       await writeFile(join(base, `${version}.zip`), writeZip(entries))
     }

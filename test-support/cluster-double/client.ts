@@ -1,0 +1,174 @@
+/**
+ * The client half of every double executable: answers the commands that need
+ * no daemon, sends the rest to the daemon over DOCKER_HOST's unix socket, and
+ * performs the file actions the daemon asks for as the calling user.
+ */
+import { spawnSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
+import { request as httpRequest } from 'node:http'
+import { dirname, join } from 'node:path'
+import { VERSIONS } from './context.js'
+import {
+  socketPathFromDockerHost,
+  type CommandEvent,
+  type CommandRequest,
+  type ToolName
+} from './protocol.js'
+
+const TOOLS: readonly ToolName[] = ['docker', 'kind', 'kubectl', 'skaffold']
+
+/** Commands answered without a daemon, like the real clients' version commands. */
+function localAnswer(
+  tool: ToolName,
+  args: readonly string[]
+): string | undefined {
+  const line = args.join(' ')
+  if (tool === 'kind' && line === 'version')
+    return `kind ${VERSIONS.kind} go1.24.1 linux/amd64\n`
+  if (tool === 'kubectl' && line === 'version --client')
+    return `Client Version: ${VERSIONS.kubectl}\nKustomize Version: v5.7.1\n`
+  if (tool === 'skaffold' && line === 'version') return `${VERSIONS.skaffold}\n`
+  return undefined
+}
+
+/** True for the forms that read stdin (contract items 10 and 20). */
+function readsStdin(tool: ToolName, args: readonly string[]): boolean {
+  if (tool === 'docker') return args[0] === 'exec' && args[1] === '-i'
+  if (tool === 'kubectl')
+    return args.includes('apply') && args.join(' ').endsWith('-f -')
+  return false
+}
+
+function noDaemonMessage(tool: ToolName, socket: string): string {
+  const base = `Cannot connect to the Docker daemon at unix://${socket}. Is the docker daemon running?`
+  if (tool === 'docker') return base
+  if (tool === 'kind')
+    return `ERROR: failed to list nodes: command "docker ps -a" failed with error: exit status 1\nCommand Output: ${base}`
+  if (tool === 'kubectl')
+    return `The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port? (${base})`
+  return `getting cluster: ${base}`
+}
+
+function applyUntar(event: Extract<CommandEvent, { t: 'untar' }>): void {
+  const archive = Buffer.from(event.d, 'base64')
+  const untar = (dir: string): void => {
+    const result = spawnSync(
+      'tar',
+      ['-xf', '-', '--no-same-owner', '-C', dir],
+      { input: archive }
+    )
+    if (result.status !== 0)
+      throw new Error(
+        `docker cp: extracting into ${dir}: ${result.stderr.toString()}`
+      )
+  }
+  if (event.name === '.') {
+    mkdirSync(event.dest, { recursive: true })
+    untar(event.dest)
+  } else if (existsSync(event.dest) && statSync(event.dest).isDirectory()) {
+    untar(event.dest)
+  } else {
+    const tmp = mkdtempSync(join(dirname(event.dest), '.docker-cp-'))
+    try {
+      untar(tmp)
+      renameSync(join(tmp, event.name), event.dest)
+    } finally {
+      rmSync(tmp, { recursive: true, force: true })
+    }
+  }
+}
+
+/** Runs one double command as a client; resolves with the exit code. */
+export async function runClient(
+  tool: ToolName,
+  args: string[]
+): Promise<number> {
+  if (!TOOLS.includes(tool)) {
+    process.stderr.write(`cluster double: unknown tool ${tool}\n`)
+    return 2
+  }
+  const local = localAnswer(tool, args)
+  if (local !== undefined) {
+    process.stdout.write(local)
+    return 0
+  }
+  const socket =
+    socketPathFromDockerHost(process.env.DOCKER_HOST) ?? '/var/run/docker.sock'
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined) env[k] = v
+  const body: CommandRequest = {
+    tool,
+    args,
+    cwd: process.cwd(),
+    env,
+    stdin: readsStdin(tool, args) ? readFileSync(0).toString('base64') : '',
+    uid: process.getuid?.() ?? 0
+  }
+  return new Promise<number>((resolve) => {
+    let exitCode: number | undefined
+    let buffered = ''
+    const handle = (event: CommandEvent): void => {
+      if (event.t === 'out')
+        process.stdout.write(Buffer.from(event.d, 'base64'))
+      else if (event.t === 'err')
+        process.stderr.write(Buffer.from(event.d, 'base64'))
+      else if (event.t === 'file') {
+        mkdirSync(dirname(event.path), { recursive: true })
+        writeFileSync(event.path, Buffer.from(event.d, 'base64'))
+      } else if (event.t === 'untar') applyUntar(event)
+      else exitCode = event.code
+    }
+    const req = httpRequest(
+      {
+        socketPath: socket,
+        path: '/run',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' }
+      },
+      (res) => {
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => {
+          buffered += chunk
+          let nl = buffered.indexOf('\n')
+          while (nl >= 0) {
+            const line = buffered.slice(0, nl)
+            buffered = buffered.slice(nl + 1)
+            if (line !== '') {
+              try {
+                handle(JSON.parse(line) as CommandEvent)
+              } catch (error) {
+                process.stderr.write(
+                  `cluster double: ${(error as Error).message}\n`
+                )
+                exitCode = 1
+              }
+            }
+            nl = buffered.indexOf('\n')
+          }
+        })
+        res.on('end', () => {
+          if (exitCode === undefined)
+            process.stderr.write(
+              'cluster double: the daemon closed the connection before the command finished\n'
+            )
+          resolve(exitCode ?? 1)
+        })
+      }
+    )
+    req.on('error', () => {
+      process.stderr.write(`${noDaemonMessage(tool, socket)}\n`)
+      resolve(1)
+    })
+    req.end(JSON.stringify(body))
+  })
+}

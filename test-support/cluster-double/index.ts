@@ -1,0 +1,25 @@
+/**
+ * The strict cluster double (design 8.4): docker, kind, kubectl and skaffold
+ * executables backed by a daemon that keeps cluster state in
+ * CLUSTER_DOUBLE_HOME and builds Go services for real.
+ */
+export {
+  writeDoubleExecutables,
+  doubleExecutableText,
+  DOUBLE_TOOLS
+} from './executables.js'
+export {
+  startDockerDaemon,
+  spawnDockerDaemon,
+  type DockerDaemon,
+  type StartDaemonOptions
+} from './daemon.js'
+export { VERSIONS, type DaemonOptions } from './context.js'
+export {
+  loadState,
+  type DoubleState,
+  type ClusterRecord,
+  type ContainerRecord,
+  type NodeRecord
+} from './state.js'
+export type { ToolName } from './protocol.js'

@@ -1,0 +1,117 @@
+/** `kubectl` commands with an explicit --context (contract items 17-20). */
+import { parseAllDocuments } from 'yaml'
+import { CommandError, unsupported } from './io.js'
+import type { CommandContext } from './context.js'
+import { clusterForContext, type ClusterRecord } from './state.js'
+
+/** Runs one kubectl command (other than `version --client`) in the daemon. */
+export function runKubectl(ctx: CommandContext, args: string[]): void {
+  if (args[0] !== '--context' || args[1] === undefined)
+    throw unsupported('kubectl', args)
+  const cluster = clusterForContext(ctx.state, args[1])
+  if (cluster === undefined)
+    throw new CommandError(`error: context "${args[1]}" does not exist`)
+  const rest = args.slice(2)
+  const { io } = ctx
+  if (
+    rest.length === 5 &&
+    rest[0] === 'wait' &&
+    rest[1] === '--for=condition=Ready' &&
+    rest[2] === 'nodes' &&
+    rest[3] === '--all' &&
+    /^--timeout=\d+[smh]?$/.test(rest[4])
+  ) {
+    io.out(cluster.nodes.map((n) => `node/${n.name} condition met\n`).join(''))
+    return
+  }
+  if (rest.length === 3 && rest[0] === 'get' && rest[1] === 'namespace') {
+    if (!cluster.namespaces.includes(rest[2])) {
+      throw new CommandError(
+        `Error from server (NotFound): namespaces "${rest[2]}" not found`
+      )
+    }
+    const width = Math.max(4, rest[2].length) + 3
+    io.out(
+      `${'NAME'.padEnd(width)}STATUS   AGE\n${rest[2].padEnd(width)}Active   1m\n`
+    )
+    return
+  }
+  if (rest.length === 3 && rest[0] === 'create' && rest[1] === 'namespace') {
+    if (cluster.namespaces.includes(rest[2])) {
+      throw new CommandError(
+        `Error from server (AlreadyExists): namespaces "${rest[2]}" already exists`
+      )
+    }
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(rest[2])) {
+      throw new CommandError(
+        `The Namespace "${rest[2]}" is invalid: metadata.name: Invalid value: "${rest[2]}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'`
+      )
+    }
+    cluster.namespaces.push(rest[2])
+    io.out(`namespace/${rest[2]} created\n`)
+    return
+  }
+  if (
+    rest.length === 3 &&
+    rest[0] === 'apply' &&
+    rest[1] === '-f' &&
+    rest[2] === '-'
+  ) {
+    applyManifest(
+      cluster,
+      Buffer.from(io.request.stdin, 'base64').toString('utf8'),
+      (line) => io.out(line)
+    )
+    return
+  }
+  throw unsupported('kubectl', args)
+}
+
+function applyManifest(
+  cluster: ClusterRecord,
+  text: string,
+  print: (line: string) => void
+): void {
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0)
+      throw new CommandError(
+        `error: error parsing STDIN: ${doc.errors[0].message}`
+      )
+    const obj = doc.toJS() as Record<string, unknown> | null
+    if (obj === null) continue
+    const meta = (obj.metadata ?? {}) as { name?: string; namespace?: string }
+    if (typeof meta.name !== 'string' || meta.name === '') {
+      throw new CommandError(
+        'error: error validating "STDIN": metadata.name is required'
+      )
+    }
+    if (obj.apiVersion === 'v1' && obj.kind === 'Namespace') {
+      const created = !cluster.namespaces.includes(meta.name)
+      if (created) cluster.namespaces.push(meta.name)
+      print(`namespace/${meta.name} ${created ? 'created' : 'unchanged'}\n`)
+    } else if (obj.apiVersion === 'v1' && obj.kind === 'ConfigMap') {
+      const ns = meta.namespace ?? 'default'
+      if (!cluster.namespaces.includes(ns)) {
+        throw new CommandError(
+          `Error from server (NotFound): error when creating "STDIN": namespaces "${ns}" not found`
+        )
+      }
+      const data = (obj.data ?? {}) as Record<string, string>
+      const key = `${ns}/${meta.name}`
+      const before = cluster.configMaps[key]
+      cluster.configMaps[key] = data
+      const verb =
+        before === undefined
+          ? 'created'
+          : JSON.stringify(before) === JSON.stringify(data)
+            ? 'unchanged'
+            : 'configured'
+      print(`configmap/${meta.name} ${verb}\n`)
+    } else {
+      throw new CommandError(
+        `cluster double: kubectl apply supports v1 ConfigMap and Namespace only, got ${String(obj.apiVersion)} ${String(obj.kind)}`,
+        2
+      )
+    }
+  }
+}

@@ -1,0 +1,376 @@
+/**
+ * `skaffold build` in the double (contract item 22): load and validate the
+ * configs, apply profiles, check every link of each kaniko artifact, build
+ * the Go service for real, and write the --file-output JSON.
+ */
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { join, posix, resolve } from 'node:path'
+import { CommandError } from '../io.js'
+import { scalarText } from '../values.js'
+import type { CommandContext } from '../context.js'
+import { runProcess } from '../proc.js'
+import {
+  clusterForContext,
+  type ClusterRecord,
+  type NodeRecord
+} from '../state.js'
+import { parseBuildArgs } from './args.js'
+import { runStages } from './build.js'
+import { loadConfigs, selectModules, type LoadedConfig } from './config.js'
+import { parseDockerfile } from './dockerfile.js'
+import {
+  CACHE_ARGS,
+  checkCacheArgs,
+  checkDeclaredArgs,
+  resolveMounts
+} from './links.js'
+import { applyProfiles, checkProfilesExist } from './profiles.js'
+
+type Obj = Record<string, unknown>
+
+function isRecord(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The node a kaniko pod is scheduled on: a worker when there is one (kind taints the control plane then). */
+function schedulingNode(cluster: ClusterRecord): NodeRecord {
+  return cluster.nodes.find((n) => n.role === 'worker') ?? cluster.nodes[0]
+}
+
+/** Expands skaffold's Go templates in build args ({{.NAME}} from the environment). */
+export function expandTemplate(
+  value: string,
+  env: Record<string, string | undefined>
+): string {
+  return value.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_m, expr: string) => {
+    const match = /^\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expr)
+    if (match === null)
+      throw new CommandError(
+        `cluster double: unsupported build arg template {{${expr}}} (only {{.NAME}})`,
+        2
+      )
+    return env[match[1]] ?? '<no value>'
+  })
+}
+
+/** skaffold's default-repo substitution (pkg/skaffold/docker/default_repo.go). */
+export function substituteDefaultRepo(
+  image: string,
+  defaultRepo: string | undefined
+): string {
+  if (defaultRepo === undefined || defaultRepo === '') return image
+  if (image.startsWith(`${defaultRepo}/`)) return image
+  return `${defaultRepo}/${image.replace(/[/._:@]/g, '_')}`
+}
+
+/** Runs `skaffold build ...` in the daemon. */
+export async function runSkaffoldBuild(
+  ctx: CommandContext,
+  args: string[]
+): Promise<void> {
+  const { io } = ctx
+  const request = io.request
+  const parsed = parseBuildArgs(args)
+  const strict = request.env.CLUSTER_DOUBLE_STRICT_LINKS === '1'
+  const warn = (message: string): void => {
+    if (strict)
+      throw new CommandError(
+        `cluster double: ${message} (CLUSTER_DOUBLE_STRICT_LINKS=1)`
+      )
+    io.err(`WARN[0000] ${message}\n`)
+  }
+  const cluster = clusterForContext(ctx.state, parsed.kubeContext)
+  if (cluster === undefined) {
+    throw new CommandError(
+      `getting client config for kubeContext: "${parsed.kubeContext}": context "${parsed.kubeContext}" does not exist (kind create cluster --name <n> makes "kind-<n>")`
+    )
+  }
+  const env = { ...process.env, ...request.env }
+  const all = await loadConfigs(parsed.file, request.cwd, env)
+  const selected = selectModules(all, parsed.modules)
+  checkProfilesExist(
+    selected.map((c) => c.config),
+    parsed.profiles
+  )
+  const configs = selected.map((c) => ({
+    ...c,
+    config: applyProfiles(c.config, parsed.profiles)
+  }))
+
+  const builds: { imageName: string; tag: string }[] = []
+  const seenImages = new Set<string>()
+  io.out('Generating tags...\n')
+  const planned: { cfg: LoadedConfig; artifact: Obj; tag: string }[] = []
+  for (const cfg of configs) {
+    const build = isRecord(cfg.config.build) ? cfg.config.build : {}
+    const artifacts = Array.isArray(build.artifacts)
+      ? build.artifacts.filter(isRecord)
+      : []
+    for (const artifact of artifacts) {
+      const image = String(artifact.image)
+      if (seenImages.has(image))
+        throw new CommandError(
+          `invalid skaffold config: duplicate image "${image}" found in ${cfg.file}`
+        )
+      seenImages.add(image)
+      const tag = `${substituteDefaultRepo(image, parsed.defaultRepo)}:${parsed.tag ?? 'latest'}`
+      io.out(` - ${image} -> ${tag}\n`)
+      planned.push({ cfg, artifact, tag })
+    }
+  }
+  io.out('Checking cache...\n')
+  for (const p of planned)
+    io.out(` - ${String(p.artifact.image)}: Not found. Building\n`)
+  io.out(
+    `Starting build...\nBuilding ${planned.length} artifact(s) with kaniko on cluster ${cluster.name}\n`
+  )
+  for (const p of planned) {
+    const digest = await buildArtifact(
+      ctx,
+      cluster,
+      p.cfg,
+      p.artifact,
+      p.tag,
+      parsed.insecureRegistries,
+      env,
+      warn
+    )
+    builds.push({
+      imageName: String(p.artifact.image),
+      tag: `${p.tag}@sha256:${digest}`
+    })
+  }
+  io.send({
+    t: 'file',
+    path: resolve(request.cwd, parsed.fileOutput),
+    d: Buffer.from(JSON.stringify({ builds })).toString('base64')
+  })
+}
+
+async function buildArtifact(
+  ctx: CommandContext,
+  cluster: ClusterRecord,
+  cfg: LoadedConfig,
+  artifact: Obj,
+  tag: string,
+  cliInsecure: string[],
+  env: Record<string, string | undefined>,
+  warn: (m: string) => void
+): Promise<string> {
+  const { io } = ctx
+  const image = String(artifact.image)
+  const build = isRecord(cfg.config.build) ? cfg.config.build : {}
+  const builderKeys = [
+    'docker',
+    'bazel',
+    'jib',
+    'buildpacks',
+    'custom',
+    'ko'
+  ].filter((k) => artifact[k] !== undefined)
+  if (!isRecord(build.cluster)) {
+    if (artifact.kaniko !== undefined) {
+      throw new CommandError(
+        `invalid skaffold config: ${cfg.file}: found a 'kaniko' artifact, which is incompatible with the '${build.googleCloudBuild ? 'googleCloudBuild' : 'local'}' builder: ${image}`
+      )
+    }
+    throw new CommandError(
+      `cluster double: ${cfg.file}: ${image} does not use the cluster (kaniko) builder; only kaniko builds are simulated`,
+      2
+    )
+  }
+  if (builderKeys.length > 0) {
+    throw new CommandError(
+      `invalid skaffold config: ${cfg.file}: found a '${builderKeys[0]}' artifact, which is incompatible with the 'cluster' builder: ${image}`
+    )
+  }
+  const kaniko = isRecord(artifact.kaniko) ? artifact.kaniko : {}
+  const clusterBlock = build.cluster
+  io.out(`Building [${image}]...\nTarget platforms: [linux/amd64]\n`)
+
+  const namespace =
+    typeof clusterBlock.namespace === 'string' && clusterBlock.namespace !== ''
+      ? clusterBlock.namespace
+      : 'default'
+  if (!cluster.namespaces.includes(namespace)) {
+    throw new CommandError(
+      `build [${image}] failed: creating kaniko pod: namespaces "${namespace}" not found (build.cluster.namespace in ${cfg.file})`
+    )
+  }
+  if (
+    typeof clusterBlock.pullSecretName === 'string' ||
+    typeof clusterBlock.pullSecretPath === 'string'
+  ) {
+    const name = scalarText(clusterBlock.pullSecretName) || 'kaniko-secret'
+    const path =
+      typeof clusterBlock.pullSecretPath === 'string'
+        ? clusterBlock.pullSecretPath
+        : undefined
+    if (path === undefined)
+      throw new CommandError(
+        `setting up pull secret: secret ${name} does not exist. No path specified to create it`
+      )
+    if (!existsSync(resolve(cfg.baseDir, path))) {
+      throw new CommandError(
+        `setting up pull secret: creating pull secret "${name}": open ${resolve(cfg.baseDir, path)}: no such file or directory`
+      )
+    }
+  }
+
+  // A scratch root per build: the kaniko pod's own filesystem, gone after the build.
+  await mkdir(join(ctx.options.home, 'builds'), { recursive: true })
+  const scratch = await mkdtemp(
+    join(ctx.options.home, 'builds', `${image.replace(/[^a-z0-9]/gi, '_')}-`)
+  )
+  try {
+    const node = schedulingNode(cluster)
+    const mounts = resolveMounts({
+      home: ctx.options.home,
+      node,
+      apiVersion: cfg.apiVersion,
+      volumes: Array.isArray(clusterBlock.volumes) ? clusterBlock.volumes : [],
+      volumeMounts: Array.isArray(kaniko.volumeMounts)
+        ? kaniko.volumeMounts
+        : [],
+      scratch,
+      image,
+      warn
+    })
+    const rawArgs = isRecord(kaniko.buildArgs) ? kaniko.buildArgs : {}
+    const repo = tag.slice(0, tag.lastIndexOf(':'))
+    const templateEnv = {
+      ...env,
+      IMAGE_REPO: posix.dirname(repo),
+      IMAGE_NAME: posix.basename(repo),
+      IMAGE_TAG: tag.slice(repo.length + 1)
+    }
+    const buildArgs: Record<string, string | undefined> = {}
+    for (const [k, v] of Object.entries(rawArgs)) {
+      buildArgs[k] =
+        v === null || v === undefined
+          ? undefined
+          : expandTemplate(scalarText(v), templateEnv)
+    }
+    checkCacheArgs(image, buildArgs, mounts, warn)
+
+    const context = resolve(
+      cfg.baseDir,
+      typeof artifact.context === 'string' ? artifact.context : '.'
+    )
+    const dockerfilePath = resolve(
+      context,
+      typeof kaniko.dockerfile === 'string' ? kaniko.dockerfile : 'Dockerfile'
+    )
+    let dockerfileText: string
+    try {
+      dockerfileText = await readFile(dockerfilePath, 'utf8')
+    } catch {
+      throw new CommandError(
+        `build [${image}] failed: reading Dockerfile: open ${dockerfilePath}: no such file or directory`
+      )
+    }
+    let dockerfile
+    try {
+      dockerfile = parseDockerfile(dockerfileText)
+    } catch (error) {
+      throw new CommandError(
+        `build [${image}] failed: ${dockerfilePath}: ${(error as Error).message}`
+      )
+    }
+    const passed = [...CACHE_ARGS, 'GOPROXY'].filter(
+      (n) => buildArgs[n] !== undefined
+    )
+    checkDeclaredArgs(dockerfilePath, dockerfile, image, passed, warn)
+    checkRegistry(
+      ctx,
+      tag,
+      [...cliInsecure, ...insecureOf(kaniko)],
+      kaniko.insecure === true
+    )
+
+    const goroot = (await runProcess('go', ['env', 'GOROOT'])).stdout
+      .toString()
+      .trim()
+    if (goroot === '')
+      throw new CommandError(
+        'cluster double: no Go toolchain on the daemon PATH (go env GOROOT failed); install Go to run builds'
+      )
+    const result = await runStages({
+      dockerfile,
+      dockerfilePath,
+      context,
+      buildArgs,
+      target: typeof kaniko.target === 'string' ? kaniko.target : undefined,
+      mounts,
+      scratch,
+      goroot,
+      hostPath: process.env.PATH ?? '/usr/bin:/bin',
+      mapProxy: (entry) => mapProxyEntry(ctx, entry),
+      out: (t) => io.out(t),
+      err: (t) => io.err(t)
+    })
+    const digest = createHash('sha256')
+      .update(tag)
+      .update(result.digest)
+      .digest('hex')
+    io.out(
+      `INFO[0001] Pushing image to ${tag}\nINFO[0001] Pushed ${tag.slice(0, tag.lastIndexOf(':'))}@sha256:${digest}\nBuild [${image}] succeeded\n`
+    )
+    return digest
+  } finally {
+    await runProcess('chmod', ['-R', 'u+w', scratch])
+    await rm(scratch, { recursive: true, force: true })
+  }
+}
+
+function insecureOf(kaniko: Obj): string[] {
+  return Array.isArray(kaniko.insecureRegistry)
+    ? kaniko.insecureRegistry.map(String)
+    : []
+}
+
+/** A push to a local registry container needs it running, on the kind network, and marked insecure (plain HTTP). */
+function checkRegistry(
+  ctx: CommandContext,
+  tag: string,
+  insecure: string[],
+  allInsecure: boolean
+): void {
+  const host = tag.split('/')[0]
+  if (!host.includes(':') && !host.includes('.')) return
+  const container = ctx.state.containers[host.split(':')[0]]
+  if (container === undefined) return
+  if (!container.running || !container.networks.includes('kind')) {
+    throw new CommandError(
+      `error pushing image: failed to push to destination ${tag}: dial tcp: lookup ${host.split(':')[0]}: no such host (container ${container.name} is not on the kind network)`
+    )
+  }
+  if (!allInsecure && !insecure.includes(host)) {
+    throw new CommandError(
+      `error pushing image: failed to push to destination ${tag}: Get "https://${host}/v2/": http: server gave HTTP response to HTTPS client (pass --insecure-registry ${host} or set kaniko.insecureRegistry)`
+    )
+  }
+}
+
+/** Maps a GOPROXY entry as the kaniko pod would reach it (see DaemonOptions.moduleProxyUrl). */
+function mapProxyEntry(ctx: CommandContext, entry: string): string {
+  const upstream = ctx.options.moduleProxyUrl
+  if (entry === 'direct' || entry === 'off' || entry === '') return entry
+  let url: URL
+  try {
+    url = new URL(entry)
+  } catch {
+    return entry
+  }
+  if (url.hostname === 'proxy.golang.org') return upstream ?? entry
+  const container = ctx.state.containers[url.hostname]
+  if (container !== undefined) {
+    if (!container.running || !container.networks.includes('kind'))
+      return `http://${url.hostname}.unreachable.invalid`
+    if (container.image.startsWith('gomods/athens') && upstream !== undefined)
+      return upstream
+  }
+  return entry
+}
