@@ -28,18 +28,6 @@ export interface PostReport {
   warnings: string[]
 }
 
-const PHASE_ORDER: Phase[] = [
-  'tools',
-  'restore',
-  'cluster',
-  'patch',
-  'build',
-  'ownership',
-  'trim',
-  'save',
-  'cleanup'
-]
-
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
   return text
@@ -141,11 +129,33 @@ function table(header: string[], rows: string[][]): string {
   return `<table>${head}${body}</table>`
 }
 
+const MAIN_PHASES: Phase[] = ['tools', 'restore', 'cluster', 'patch', 'build']
+const POST_PHASES: Phase[] = ['ownership', 'trim', 'save', 'cleanup']
+
+function phaseTable(
+  phases: Phase[],
+  timings: Partial<Record<Phase, number>>
+): string[] {
+  const rows = phases
+    .filter((p) => timings[p] !== undefined)
+    .map((p) => [p, formatSeconds(timings[p] ?? 0)])
+  return rows.length > 0 ? [table(['Phase', 'Time'], rows)] : []
+}
+
+function warningList(warnings: string[]): string[] {
+  if (warnings.length === 0) return []
+  return [
+    `<h3>Warnings</h3><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`
+  ]
+}
+
 /**
- * Renders this job's section of the job summary from main's state and what
- * post did. Every user-controlled string is escaped.
+ * Renders the main step's part of this job's section: the build, its phase
+ * timings, the cache restores, the images, the tools and main's warnings.
+ * Written at the end of main, so it is in the summary even when a later step
+ * fails, and a later step of the job can read it. Every string is escaped.
  */
-export function renderSummary(state: MainState, post: PostReport): string {
+export function renderMainSummary(state: MainState): string {
   const out: string[] = []
   out.push(`<h2>skaffold-kaniko-cache: ${escapeHtml(state.service)}</h2>`)
 
@@ -165,22 +175,15 @@ export function renderSummary(state: MainState, post: PostReport): string {
   } else {
     out.push('<p><strong>skaffold build did not run.</strong></p>')
   }
-
-  const timings = { ...state.timings, ...post.timings }
-  const phaseRows = PHASE_ORDER.filter((p) => timings[p] !== undefined).map(
-    (p) => [p, formatSeconds(timings[p] ?? 0)]
-  )
-  if (phaseRows.length > 0) out.push(table(['Phase', 'Time'], phaseRows))
+  out.push(...phaseTable(MAIN_PHASES, state.timings))
 
   if (state.cache) {
     const rows = (['mod', 'build'] as const).map((which) => [
       which === 'mod' ? 'Go modules' : 'Go build',
       hitCell(state.cache?.restored[which]),
-      sizeCell(state.cache?.restored[which], post.trim?.[which]),
-      saveCell(post.save?.[which])
+      sizeCell(state.cache?.restored[which], undefined)
     ])
-    out.push(table(['Cache', 'Restore', 'Size', 'Save'], rows))
-    out.push(`<p>Save policy: ${escapeHtml(state.cache.save.reason)}.</p>`)
+    out.push(table(['Cache', 'Restore', 'Restored'], rows))
   } else if (state.pvcClaim) {
     out.push(
       `<p>Caches live in the cluster on the ReadWriteMany claim <code>${escapeHtml(state.pvcClaim)}</code>; the Actions cache is not used.</p>`
@@ -207,17 +210,40 @@ export function renderSummary(state: MainState, post: PostReport): string {
     const tools = state.tools
       .map(
         (t) =>
-          `${escapeHtml(t.tool)} ${escapeHtml(t.version)} (${t.fromCache ? 'tool cache' : 'downloaded'}, sha256 ${escapeHtml(t.checksum === 'pinned' ? 'checked against a pinned value' : t.checksum === 'same-origin' ? 'checked against a same-origin checksum file' : t.checksum)})`
+          `${escapeHtml(t.tool)} ${escapeHtml(t.version)} (${t.fromCache ? 'tool cache' : 'downloaded'}, ${escapeHtml(checksumText(t.checksum))})`
       )
       .join('; ')
     out.push(`<p>Tools: ${tools}.</p>`)
   }
+  out.push(...warningList(state.warnings))
+  return out.join('\n') + '\n'
+}
 
-  const warnings = [...state.warnings, ...post.warnings]
-  if (warnings.length > 0) {
-    out.push(
-      `<h3>Warnings</h3><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`
-    )
+function checksumText(checksum: string): string {
+  if (checksum === 'pinned') return 'sha256 checked against a pinned value'
+  if (checksum === 'same-origin') {
+    return 'sha256 checked against a same-origin checksum file'
   }
+  return checksum
+}
+
+/**
+ * Renders the post step's part: what was trimmed and saved, post's timings
+ * and warnings. Every string is escaped.
+ */
+export function renderPostSummary(state: MainState, post: PostReport): string {
+  const out: string[] = []
+  out.push(`<h3>Caches after the build: ${escapeHtml(state.service)}</h3>`)
+  if (state.cache) {
+    const rows = (['mod', 'build'] as const).map((which) => [
+      which === 'mod' ? 'Go modules' : 'Go build',
+      sizeCell(undefined, post.trim?.[which]) || '—',
+      saveCell(post.save?.[which])
+    ])
+    out.push(table(['Cache', 'Size', 'Save'], rows))
+    out.push(`<p>Save policy: ${escapeHtml(state.cache.save.reason)}.</p>`)
+  }
+  out.push(...phaseTable(POST_PHASES, post.timings))
+  out.push(...warningList(post.warnings))
   return out.join('\n') + '\n'
 }

@@ -3,7 +3,8 @@ import { initialState, type MainState } from '../../src/state.js'
 import {
   escapeHtml,
   formatBytes,
-  renderSummary,
+  renderMainSummary,
+  renderPostSummary,
   speedUpLine
 } from '../../src/summary.js'
 
@@ -50,16 +51,13 @@ function warmState(): MainState {
   return state
 }
 
-describe('renderSummary', () => {
+describe('job summary sections', () => {
   it('titles the section by service and states the speed-up against the last cold build', () => {
-    const html = renderSummary(warmState(), {
-      timings: { save: 2 },
-      warnings: []
-    })
+    const html = renderMainSummary(warmState())
     expect(html).toContain('<h2>skaffold-kaniko-cache: feed-agg</h2>')
     expect(html).toContain('Built 1 image in 24.8 s')
     expect(html).toContain('6.0× faster than the last cold build (149.0 s)')
-    expect(html).toContain('<tr><td>save</td><td>2.0 s</td></tr>')
+    expect(html).toContain('<tr><td>build</td><td>24.8 s</td></tr>')
     expect(html).toContain('exact hit <code>p-gomod-Linux-X64-aa</code>')
     expect(html).toContain('restored 10.0 MiB (10.0 MB/s)')
   })
@@ -68,7 +66,7 @@ describe('renderSummary', () => {
     const state = warmState()
     state.service = '<script>alert(1)</script>'
     state.warnings.push('ARG "GOCACHE" & <co>')
-    const html = renderSummary(state, { timings: {}, warnings: [] })
+    const html = renderMainSummary(state)
     expect(html).not.toContain('<script>')
     expect(html).toContain('&lt;script&gt;')
     expect(html).toContain('p-gobuild-&lt;old&gt;')
@@ -76,8 +74,8 @@ describe('renderSummary', () => {
   })
 
   it('reports trim and save results per cache', () => {
-    const html = renderSummary(warmState(), {
-      timings: {},
+    const html = renderPostSummary(warmState(), {
+      timings: { save: 2 },
       warnings: ['cache service answered 429'],
       trim: {
         build: { bytesBefore: 4 * 1024 ** 2, bytesAfter: 1024 ** 2, removed: 7 }
@@ -96,12 +94,14 @@ describe('renderSummary', () => {
     expect(html).toContain('not saved: exact hit on the module key')
     expect(html).toContain('saved 2.0 MiB (4.0 MB/s)')
     expect(html).toContain('<li>cache service answered 429</li>')
+    expect(html).toContain('<tr><td>save</td><td>2.0 s</td></tr>')
+    expect(html).toContain('Save policy: saving on the default branch main.')
   })
 
   it('says when the build did not run, and when caches live on a PVC', () => {
     const state = initialState('api', true)
     state.pvcClaim = 'go-caches'
-    const html = renderSummary(state, { timings: {}, warnings: [] })
+    const html = renderMainSummary(state)
     expect(html).toContain('skaffold build did not run')
     expect(html).toContain(
       'ReadWriteMany claim <code>go-caches</code>; the Actions cache is not used'
@@ -111,7 +111,7 @@ describe('renderSummary', () => {
   it('reports a failed build without a speed-up', () => {
     const state = warmState()
     state.build = { succeeded: false, seconds: 3, startedAt: 0, images: [] }
-    const html = renderSummary(state, { timings: {}, warnings: [] })
+    const html = renderMainSummary(state)
     expect(html).toContain('Build failed after 3.0 s')
     expect(html).not.toContain('faster')
   })
