@@ -1,0 +1,165 @@
+/** The Dockerfile check: ARG after FROM in every Go stage, target, cache mounts, kaniko flags. */
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from '@jest/globals'
+import {
+  checkDockerfile,
+  checkKanikoFlags
+} from '../../src/dockerfile/check.js'
+
+const SEED = readFileSync(
+  join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    '..',
+    'shared',
+    'seed',
+    'skaffold-kaniko-docker-caching.md'
+  ),
+  'utf8'
+)
+
+/** The seed's final Dockerfile, extracted from the markdown. */
+const FINAL = /```Dockerfile\n([\s\S]*?)```/.exec(
+  SEED.slice(SEED.indexOf('#### _final_ setup'))
+)![1]
+
+const ARGS = ['GOMODCACHE', 'GOCACHE', 'GOPROXY']
+
+const check = (text: string, target = '', buildArgs = ARGS) =>
+  checkDockerfile({ file: 'Dockerfile', text, target, buildArgs })
+
+describe('checkDockerfile', () => {
+  it('passes the seed final Dockerfile', () => {
+    expect(FINAL).toContain('ARG GOCACHE')
+    expect(check(FINAL)).toEqual([])
+  })
+
+  it('reports each missing ARG at the FROM line of the Go stage, with the line to add', () => {
+    const stripped = FINAL.split('\n')
+      .filter((l) => !/^ARG (GOPROXY|GOMODCACHE|GOCACHE)/.test(l))
+      .join('\n')
+    const findings = check(stripped)
+    expect(findings.map((f) => [f.kind, f.line, f.fix])).toEqual([
+      ['missing-arg', 1, 'ARG GOMODCACHE'],
+      ['missing-arg', 1, 'ARG GOCACHE'],
+      ['missing-arg', 1, 'ARG GOPROXY']
+    ])
+    expect(findings[0].message).toMatch(
+      /stage "build" runs Go at line 5 .*Add "ARG GOMODCACHE" after line 1/
+    )
+  })
+
+  it('reports only the missing one', () => {
+    const text = FINAL.replace('ARG GOCACHE=/root/.cache/go-build\n', '')
+    expect(check(text).map((f) => f.fix)).toEqual(['ARG GOCACHE'])
+  })
+
+  it('does not count a global ARG before the first FROM', () => {
+    const text =
+      'ARG GOCACHE\nARG GOMODCACHE\nFROM golang AS build\nRUN go build ./...\n'
+    const findings = check(text, '', ['GOMODCACHE', 'GOCACHE'])
+    expect(findings.map((f) => [f.line, f.fix])).toEqual([
+      [3, 'ARG GOMODCACHE'],
+      [3, 'ARG GOCACHE']
+    ])
+    expect(findings[0].message).toMatch(
+      /before the first FROM does not reach the stage/
+    )
+  })
+
+  it('requires the ARG before the go command, not after it', () => {
+    const text =
+      'FROM golang\nRUN go mod download\nARG GOCACHE\nARG GOMODCACHE\n'
+    expect(check(text, '', ['GOMODCACHE', 'GOCACHE'])).toHaveLength(2)
+  })
+
+  const multi = [
+    'FROM golang:1.22 AS deps', //          1
+    'ARG GOMODCACHE', //                    2
+    'RUN go mod download', //               3
+    'FROM golang:1.22 AS build', //         4
+    'ARG GOMODCACHE', //                    5
+    'ARG GOCACHE', //                       6
+    'RUN go build -o /app ./cmd/app', //    7
+    'FROM build AS test', //                8
+    'RUN go test ./...', //                 9
+    'FROM gcr.io/distroless/static', //     10
+    'COPY --from=build /app /app', //       11
+    ''
+  ].join('\n')
+
+  it('checks every Go stage of a multi-stage build', () => {
+    const findings = check(multi, '', ['GOMODCACHE', 'GOCACHE'])
+    expect(findings.map((f) => [f.line, f.fix])).toEqual([
+      [1, 'ARG GOCACHE'],
+      // ARGs do not carry over into a stage built FROM another stage.
+      [8, 'ARG GOMODCACHE'],
+      [8, 'ARG GOCACHE']
+    ])
+  })
+
+  it('checks only the stages up to the target', () => {
+    const findings = check(multi, 'build', ['GOMODCACHE', 'GOCACHE'])
+    expect(findings.map((f) => [f.line, f.fix])).toEqual([[1, 'ARG GOCACHE']])
+  })
+
+  it('reports an unknown target', () => {
+    const findings = check(multi, 'nope')
+    expect(findings[0].kind).toBe('target-not-found')
+    expect(findings[0].message).toMatch(/deps, build, test/)
+  })
+
+  it('does not ask for ARG lines of docker predefined proxy args', () => {
+    const text = 'FROM golang\nARG GOCACHE\nRUN go build\n'
+    expect(check(text, '', ['GOCACHE', 'HTTP_PROXY', 'no_proxy'])).toEqual([])
+  })
+
+  it('says when no stage runs Go', () => {
+    const findings = check('FROM alpine\nRUN echo hi\n')
+    expect(findings.map((f) => f.kind)).toEqual(['no-go-stage'])
+  })
+
+  it('flags RUN --mount=type=cache, which kaniko ignores', () => {
+    const text =
+      'FROM golang\nARG GOCACHE\nARG GOMODCACHE\nRUN --mount=type=cache,target=/root/.cache/go-build \\\n  go build ./...\n'
+    const findings = check(text, '', ['GOMODCACHE', 'GOCACHE'])
+    expect(findings.map((f) => [f.kind, f.line])).toEqual([
+      ['cache-mount-ignored', 4]
+    ])
+  })
+
+  it('flags an ENV that overrides the cache build arg', () => {
+    const text =
+      'FROM golang\nARG GOCACHE\nARG GOMODCACHE\nENV GOCACHE=/tmp/x\nRUN go build\n'
+    const findings = check(text, '', ['GOMODCACHE', 'GOCACHE'])
+    expect(findings.map((f) => [f.kind, f.line])).toEqual([
+      ['env-overrides-arg', 4]
+    ])
+  })
+})
+
+describe('checkKanikoFlags', () => {
+  const base = { file: 'skaffold.yaml', line: 7, image: 'app' }
+  it('flags kaniko v1.7.0 with whitelistVarRun', () => {
+    const findings = checkKanikoFlags({
+      ...base,
+      kanikoImage: 'gcr.io/kaniko-project/executor:v1.7.0',
+      whitelistVarRun: true
+    })
+    expect(findings).toHaveLength(1)
+    expect(findings[0].message).toMatch(/unknown flag: --whitelist-var-run/)
+    expect(findings[0].line).toBe(7)
+  })
+  it.each([
+    ['gcr.io/kaniko-project/executor:v1.7.0', false],
+    ['gcr.io/kaniko-project/executor:v1.8.0', true],
+    ['gcr.io/kaniko-project/executor:v1.7.01', true]
+  ])('accepts %s with whitelistVarRun %s', (kanikoImage, whitelistVarRun) => {
+    expect(checkKanikoFlags({ ...base, kanikoImage, whitelistVarRun })).toEqual(
+      []
+    )
+  })
+})
