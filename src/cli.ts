@@ -104,6 +104,9 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' }
 } as const
 
+/** Every option the CLI accepts (the help text documents each). */
+export const CLI_OPTION_NAMES = Object.keys(OPTIONS)
+
 type Values = ReturnType<
   typeof parseArgs<{ options: typeof OPTIONS }>
 >['values']
@@ -162,7 +165,9 @@ export async function runCli(
       return EXIT.badInput
     }
     if (error instanceof UsageError || isParseArgsError(error)) {
-      out.stderr(`${(error as Error).message} (see --help)\n`)
+      out.stderr(
+        `${(error as Error).message.replace(/\s*\n\s*/g, ' ')} (see --help)\n`
+      )
       return EXIT.badInput
     }
     out.stderr(`internal error: ${(error as Error).stack ?? String(error)}\n`)

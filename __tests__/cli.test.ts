@@ -1,0 +1,329 @@
+/** The CLI preview: patch and check, exit codes, one-line errors, help. */
+import { spawnSync } from 'node:child_process'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { CLI_OPTION_NAMES, runCli } from '../src/cli.js'
+import { DEFAULT_PATCH_OPTIONS } from '../src/skaffold/options.js'
+import { patchSkaffoldText } from '../src/skaffold/patch.js'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const CORPUS = join(ROOT, '..', 'shared', 'skaffold-corpus')
+const tmp = mkdtempSync(join(tmpdir(), 'skc-cli-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+
+async function run(args: string[], cwd = ROOT) {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(args, {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    cwd
+  })
+  return { code, stdout, stderr }
+}
+
+const corpus = (name: string) => join(CORPUS, name)
+
+describe('cli patch', () => {
+  it('prints the patched YAML on stdout and the report on stderr', async () => {
+    const file = corpus('skaffold-examples-kaniko-v4beta14.yaml')
+    const { code, stdout, stderr } = await run([
+      'patch',
+      '--go-proxy',
+      'http://athens',
+      file
+    ])
+    expect(code).toBe(0)
+    const expected = patchSkaffoldText(
+      { path: file, text: readFileSync(file, 'utf8') },
+      { ...DEFAULT_PATCH_OPTIONS, goProxy: 'http://athens' }
+    ).text
+    expect(stdout).toBe(expected)
+    expect(stdout).toContain('GOPROXY: http://athens')
+    expect(stderr).toMatch(/document 0 \(skaffold\/v4beta14\): patched/)
+    expect(stderr).toMatch(
+      /artifact skaffold-example \[build, line \d+\]: patched: added buildArgs.GOMODCACHE/
+    )
+  })
+
+  it('maps every patch option to the output', async () => {
+    const file = corpus('skaffold-kaniko-target-v4beta14.yaml')
+    const { code, stdout } = await run([
+      'patch',
+      '--mod-cache-path',
+      '/var/run/m',
+      '--build-cache-path',
+      '/var/run/b',
+      '--mod-volume-name',
+      'mvol',
+      '--build-volume-name',
+      'bvol',
+      '--mod-node-path',
+      '/n/m',
+      '--build-node-path',
+      '/n/b',
+      '--hostpath-type',
+      '',
+      '--go-private',
+      'github.com/corp',
+      '--go-flags=-mod=mod',
+      '--build-arg',
+      'A=1=2',
+      '--build-arg',
+      'B=',
+      '--registry-mirror',
+      'mirror.gcr.io',
+      '--kaniko-image',
+      'gcr.io/kaniko-project/executor:v1.23.2',
+      '--whitelist-var-run',
+      '--insecure-registry',
+      'kind-registry:5000',
+      '--no-ignore-paths',
+      file
+    ])
+    expect(code).toBe(0)
+    for (const s of [
+      'GOMODCACHE: /var/run/m',
+      'GOCACHE: /var/run/b',
+      'name: mvol',
+      'name: bvol',
+      'path: /n/m',
+      'GOPRIVATE: github.com/corp',
+      'GONOSUMDB: github.com/corp',
+      'GOFLAGS: -mod=mod',
+      'A: 1=2',
+      'registryMirror: mirror.gcr.io',
+      'executor:v1.23.2',
+      'whitelistVarRun: true',
+      '- kind-registry:5000'
+    ])
+      expect(stdout).toContain(s)
+    expect(stdout).not.toContain('DirectoryOrCreate')
+    expect(stdout).not.toContain('ignorePaths')
+  })
+
+  it('uses one claim with subPaths for --pvc, and checks --profile', async () => {
+    const file = corpus(
+      'skaffold-kaniko-insecure-registry-profiles-v4beta14.yaml'
+    )
+    const { code, stdout } = await run([
+      'patch',
+      '--pvc',
+      'go-rwx',
+      '--profile',
+      'build-artifact',
+      file
+    ])
+    expect(code).toBe(0)
+    expect(stdout).toContain('claimName: go-rwx')
+    expect(stdout).toContain('subPath: gomodcache')
+    const bad = await run(['patch', '--profile', 'nope', file])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/profile "nope" is not defined/)
+  })
+
+  it('prints the input unchanged and says why when there is nothing to patch', async () => {
+    const file = corpus('skaffold-gcb-kaniko-v4beta14.yaml')
+    const { code, stdout, stderr } = await run(['patch', file])
+    expect(code).toBe(0)
+    expect(stdout).toBe(readFileSync(file, 'utf8'))
+    expect(stderr).toMatch(/nothing-to-patch: .*googleCloudBuild/)
+    expect(stderr).toMatch(/^nothing to patch/m)
+  })
+
+  it('prints the report as JSON with --json', async () => {
+    const { code, stderr } = await run([
+      'patch',
+      '--json',
+      corpus('skaffold-kaniko-microservices-v4beta14.yaml')
+    ])
+    expect(code).toBe(0)
+    const report = JSON.parse(stderr) as { artifacts: { status: string }[] }
+    expect(report.artifacts.map((a) => a.status)).toEqual([
+      'patched',
+      'patched',
+      'patched'
+    ])
+  })
+
+  it('prints every patched file of a requires tree after a # file: line', async () => {
+    const dir = join(tmp, 'multi')
+    mkdirSync(join(dir, 'app'), { recursive: true })
+    writeFileSync(
+      join(dir, 'skaffold.yaml'),
+      'apiVersion: skaffold/v4beta14\nkind: Config\nrequires:\n- path: ./app\n'
+    )
+    writeFileSync(
+      join(dir, 'app', 'skaffold.yaml'),
+      'apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n  - image: app\n    kaniko: {}\n  cluster: {}\n'
+    )
+    const { code, stdout } = await run(['patch', 'multi/skaffold.yaml'], tmp)
+    expect(code).toBe(0)
+    expect(stdout).toMatch(
+      /^# file: multi\/skaffold.yaml -> multi\/.skaffold-kaniko-cache.skaffold.yaml\n/
+    )
+    expect(stdout).toContain(
+      '# file: multi/app/skaffold.yaml -> multi/app/.skaffold-kaniko-cache.skaffold.yaml\n'
+    )
+    expect(stdout).toContain('path: ./app/.skaffold-kaniko-cache.skaffold.yaml')
+  })
+})
+
+describe('cli errors: exit 2 with one line, no stack', () => {
+  const cases: [string, string[], RegExp][] = [
+    [
+      'too old',
+      ['patch', corpus('skaffold-kaniko-local-buildcontext-v1beta11.yaml')],
+      /^\S*\/skaffold-kaniko-local-buildcontext-v1beta11.yaml:1: apiVersion skaffold\/v1beta11 is too old .*skaffold fix/
+    ],
+    [
+      'missing requires',
+      ['patch', corpus('skaffold-multi-config-root-requires-v4beta14.yaml')],
+      /skaffold-multi-config-root-requires-v4beta14.yaml:4: requires\[0\]\.path "\.\/leeroy-app"/
+    ],
+    [
+      'collision',
+      ['patch', corpus('blog-feed-agg-v2beta16.yaml')],
+      /blog-feed-agg-v2beta16.yaml:21: .*already mounts volume "modcache"/
+    ],
+    [
+      'missing file',
+      ['patch', 'no/such/skaffold.yaml'],
+      /^no\/such\/skaffold.yaml: cannot read the skaffold config: ENOENT/
+    ],
+    ['unknown option', ['patch', '--bogus', 'x'], /Unknown option '--bogus'/],
+    [
+      'option without its value',
+      ['patch', '--go-flags', '-x', 'f'],
+      /ambiguous/
+    ],
+    ['unknown command', ['frobnicate', 'x'], /unknown command "frobnicate"/],
+    [
+      'bad build arg',
+      ['patch', '--build-arg', 'NOEQ', 'x'],
+      /--build-arg "NOEQ": expected KEY=VALUE/
+    ],
+    [
+      'reserved path',
+      [
+        'patch',
+        '--mod-cache-path',
+        '/cache',
+        corpus('skaffold-kaniko-target-v4beta14.yaml')
+      ],
+      /^--mod-cache-path: "\/cache" is used by skaffold or kaniko/
+    ]
+  ]
+  it.each(cases)('%s', async (_name, args, message) => {
+    const { code, stdout, stderr } = await run(args)
+    expect(code).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(message)
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1)
+    expect(stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('reports a YAML syntax error with its line', async () => {
+    const file = join(tmp, 'broken.yaml')
+    writeFileSync(
+      file,
+      'apiVersion: skaffold/v4beta14\nbuild:\n  artifacts: [\n'
+    )
+    const { code, stderr } = await run(['patch', file], tmp)
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/^broken.yaml:\d+: YAML syntax error/)
+  })
+})
+
+describe('cli help', () => {
+  it('documents every option', async () => {
+    const { code, stdout } = await run(['--help'])
+    expect(code).toBe(0)
+    for (const name of CLI_OPTION_NAMES) expect(stdout).toContain(`--${name}`)
+  })
+})
+
+describe('cli check', () => {
+  it('checks the Dockerfiles of a skaffold config', async () => {
+    const dir = join(tmp, 'check')
+    mkdirSync(join(dir, 'svc'), { recursive: true })
+    writeFileSync(
+      join(dir, 'skaffold.yaml'),
+      'apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n  - image: svc\n    context: svc\n    kaniko: {}\n  cluster: {}\n'
+    )
+    writeFileSync(
+      join(dir, 'svc', 'Dockerfile'),
+      'FROM golang AS build\nARG GOMODCACHE\nRUN go build ./...\n'
+    )
+    const { code, stdout, stderr } = await run(
+      ['check', 'check/skaffold.yaml'],
+      tmp
+    )
+    expect(code).toBe(0)
+    expect(stdout).toBe(
+      'check/svc/Dockerfile:1: stage "build" runs Go at line 3 but does not declare ARG GOCACHE after its FROM; kaniko passes the build arg only to stages that declare it. Add "ARG GOCACHE" after line 1\n  add: ARG GOCACHE\n'
+    )
+    expect(stderr).toBe('1 finding(s)\n')
+  })
+
+  it('checks a Dockerfile with --target and the build args the options imply', async () => {
+    const file = join(tmp, 'Dockerfile.multi')
+    writeFileSync(
+      file,
+      'FROM golang AS build\nARG GOMODCACHE\nARG GOCACHE\nRUN go build\nFROM build AS test\nRUN go test ./...\n'
+    )
+    const ok = await run(['check', '--target', 'build', file], tmp)
+    expect(ok.stdout).toBe('')
+    expect(ok.stderr).toMatch(/no findings/)
+    const proxy = await run(
+      ['check', '--target', 'build', '--go-proxy', 'http://p', file],
+      tmp
+    )
+    expect(proxy.stdout).toContain('add: ARG GOPROXY')
+    const test = await run(['check', '--json', '--target', 'test', file], tmp)
+    expect(
+      (JSON.parse(test.stdout) as { fix: string }[]).map((f) => f.fix)
+    ).toEqual(['ARG GOMODCACHE', 'ARG GOCACHE'])
+  })
+})
+
+describe('cli as a process', () => {
+  it('runs through the entry with tsx and exits 2 on bad input', () => {
+    const entry = join(ROOT, 'src', 'entry', 'cli.ts')
+    const ok = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        entry,
+        'patch',
+        corpus('skaffold-kaniko-sub-folder-v4beta14.yaml')
+      ],
+      { cwd: ROOT, encoding: 'utf8' }
+    )
+    expect(ok.status).toBe(0)
+    expect(ok.stdout).toContain('mountPath: /var/run/gomodcache')
+    const bad = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        entry,
+        'patch',
+        corpus('kubeflow-notebook-controller-v2alpha1.yaml')
+      ],
+      { cwd: ROOT, encoding: 'utf8' }
+    )
+    expect(bad.status).toBe(2)
+    expect(bad.stderr.trimEnd().split('\n')).toHaveLength(1)
+  })
+})
