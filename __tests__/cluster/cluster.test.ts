@@ -153,8 +153,9 @@ describe('createCluster', () => {
   ]
 
   it('writes the config, creates the mount dirs and creates the cluster once', async () => {
+    on(['kind', 'get', 'clusters'], { stderr: 'No kind clusters found.\n' })
     const result = await cluster.createCluster(request())
-    expect(argvs()).toEqual([create()])
+    expect(argvs()).toEqual([['kind', 'get', 'clusters'], create()])
     expect(result).toMatchObject({ configPath: configPath(), attempts: 1 })
     expect(result.firstFailure).toBeUndefined()
     expect(await readFile(configPath(), 'utf8')).toBe(request().configText)
@@ -166,7 +167,7 @@ describe('createCluster', () => {
     const noImage: Parameters<typeof cluster.createCluster>[0] = request()
     delete noImage.image
     await cluster.createCluster({ ...noImage, wait: '5m' })
-    expect(argvs()[0]).toEqual([
+    expect(argvs()[1]).toEqual([
       'kind',
       'create',
       'cluster',
@@ -189,6 +190,7 @@ describe('createCluster', () => {
     const result = await cluster.createCluster(request())
     const logs = join(work, 'kind-logs-ci-attempt1')
     expect(argvs()).toEqual([
+      ['kind', 'get', 'clusters'],
       create(),
       ['kind', 'export', 'logs', logs, '--name', 'ci'],
       ['kind', 'delete', 'cluster', '--name', 'ci'],
@@ -240,6 +242,7 @@ describe('createCluster', () => {
       '--- attempt 1 ---\nfirst: port 6443 is in use\n--- attempt 2 ---\nsecond: no space left on device'
     )
     expect(argvs().map((a) => a.slice(0, 2).join(' '))).toEqual([
+      'kind get',
       'kind create',
       'kind export',
       'kind delete',
@@ -247,6 +250,14 @@ describe('createCluster', () => {
       'kind export',
       'kind delete'
     ])
+  })
+
+  it('refuses to create over an existing cluster of that name', async () => {
+    on(['kind', 'get', 'clusters'], { stdout: 'ci\n' })
+    await expect(cluster.createCluster(request())).rejects.toThrow(
+      'A kind cluster named ci already exists. Set create-cluster: false to build on it, choose another cluster-name, or delete it first (kind delete cluster --name ci)'
+    )
+    expect(argvs()).toEqual([['kind', 'get', 'clusters']])
   })
 })
 
@@ -595,7 +606,8 @@ describe('startAthens', () => {
     on(['docker', 'inspect'], { stdout: 'true\n' })
     const result = await cluster.startAthens({
       storageDir,
-      githubToken: 'ghs_secret123'
+      githubToken: 'ghs_secret123',
+      noSumPatterns: ['github.com/acme/*', 'example.com/private']
     })
     expect(storageDir).toBe(
       join(work, 'gomodcache', 'cache', 'download', '.athens')
@@ -618,6 +630,8 @@ describe('startAthens', () => {
         'ATHENS_DISK_STORAGE_ROOT=/var/lib/athens',
         '-e',
         'ATHENS_GITHUB_TOKEN=ghs_secret123',
+        '-e',
+        'ATHENS_GONOSUM_PATTERNS=github.com/acme/*,example.com/private',
         '-v',
         `${storageDir}:/var/lib/athens`,
         'gomods/athens:v0.18.0'

@@ -144,7 +144,8 @@ export class ClusterCreateError extends ClusterError {
 }
 
 /**
- * Creates the cluster with the generated config (command 2), retrying once.
+ * Creates the cluster with the generated config (command 2), retrying once,
+ * after checking no cluster of that name exists (command 3).
  * `--retain` keeps a failed attempt's nodes so `kind export logs` (command 6)
  * has something to export; the failed cluster is then deleted (command 5).
  * @throws ClusterCreateError when both attempts fail.
@@ -153,6 +154,14 @@ export async function createCluster(
   request: CreateClusterRequest
 ): Promise<CreateClusterResult> {
   const started = Date.now()
+  // A leftover cluster of that name (a self-hosted runner whose post step did
+  // not run) would make kind fail, and the retry would then delete it: refuse
+  // instead, since it may be someone's cluster.
+  if ((await listClusters()).includes(request.name)) {
+    throw new ClusterError(
+      `A kind cluster named ${request.name} already exists. Set create-cluster: false to build on it, choose another cluster-name, or delete it first (kind delete cluster --name ${request.name})`
+    )
+  }
   for (const dir of request.hostDirs) await mkdir(dir, { recursive: true })
   const configPath = path.join(
     request.runnerTemp,
@@ -448,6 +457,11 @@ export interface AthensRequest {
   image?: string
   /** Default athens (the host name in GOPROXY). */
   name?: string
+  /**
+   * Module patterns (the go-private input) Athens must not check against
+   * the public checksum database (ATHENS_GONOSUM_PATTERNS).
+   */
+  noSumPatterns?: string[]
 }
 
 /** The outcome of startAthens. */
@@ -506,6 +520,10 @@ export async function startAthens(
       '-e',
       'ATHENS_DISK_STORAGE_ROOT=/var/lib/athens',
       ...(token ? ['-e', `ATHENS_GITHUB_TOKEN=${request.githubToken}`] : []),
+      ...(request.noSumPatterns !== undefined &&
+      request.noSumPatterns.length > 0
+        ? ['-e', `ATHENS_GONOSUM_PATTERNS=${request.noSumPatterns.join(',')}`]
+        : []),
       '-v',
       `${request.storageDir}:/var/lib/athens`,
       request.image ?? 'gomods/athens:v0.18.0'
