@@ -8,7 +8,11 @@ import {
   speedupOverCold,
   updateStats
 } from '../../src/cache/stats.js'
-import { decideTrim, type CacheFile } from '../../src/cache/trim.js'
+import {
+  decideTrim,
+  parseActionEntry,
+  type CacheFile
+} from '../../src/cache/trim.js'
 
 const START = 1_700_000_000_000
 const HOUR = 3_600_000
@@ -46,6 +50,32 @@ describe('decideTrim', () => {
       buildStartMs: START
     })
     expect(decision.remove).toEqual([])
+  })
+
+  it('keeps an old output that a used action entry points to', () => {
+    // Go leaves an identical output in place without refreshing its mtime.
+    const out = 'c'.repeat(64)
+    const files = [
+      { ...file('aa/aa1-a', START + 10), outputId: out },
+      file(`cc/${out}-d`, START - 2 * HOUR),
+      { ...file('bb/bb1-a', START - 2 * HOUR), outputId: 'd'.repeat(64) },
+      file(`dd/${'d'.repeat(64)}-d`, START - 2 * HOUR)
+    ]
+    expect(decideTrim(files, { buildStartMs: START }).remove).toEqual([
+      'bb/bb1-a',
+      `dd/${'d'.repeat(64)}-d`
+    ])
+  })
+
+  it.each([
+    [
+      `v1 ${'a'.repeat(64)} ${'b'.repeat(64)}                 175  1795912088422388730\n`,
+      'b'.repeat(64)
+    ],
+    ['./main.go\n', undefined],
+    ['', undefined]
+  ])('reads the output ID of an action entry', (text, expected) => {
+    expect(parseActionEntry(text)).toBe(expected)
   })
 
   it('keeps everything after a cold build (nothing backdated)', () => {

@@ -14,7 +14,7 @@ import {
   writeFile
 } from 'node:fs/promises'
 import { join } from 'node:path'
-import { decideTrim, type CacheFile } from '../cache/trim.js'
+import { decideTrim, parseActionEntry, type CacheFile } from '../cache/trim.js'
 import {
   parseStats,
   serializeStats,
@@ -80,7 +80,14 @@ export async function trimBuildCache(
   dir: string,
   buildStartMs: number
 ): Promise<TrimReport> {
-  const files = await listFiles(dir)
+  const files = await Promise.all(
+    (await listFiles(dir)).map(async (f) => {
+      if (!f.path.endsWith('-a') || f.size > 4096) return f
+      const text = await readFile(join(dir, f.path), 'utf8').catch(() => '')
+      const outputId = parseActionEntry(text)
+      return outputId === undefined ? f : { ...f, outputId }
+    })
+  )
   const decision = decideTrim(files, {
     buildStartMs,
     keepNames: [STATS_FILE_NAME]

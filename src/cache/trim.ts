@@ -12,6 +12,8 @@ export interface CacheFile {
   path: string
   mtimeMs: number
   size: number
+  /** For an action entry ("…-a"): the output ID it points to (parseActionEntry). */
+  outputId?: string
 }
 
 /** What to delete and what stays. */
@@ -44,9 +46,23 @@ export const GO_OWN_FILES = ['README', 'trim.txt', 'testexpire.txt']
 const ENTRY_PATH = /^[0-9a-f]{2}\/[^/]+$/
 
 /**
+ * Reads the output ID from an action entry ("<id>-a": "v1 <action id>
+ * <output id> <size> <time>"), or undefined when the text is not one.
+ */
+export function parseActionEntry(text: string): string | undefined {
+  const match = /^v1 [0-9a-f]{64} ([0-9a-f]{64}) /.exec(text)
+  return match?.[1]
+}
+
+/**
  * Decides which GOCACHE files to delete: entries (files inside the 256 "xx/"
  * subdirectories) whose mtime is older than the build's start. Go's own files,
  * the caller's keepNames and anything not shaped like an entry are kept.
+ *
+ * An output ("<id>-d") that a kept action entry points to is kept whatever its
+ * mtime: when a build produces an output that is already in the cache, Go
+ * checks it and leaves it as it is without refreshing its mtime
+ * (cmd/go/internal/cache copyFile), so its age says nothing about its use.
  */
 export function decideTrim(
   files: CacheFile[],
@@ -54,13 +70,22 @@ export function decideTrim(
 ): TrimDecision {
   const threshold = opts.buildStartMs - (opts.slackMs ?? 60_000)
   const keepNames = new Set([...GO_OWN_FILES, ...(opts.keepNames ?? [])])
+  const referenced = new Set<string>()
+  for (const f of files) {
+    if (f.mtimeMs >= threshold && f.outputId !== undefined) {
+      referenced.add(`${f.outputId.slice(0, 2)}/${f.outputId}-d`)
+    }
+  }
   const remove: string[] = []
   const keep: string[] = []
   let bytesBefore = 0
   let bytesAfter = 0
   for (const file of files) {
     bytesBefore += file.size
-    const isEntry = ENTRY_PATH.test(file.path) && !keepNames.has(file.path)
+    const isEntry =
+      ENTRY_PATH.test(file.path) &&
+      !keepNames.has(file.path) &&
+      !referenced.has(file.path)
     if (isEntry && file.mtimeMs < threshold) {
       remove.push(file.path)
     } else {
