@@ -106,22 +106,22 @@ export async function installTool(
 
   const { file, source } = await downloadBinary(plan)
   let sha256: string
+  let dir: string
   try {
     sha256 = await verifyDownload(plan, source, file)
-  } catch (error) {
-    // Never leave an unverified binary where something could run it.
+    await chmod(file, 0o755)
+    dir = await tc.cacheFile(
+      file,
+      plan.binaryName,
+      plan.tool,
+      plan.version,
+      plan.platform.arch
+    )
+  } finally {
+    // Verified or not, the download goes: an unverified binary must not stay
+    // where something could run it, and a verified one now lives in the cache.
     await rm(file, { force: true })
-    throw error
   }
-  await chmod(file, 0o755)
-  const dir = await tc.cacheFile(
-    file,
-    plan.binaryName,
-    plan.tool,
-    plan.version,
-    plan.platform.arch
-  )
-  await rm(file, { force: true })
   core.addPath(dir)
   return {
     tool: plan.tool,
