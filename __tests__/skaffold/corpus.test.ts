@@ -197,6 +197,19 @@ describe('the skaffold corpus', () => {
       expect(twice.files[0].text).toBe(output)
     })
 
+    it('keeps the original lines: the edit only adds lines (and expands an empty {} or null value)', () => {
+      const out = output.split('\n')
+      let next = 0
+      const dropped: string[] = []
+      for (const line of text.split('\n')) {
+        const at = out.indexOf(line, next)
+        if (at < 0) dropped.push(line)
+        else next = at + 1
+      }
+      for (const line of dropped)
+        expect(line).toMatch(/^\s*(- )?[\w.-]+:( \{\}| \[\])?$/)
+    })
+
     it('keeps every comment', () => {
       const out = commentLines(output)
       for (const line of commentLines(text)) expect(out).toContain(line)

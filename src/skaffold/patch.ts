@@ -17,10 +17,14 @@ import {
   YAMLMap,
   YAMLSeq,
   type Node,
-  type ParsedNode
+  type Pair,
+  type ParsedNode,
+  type Scalar
 } from 'yaml'
+import { isDeepStrictEqual } from 'node:util'
 import { describeApiVersion, type ApiVersionInfo } from './api-version.js'
 import { SkaffoldConfigError } from './errors.js'
+import { spliceEdits } from './splice.js'
 import {
   DEFAULT_PATCH_OPTIONS,
   listOurBuildArgs,
@@ -109,14 +113,13 @@ export function patchSkaffoldConfigs(
         const doc = states[i].docs[edge.document]
         const item = (doc.contents as YAMLMap).get('requires') as YAMLSeq
         const entry = item.items[edge.index] as YAMLMap
-        entry.set(
-          'path',
-          relativeRequirePath(
-            file.path,
-            copyPathFor(files[edge.target].path),
-            edge.rawPath
-          )
+        const scalar = entry.get('path', true) as Scalar
+        scalar.value = relativeRequirePath(
+          file.path,
+          copyPathFor(files[edge.target].path),
+          edge.rawPath
         )
+        states[i].editedScalars.add(scalar)
         states[i].changed = true
       }
     }
@@ -150,6 +153,9 @@ interface FileState {
   changed: boolean
   indentSeq: boolean
   profiles: string[]
+  /** For the minimal-diff splice: pairs whose value node was replaced. */
+  replacedValues: WeakMap<Pair, [number, number]>
+  editedScalars: WeakSet<Scalar>
 }
 
 interface Edge {
@@ -189,10 +195,38 @@ function parseFile(file: ConfigFile): {
 
 const RENDER = { lineWidth: 0, flowCollectionPadding: false }
 
+/**
+ * Renders an edited file: the original text with only our additions spliced
+ * in, or, when the splice cannot reproduce the edited documents exactly, the
+ * whole file re-printed by yaml (comments and key order kept, spacing
+ * normalised).
+ */
 function renderFile(state: FileState): string {
+  const spliced = spliceEdits({
+    source: state.file.text,
+    docs: state.docs,
+    lineCounter: state.lineCounter,
+    indentSeq: state.indentSeq,
+    replacedValues: state.replacedValues,
+    editedScalars: state.editedScalars
+  })
+  if (spliced !== null && sameDocuments(spliced, state.docs)) return spliced
   return state.docs
     .map((doc) => doc.toString({ ...RENDER, indentSeq: state.indentSeq }))
     .join('')
+}
+
+function sameDocuments(text: string, docs: Document.Parsed[]): boolean {
+  const reparsed = parseAllDocuments(text, { merge: true, uniqueKeys: true })
+  if (reparsed.length !== docs.length) return false
+  return reparsed.every(
+    (doc, i) =>
+      doc.errors.length === 0 &&
+      isDeepStrictEqual(
+        doc.toJS({ maxAliasCount: 1000 }),
+        docs[i].toJS({ maxAliasCount: 1000 })
+      )
+  )
 }
 
 /**
@@ -228,7 +262,9 @@ function patchFile(
     lineCounter,
     changed: false,
     indentSeq: true,
-    profiles: []
+    profiles: [],
+    replacedValues: new WeakMap(),
+    editedScalars: new WeakSet()
   }
   docs.forEach((doc, index) => {
     const patcher = new DocumentPatcher(state, doc, index, options, report)
@@ -1121,6 +1157,7 @@ class DocumentPatcher {
         )
         let value = pair?.value as Node | null | undefined
         if (pair && isAlias(value)) {
+          this.recordReplaced(pair)
           value = this.copyOf(value.resolve(this.doc) as Node)
           pair.value = value
           this.touch()
@@ -1138,6 +1175,7 @@ class DocumentPatcher {
           (isScalar(value) && value.value === null)
         ) {
           const fresh = make()
+          if (pair) this.recordReplaced(pair)
           if (pair) pair.value = fresh
           else node.set(this.doc.createNode(seg), fresh)
           value = fresh
@@ -1193,6 +1231,11 @@ class DocumentPatcher {
     return this.doc.createNode(
       node.toJS(this.doc, { maxAliasCount: 1000 })
     ) as Node
+  }
+
+  private recordReplaced(pair: Pair): void {
+    const range = (pair.value as ParsedNode | null)?.range
+    if (range) this.state.replacedValues.set(pair, [range[0], range[1]])
   }
 
   private touch(): void {
