@@ -610,3 +610,42 @@ describe('requires', () => {
     expect(report.warnings[0].line).toBe(4)
   })
 })
+
+describe('profiles this build does not activate', () => {
+  const input = `apiVersion: skaffold/v4beta14
+kind: Config
+build:
+  artifacts:
+    - image: app
+      docker: {}
+profiles:
+  - name: broken
+    build:
+      artifacts:
+        - image: k
+          kaniko: {}
+`
+  it('skips a kaniko artifact with no cluster builder in an inactive profile, with a warning', () => {
+    const { text, report } = patch(input)
+    expect(text).toBe(input)
+    expect(report.warnings[0].message).toMatch(/profile has no cluster builder/)
+    expect(report.warnings[0].line).toBe(11)
+  })
+
+  it('refuses it when the profile is activated', () => {
+    expect(
+      errorOf(() => patch(input, { profiles: ['broken'] })).reason
+    ).toMatch(/no cluster builder/)
+  })
+
+  it('reports the kaniko image and whitelistVarRun the patch set', () => {
+    const { report } = patch(kaniko('v4beta14'), {
+      kanikoImage: 'gcr.io/kaniko-project/executor:v1.7.0',
+      whitelistVarRun: true
+    })
+    expect(report.artifacts[0].kanikoImage).toBe(
+      'gcr.io/kaniko-project/executor:v1.7.0'
+    )
+    expect(report.artifacts[0].whitelistVarRun).toBe(true)
+  })
+})

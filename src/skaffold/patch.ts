@@ -598,6 +598,13 @@ class DocumentPatcher {
             if (builders.has('googleCloudBuild')) {
               plan.skipReason =
                 'kaniko under googleCloudBuild runs as a Cloud Build step: cluster volumes do not apply'
+            } else if (activeUsing.length === 0) {
+              // skaffold checks only the profiles it activates.
+              plan.skipReason = `kaniko with no cluster builder in a profile this build does not activate`
+              this.warn(
+                [...section.buildPath, 'artifacts', index],
+                `artifact "${String(artifact.image)}" uses kaniko but its profile has no cluster builder; skaffold refuses it if the profile is activated`
+              )
             } else {
               this.failAt(
                 [...section.buildPath, 'artifacts', index],
@@ -683,8 +690,10 @@ class DocumentPatcher {
     args: Record<string, string>
   ): void {
     const artifact = plan.artifact
-    const kaniko = isObject(artifact.kaniko) ? artifact.kaniko : {}
     const path = [...plan.section.buildPath, 'artifacts', plan.index]
+    // Read kaniko after patching: the image and whitelistVarRun may be ours.
+    const current = this.jsAt([...path, 'kaniko'])
+    const kaniko = isObject(current) ? current : {}
     this.report.artifacts.push({
       file: this.file,
       document: this.index,
