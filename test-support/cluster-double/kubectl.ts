@@ -4,23 +4,33 @@ import { CommandError, unsupported } from './io.js'
 import type { CommandContext } from './context.js'
 import { clusterForContext, type ClusterRecord } from './state.js'
 
+type Form = 'wait' | 'get-namespace' | 'create-namespace' | 'apply'
+
+function formOf(rest: readonly string[]): Form | undefined {
+  const line = rest.join(' ')
+  if (/^wait --for=condition=Ready nodes --all --timeout=\d+[smh]?$/.test(line))
+    return 'wait'
+  if (rest.length === 3 && rest[0] === 'get' && rest[1] === 'namespace')
+    return 'get-namespace'
+  if (rest.length === 3 && rest[0] === 'create' && rest[1] === 'namespace')
+    return 'create-namespace'
+  if (line === 'apply -f -') return 'apply'
+  return undefined
+}
+
 /** Runs one kubectl command (other than `version --client`) in the daemon. */
 export function runKubectl(ctx: CommandContext, args: string[]): void {
   if (args[0] !== '--context' || args[1] === undefined)
     throw unsupported('kubectl', args)
+  const rest = args.slice(2)
+  const form = formOf(rest)
+  // The form is checked before the context, so a drift is reported as such.
+  if (form === undefined) throw unsupported('kubectl', args)
   const cluster = clusterForContext(ctx.state, args[1])
   if (cluster === undefined)
     throw new CommandError(`error: context "${args[1]}" does not exist`)
-  const rest = args.slice(2)
   const { io } = ctx
-  if (
-    rest.length === 5 &&
-    rest[0] === 'wait' &&
-    rest[1] === '--for=condition=Ready' &&
-    rest[2] === 'nodes' &&
-    rest[3] === '--all' &&
-    /^--timeout=\d+[smh]?$/.test(rest[4])
-  ) {
+  if (form === 'wait') {
     io.out(cluster.nodes.map((n) => `node/${n.name} condition met\n`).join(''))
     return
   }
