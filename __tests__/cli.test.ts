@@ -327,3 +327,58 @@ describe('cli as a process', () => {
     expect(bad.stderr.trimEnd().split('\n')).toHaveLength(1)
   })
 })
+
+describe('cli: every user error kind exits 2 with file:line: reason', () => {
+  const files: [string, string, string, RegExp][] = [
+    [
+      'not a mapping',
+      'list.yaml',
+      '- a\n- b\n',
+      /^list.yaml:1: document 1 is not a mapping/
+    ],
+    [
+      'missing apiVersion',
+      'noapi.yaml',
+      'kind: Config\nbuild: {}\n',
+      /^noapi.yaml:1: document 1 has no apiVersion/
+    ],
+    [
+      'unknown apiVersion',
+      'unknown.yaml',
+      'apiVersion: skaffold/v99\nkind: Config\n',
+      /^unknown.yaml:1: unknown apiVersion "skaffold\/v99"/
+    ],
+    [
+      'kaniko without cluster',
+      'nocluster.yaml',
+      'apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n  - image: a\n    kaniko: {}\n',
+      /^nocluster.yaml:5: artifact "a" uses kaniko but its build has no cluster builder/
+    ],
+    [
+      'requires cycle',
+      'cycle-a.yaml',
+      'apiVersion: skaffold/v4beta14\nkind: Config\nrequires:\n- path: ./cycle-b.yaml\n',
+      /^cycle-b.yaml:4: requires cycle/
+    ],
+    [
+      'YAML syntax',
+      'syntax.yaml',
+      'apiVersion: skaffold/v4beta14\nkind: [Config\n',
+      /^syntax.yaml:\d+: YAML syntax error/
+    ]
+  ]
+  it.each(files)('%s', async (_name, file, text, message) => {
+    const dir = join(tmp, 'errors')
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(
+      join(dir, 'cycle-b.yaml'),
+      'apiVersion: skaffold/v4beta14\nkind: Config\nrequires:\n- path: ./cycle-a.yaml\n'
+    )
+    writeFileSync(join(dir, file), text)
+    const { code, stdout, stderr } = await run(['patch', file], dir)
+    expect(code).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(message)
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1)
+  })
+})
