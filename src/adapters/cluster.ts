@@ -660,6 +660,7 @@ async function run(
     return await exec.getExecOutput(command, args, {
       ignoreReturnCode: true,
       silent: options.silent ?? false,
+      env: currentEnv(),
       ...(options.input === undefined
         ? {}
         : { input: Buffer.from(options.input) })
@@ -695,6 +696,20 @@ async function must(
     )
   }
   return result
+}
+
+/**
+ * This process's environment, handed over explicitly: a child spawned without
+ * `env` inherits the environment Node started with, which misses changes made
+ * since in an embedding runtime (jest gives each test file its own copy of
+ * process.env, so DOCKER_HOST set by a test would not reach docker).
+ */
+function currentEnv(): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined) env[key] = value
+  }
+  return env
 }
 
 function output(result: CommandResult): string {
