@@ -649,3 +649,29 @@ profiles:
     expect(report.artifacts[0].whitelistVarRun).toBe(true)
   })
 })
+
+describe('text shape', () => {
+  it('keeps a CRLF file CRLF', () => {
+    const input = kaniko('v4beta14', '{}', '\n    namespace: x').replace(
+      /\n/g,
+      '\r\n'
+    )
+    const { text } = patch(input)
+    expect(text).toContain('mountPath: /var/run/gomodcache\r\n')
+    expect(text.replace(/\r\n/g, '')).not.toContain('\n')
+    expect(patch(text).text).toBe(text)
+  })
+
+  it('knows skaffold/v1 and v1beta17 as too old', () => {
+    for (const v of ['v1', 'v1beta17']) {
+      expect(errorOf(() => patch(kaniko(v))).reason).toMatch(/too old/)
+    }
+  })
+
+  it('keeps a file without a trailing newline without one', () => {
+    const input = kaniko('v4beta14', '{}', '\n    namespace: x').trimEnd()
+    const { text } = patch(input)
+    expect(text.endsWith('\n')).toBe(false)
+    expect(text).toContain('    namespace: x\n    volumes:')
+  })
+})

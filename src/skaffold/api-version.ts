@@ -5,7 +5,9 @@
 
 const ORDER: string[] = [
   ...range('v1alpha', 1, 5),
-  ...range('v1beta', 1, 13),
+  ...range('v1beta', 1, 17),
+  // skaffold 1.0 shipped `skaffold/v1` between v1beta17 and v2alpha1.
+  'v1',
   ...range('v2alpha', 1, 4),
   ...range('v2beta', 1, 29),
   'v3alpha1',

@@ -61,6 +61,10 @@ export function spliceEdits(input: SpliceInput): string | null {
     if (error instanceof Unsupported) return null
     throw error
   }
+  // Keep a CRLF file CRLF.
+  if (input.source.includes('\r\n')) {
+    for (const edit of edits) edit.text = edit.text.replace(/\r?\n/g, '\r\n')
+  }
   edits.sort((a, b) => b.start - a.start)
   let text = input.source
   let last = Infinity
