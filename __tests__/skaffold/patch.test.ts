@@ -675,3 +675,45 @@ describe('text shape', () => {
     expect(text).toContain('    namespace: x\n    volumes:')
   })
 })
+
+describe('minimal diff', () => {
+  const input = `# top
+apiVersion: skaffold/v4beta6
+kind: Config
+build:
+  tagPolicy:
+    sha256: { }
+  artifacts:
+  - image: svc   # spaced comment
+    kaniko:
+      buildArgs:
+        MULTI: |
+          line1
+          line2
+  cluster:
+    namespace:    odd-spacing
+    volumes: [{name: extra, emptyDir: {}}]
+`
+  it('adds lines and leaves every other line as it was', () => {
+    const { text } = patch(input)
+    const out = text.split('\n')
+    let next = 0
+    for (const line of input.split('\n')) {
+      if (line.includes('volumes: [')) continue
+      const at = out.indexOf(line, next)
+      expect({ line, found: at >= 0 }).toEqual({ line, found: true })
+      next = at + 1
+    }
+    // Keys added to the block scalar's map land inside it, above the parent's new keys.
+    expect(text).toContain(
+      '          line2\n        GOMODCACHE: /var/run/gomodcache\n        GOCACHE: /var/run/gobuildcache\n      volumeMounts:\n'
+    )
+    // A changed flow list becomes a block list that keeps the user's entry,
+    // in the file's own sequence indentation.
+    expect(text).toContain(
+      '    volumes:\n    - {name: extra, emptyDir: {}}\n    - name: gomodcache\n'
+    )
+    expect(newSchemaErrors(input, text)).toEqual([])
+    expect(patch(text).text).toBe(text)
+  })
+})

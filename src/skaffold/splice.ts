@@ -65,7 +65,11 @@ export function spliceEdits(input: SpliceInput): string | null {
   if (input.source.includes('\r\n')) {
     for (const edit of edits) edit.text = edit.text.replace(/\r?\n/g, '\r\n')
   }
-  edits.sort((a, b) => b.start - a.start)
+  // Apply from the end. Two insertions at one offset: the one collected
+  // later (an enclosing map) is applied first, so the nested one ends up
+  // above it, inside its parent.
+  const order = new Map(edits.map((edit, i) => [edit, i]))
+  edits.sort((a, b) => b.start - a.start || order.get(b)! - order.get(a)!)
   let text = input.source
   let last = Infinity
   for (const edit of edits) {
