@@ -16,8 +16,10 @@ import { PatchOptionsError, SkaffoldConfigError } from './skaffold/errors.js'
 import {
   DEFAULT_PATCH_OPTIONS,
   listOurBuildArgs,
+  PVC_VOLUME_NAME,
   type PatchOptions
 } from './skaffold/options.js'
+import { VOLUME_NAMES } from './plan.js'
 import { patchSkaffoldConfigs, type PatchResult } from './skaffold/patch.js'
 import type { PatchReport } from './skaffold/report.js'
 
@@ -209,8 +211,8 @@ function toPatchOptions(values: Values): PatchOptions {
         ? {
             kind: 'persistentVolumeClaim',
             claim: values.pvc,
-            volumeName: 'go-caches',
-            subPaths: { mod: 'gomodcache', build: 'gobuildcache' }
+            volumeName: PVC_VOLUME_NAME,
+            subPaths: { ...VOLUME_NAMES }
           }
         : {
             kind: 'hostPath',

@@ -7,6 +7,7 @@ import {
 } from '../../src/skaffold/errors.js'
 import {
   DEFAULT_PATCH_OPTIONS,
+  patchOptionsFromInputs,
   type PatchOptions
 } from '../../src/skaffold/options.js'
 import {
@@ -715,5 +716,39 @@ build:
     )
     expect(newSchemaErrors(input, text)).toEqual([])
     expect(patch(text).text).toBe(text)
+  })
+})
+
+describe('patchOptionsFromInputs', () => {
+  const inputs = {
+    goProxy: 'http://athens',
+    goPrivate: '',
+    buildArgs: [['A', '1']] as [string, string][],
+    registryMirror: '',
+    kanikoImage: '',
+    whitelistVarRun: false,
+    profiles: ['ci']
+  }
+  it('maps the hostpath cache volume to the node paths of src/plan.ts', () => {
+    const options = patchOptionsFromInputs(
+      { ...inputs, cacheVolume: { kind: 'hostpath' } },
+      ['kind-registry:5000']
+    )
+    expect(options.volumeSource).toEqual(DEFAULT_PATCH_OPTIONS.volumeSource)
+    expect(options.insecureRegistries).toEqual(['kind-registry:5000'])
+    expect(options.profiles).toEqual(['ci'])
+    expect(options.goProxy).toBe('http://athens')
+  })
+  it('maps pvc:<claim> to one volume with a subPath per cache', () => {
+    const options = patchOptionsFromInputs({
+      ...inputs,
+      cacheVolume: { kind: 'pvc', claim: 'rwx' }
+    })
+    expect(options.volumeSource).toEqual({
+      kind: 'persistentVolumeClaim',
+      claim: 'rwx',
+      volumeName: 'go-caches',
+      subPaths: { mod: 'gomodcache', build: 'gobuildcache' }
+    })
   })
 })

@@ -1,3 +1,4 @@
+import type { Inputs } from '../inputs.js'
 import { NODE_PATHS, POD_PATHS, VOLUME_NAMES } from '../plan.js'
 import { PatchOptionsError } from './errors.js'
 
@@ -197,3 +198,47 @@ export function normalizePath(path: string): string {
   const trimmed = path.replace(/\/+$/, '')
   return trimmed === '' ? '/' : trimmed
 }
+
+/**
+ * The patch options for the action's inputs (the data path's names from
+ * src/plan.ts). `insecureRegistries` names the plain-HTTP local registry
+ * (e.g. `kind-registry:5000`) when the action runs one.
+ */
+export function patchOptionsFromInputs(
+  inputs: Pick<
+    Inputs,
+    | 'goProxy'
+    | 'goPrivate'
+    | 'buildArgs'
+    | 'registryMirror'
+    | 'kanikoImage'
+    | 'whitelistVarRun'
+    | 'profiles'
+    | 'cacheVolume'
+  >,
+  insecureRegistries: string[] = []
+): PatchOptions {
+  return {
+    ...DEFAULT_PATCH_OPTIONS,
+    volumeSource:
+      inputs.cacheVolume.kind === 'pvc'
+        ? {
+            kind: 'persistentVolumeClaim',
+            claim: inputs.cacheVolume.claim,
+            volumeName: PVC_VOLUME_NAME,
+            subPaths: { ...VOLUME_NAMES }
+          }
+        : DEFAULT_PATCH_OPTIONS.volumeSource,
+    goProxy: inputs.goProxy,
+    goPrivate: inputs.goPrivate,
+    buildArgs: inputs.buildArgs,
+    registryMirror: inputs.registryMirror,
+    kanikoImage: inputs.kanikoImage,
+    whitelistVarRun: inputs.whitelistVarRun,
+    insecureRegistries,
+    profiles: inputs.profiles
+  }
+}
+
+/** The one volume that carries a ReadWriteMany claim (both caches, by subPath). */
+export const PVC_VOLUME_NAME = 'go-caches'
