@@ -10,7 +10,10 @@ export interface BuildCommandPlan {
   patchedFile: string
   /** Where skaffold writes {"builds":[...]} (skaffold build --file-output). */
   fileOutput: string
-  /** Always explicit: skaffold v2 takes the context only from the CLI or kubeconfig. */
+  /**
+   * Explicit for kind clusters: skaffold v2 takes the context only from the
+   * CLI or kubeconfig. '' (an existing cluster) uses the current context.
+   */
   kubeContext: string
   defaultRepo: string
   /** Plain-HTTP registries kaniko may push to (the local registry). */
@@ -27,10 +30,9 @@ export function buildCommandArgs(plan: BuildCommandPlan): string[] {
     '-f',
     plan.patchedFile,
     '--file-output',
-    plan.fileOutput,
-    '--kube-context',
-    plan.kubeContext
+    plan.fileOutput
   ]
+  if (plan.kubeContext !== '') args.push('--kube-context', plan.kubeContext)
   if (plan.defaultRepo !== '') args.push('--default-repo', plan.defaultRepo)
   for (const registry of plan.insecureRegistries) {
     args.push('--insecure-registry', registry)

@@ -1,49 +1,631 @@
 /**
- * The main step, in the order of design section 2. Every decision and every
- * resource created is recorded in the state as soon as it exists, so the
- * post step can clean up whatever main got to.
+ * The main step, in the order of design section 2: inputs, plan, tools,
+ * restore (beside cluster creation), cluster, patch, Dockerfile check, build,
+ * report. Every decision and every resource created goes into the state as
+ * soon as it exists, so the post step can clean up whatever main got to.
  */
 import * as path from 'node:path'
 import {
+  appendSummary,
   fail,
+  group,
+  log,
+  maskSecret,
   readInputs,
   readRunnerEnv,
-  saveMainState
+  saveMainState,
+  setOutputs,
+  type RunnerEnv
 } from './adapters/actions.js'
-import { pathKind } from './adapters/files.js'
-import { InputError, type Inputs } from './inputs.js'
-import { initialState, type MainState } from './state.js'
+import { restoreBothCaches, type RestoreResult } from './adapters/cache.js'
+import { backdateBuildCache, readStatsFile } from './adapters/cache-files.js'
+import {
+  ATHENS_NAME,
+  REGISTRY_NAME,
+  athensStorageDir,
+  checkDocker,
+  copyCachesIntoNode,
+  createCluster,
+  ensureNamespace,
+  kubeContext,
+  nodeNames,
+  requireCluster,
+  startAthens,
+  startRegistry,
+  waitForNodes
+} from './adapters/cluster.js'
+import { ensureDir, pathKind, readTextIfExists } from './adapters/files.js'
+import { hashDependencyFiles } from './adapters/hash.js'
+import { runSkaffoldBuild } from './adapters/skaffold-build.js'
+import {
+  checkDockerfilesFor,
+  preparePatchedConfigs
+} from './adapters/skaffold-files.js'
+import { ensureKubectl, installTool } from './adapters/tools.js'
+import {
+  buildCommandArgs,
+  redactUrlCredentials,
+  urlCredentials
+} from './build-command.js'
+import { deriveServiceName, makeCacheKeys } from './cache/keys.js'
+import { decideSave } from './cache/policy.js'
+import { InputError, parseList, type Inputs } from './inputs.js'
+import { cacheMounts, renderKindConfig } from './kind/kind-config.js'
+import { NODE_PATHS, cacheDirs, type CacheDirs } from './plan.js'
+import { DEFAULT_PATCH_OPTIONS, type PatchOptions } from './skaffold/options.js'
+import {
+  initialState,
+  type MainState,
+  type Phase,
+  type RestoreRecord
+} from './state.js'
+import { renderMainSummary } from './summary.js'
+import {
+  platformFromRunner,
+  skaffoldFallbackBase,
+  type Platform
+} from './tools/catalog.js'
 
 /** A failure the user can fix; its message is the whole story. */
 export class UserError extends Error {
   override name = 'UserError'
 }
 
+/** Everything main works from, decided once before any effect. */
+interface Context {
+  inputs: Inputs
+  runner: RunnerEnv
+  platform: Platform
+  workingDir: string
+  configPath: string
+  dirs: CacheDirs
+  /** Secrets to keep out of every log line we write. */
+  secrets: string[]
+  /** GOPROXY of the Athens started for this job ('' when none). */
+  athensProxy: string
+  state: MainState
+}
+
 /** Runs the main step; never throws (failures go to core.setFailed). */
 export async function runMain(): Promise<void> {
+  let state: MainState | undefined
   try {
-    const inputs = readInputs()
-    const runner = readRunnerEnv()
-    const configPath = await locateSkaffoldFile(inputs, runner.workspace)
-    const state: MainState = initialState(
-      inputs.service || path.relative(runner.workspace, configPath),
-      inputs.cleanup
-    )
-    saveMainState(state)
-    throw new UserError(
-      'the build pipeline is not assembled in this version yet'
-    )
+    const ctx = await plan()
+    state = ctx.state
+    const tools = await timed(ctx, 'tools', () => installTools(ctx))
+    await prepareClusterAndCaches(ctx, tools.kind)
+    const patched = await timed(ctx, 'patch', () => patch(ctx))
+    await build(ctx, tools.skaffold, patched)
   } catch (error) {
     fail(errorMessage(error))
+  } finally {
+    if (state) {
+      saveMainState(state)
+      await appendSummary(renderMainSummary(state)).catch((error: unknown) =>
+        log.warning(`could not write the job summary: ${errorMessage(error)}`)
+      )
+    }
+  }
+}
+
+/** Inputs, runner facts, paths, keys and the save decision: no effects but state. */
+async function plan(): Promise<Context> {
+  const inputs = readInputs()
+  const runner = readRunnerEnv()
+  const secrets = [urlCredentials(inputs.goProxy), runner.githubToken].filter(
+    (s) => s !== ''
+  )
+  for (const secret of secrets) maskSecret(secret)
+
+  const workingDir = path.resolve(runner.workspace, inputs.workingDirectory)
+  const configPath = await locateSkaffoldFile(inputs, workingDir)
+  const service = deriveServiceName({
+    service: inputs.service,
+    modules: inputs.modules,
+    skaffoldFile: inputs.skaffoldFile,
+    workingDirectory: inputs.workingDirectory
+  })
+  const state = initialState(service, inputs.cleanup)
+  const dirs = cacheDirs(inputs.clusterName, runner)
+  const ctx: Context = {
+    inputs,
+    runner,
+    platform: platformFromRunner(runner.os, runner.arch),
+    workingDir,
+    configPath,
+    dirs,
+    secrets,
+    athensProxy: '',
+    state
+  }
+
+  if (inputs.cacheVolume.kind === 'pvc') {
+    state.pvcClaim = inputs.cacheVolume.claim
+  } else if (inputs.cache) {
+    const depsHash = await hashDependencyFiles(
+      inputs.cacheDependencyPath,
+      runner.workspace
+    )
+    if (depsHash === '') {
+      log.warning(
+        `Input 'cache-dependency-path': no file matched ${inputs.cacheDependencyPath.join(', ')} in ${runner.workspace}; the module cache key uses "none" and will not follow dependency changes.`
+      )
+    }
+    const keys = makeCacheKeys({
+      prefix: inputs.cacheKeyPrefix,
+      os: runner.os,
+      arch: runner.arch,
+      service,
+      depsHash: depsHash || 'none',
+      runId: runner.runId,
+      runAttempt: runner.runAttempt
+    })
+    const decision = decideSave({
+      policy: inputs.saveCache,
+      event: await readEvent(runner.eventPath),
+      ref: runner.ref
+    })
+    state.cache = {
+      paths: { mod: dirs.modSavePath, build: dirs.cachePaths.build },
+      runnerDirs: dirs.runnerDirs,
+      saveDirs: { mod: dirs.modSaveDir, build: dirs.runnerDirs.build },
+      keys: {
+        mod: { primary: keys.mod.key, restoreKeys: keys.mod.restoreKeys },
+        build: { primary: keys.build.key, restoreKeys: keys.build.restoreKeys }
+      },
+      save: { enabled: decision.save, reason: decision.reason },
+      trim: inputs.trimBuildCache,
+      restored: {}
+    }
+  }
+  saveMainState(state)
+  log.info(`service: ${service}; config: ${configPath}`)
+  return ctx
+}
+
+interface InstalledTools {
+  kind?: string
+  skaffold: string
+}
+
+/** kind (unless a PVC cluster is used), skaffold, and kubectl where missing. */
+async function installTools(ctx: Context): Promise<InstalledTools> {
+  const { inputs, platform, state } = ctx
+  return group('Install tools', async () => {
+    const needKind = inputs.cacheVolume.kind === 'hostpath'
+    const kind = needKind
+      ? await installTool({
+          tool: 'kind',
+          version: inputs.kindVersion,
+          platform,
+          baseUrl: inputs.kindDownloadUrl
+        })
+      : undefined
+    const skaffold = await installTool({
+      tool: 'skaffold',
+      version: inputs.skaffoldVersion,
+      platform,
+      baseUrl: inputs.skaffoldDownloadUrl,
+      fallbackBaseUrl: skaffoldFallbackBase(inputs.skaffoldDownloadUrl)
+    })
+    const kubectl = await ensureKubectl({
+      version: inputs.kubectlVersion,
+      platform,
+      baseUrl: inputs.kubectlDownloadUrl
+    })
+    for (const tool of [kind, skaffold, kubectl]) {
+      if (tool && 'checksum' in tool) {
+        state.tools.push({
+          tool: tool.tool,
+          version: tool.version,
+          fromCache: tool.fromCache,
+          checksum: tool.checksum
+        })
+        log.info(
+          `${tool.tool} ${tool.version}: ${tool.fromCache ? 'from the tool cache' : 'downloaded'}, sha256 ${tool.sha256} (${tool.checksum})`
+        )
+      }
+    }
+    saveMainState(state)
+    return { kind: kind?.path, skaffold: skaffold.path }
+  })
+}
+
+/**
+ * Restores the caches and gets the cluster ready. With a new kind cluster the
+ * two run side by side: the restore empties and fills the runner dirs in
+ * place, which the node sees through its bind mounts. A reused cluster has no
+ * mounts, so the caches are copied into its node after the restore.
+ */
+async function prepareClusterAndCaches(
+  ctx: Context,
+  kind: string | undefined
+): Promise<void> {
+  const { inputs } = ctx
+  if (inputs.cacheVolume.kind === 'pvc') {
+    await timed(ctx, 'cluster', () => prepareExistingCluster(ctx))
+    return
+  }
+  await ensureDir(ctx.dirs.runnerDirs.mod)
+  await ensureDir(ctx.dirs.runnerDirs.build)
+  if (inputs.createCluster) {
+    await Promise.all([
+      timed(ctx, 'restore', () => restore(ctx)),
+      timed(ctx, 'cluster', () => prepareKindCluster(ctx, kind))
+    ])
+  } else {
+    await timed(ctx, 'restore', () => restore(ctx))
+    await timed(ctx, 'cluster', () => reuseKindCluster(ctx))
+  }
+}
+
+async function restore(ctx: Context): Promise<void> {
+  const cache = ctx.state.cache
+  if (!cache) return
+  const dirs = ctx.dirs
+  const results = await group('Restore Go caches', () =>
+    restoreBothCaches(
+      {
+        label: 'module cache',
+        paths: [cache.paths.mod],
+        dir: dirs.runnerDirs.mod,
+        key: cache.keys.mod.primary,
+        restoreKeys: cache.keys.mod.restoreKeys
+      },
+      {
+        label: 'build cache',
+        paths: [cache.paths.build],
+        dir: dirs.runnerDirs.build,
+        key: cache.keys.build.primary,
+        restoreKeys: cache.keys.build.restoreKeys
+      }
+    )
+  )
+  cache.restored = {
+    mod: restoreRecord(results.mod),
+    build: restoreRecord(results.build)
+  }
+  for (const result of [results.mod, results.build]) {
+    if (result.warning) ctx.state.warnings.push(result.warning)
+  }
+  // Backdate every entry so the post step can tell what this build used: Go
+  // refreshes an entry's mtime on use at most once an hour (design 4).
+  if (results.build.result !== 'miss') {
+    await backdateBuildCache(dirs.runnerDirs.build)
+    const stats = await readStatsFile(dirs.runnerDirs.build)
+    ctx.state.lastColdSeconds = stats.lastCold?.seconds
+  }
+  log.info(
+    `module cache: ${describeRestore(results.mod)}; build cache: ${describeRestore(results.build)}`
+  )
+  saveMainState(ctx.state)
+}
+
+function restoreRecord(result: RestoreResult): RestoreRecord {
+  return {
+    result: result.result,
+    matchedKey: result.matchedKey,
+    bytes: result.bytes,
+    seconds: result.seconds,
+    warning: result.warning
+  }
+}
+
+function describeRestore(result: RestoreResult): string {
+  return result.result === 'miss'
+    ? 'miss'
+    : `${result.result} hit ${result.matchedKey ?? ''} (${result.bytes} bytes in ${result.seconds.toFixed(1)} s)`
+}
+
+/** Creates the kind cluster with the cache mounts, then registry, Athens, namespace. */
+async function prepareKindCluster(
+  ctx: Context,
+  kind: string | undefined
+): Promise<void> {
+  const { inputs, state } = ctx
+  if (!kind) throw new Error('kind was not installed')
+  await group(`Create kind cluster ${inputs.clusterName}`, async () => {
+    await checkDocker()
+    const userConfig = inputs.kindConfig
+      ? await readUserKindConfig(ctx)
+      : undefined
+    const config = renderKindConfig({
+      mounts: cacheMounts(ctx.dirs.runnerDirs),
+      user: userConfig,
+      registry: inputs.registry,
+      nodeImage: inputs.nodeImage || undefined,
+      clusterName: inputs.clusterName
+    })
+    for (const note of config.notes) log.info(note)
+    state.cluster = {
+      name: inputs.clusterName,
+      context: kubeContext(inputs.clusterName),
+      created: false,
+      copyCaches: false,
+      nodes: []
+    }
+    const created = await createCluster({
+      name: inputs.clusterName,
+      configText: config.text,
+      runnerTemp: ctx.runner.runnerTemp,
+      hostDirs: [ctx.dirs.runnerDirs.mod, ctx.dirs.runnerDirs.build],
+      image: config.imageFlag
+    })
+    state.cluster.created = true
+    if (created.firstFailure) {
+      const warning = `kind create cluster failed once and succeeded on the retry; first failure (exit ${created.firstFailure.exitCode}):\n${created.firstFailure.output}`
+      log.warning(warning)
+      state.warnings.push(warning)
+    }
+    saveMainState(state)
+    await waitForNodes(inputs.clusterName)
+    state.cluster.nodes = await nodeNames(inputs.clusterName)
+    await startServices(ctx)
+  })
+}
+
+/** create-cluster: false with hostpath caches: an existing kind cluster. */
+async function reuseKindCluster(ctx: Context): Promise<void> {
+  const { inputs, state } = ctx
+  await group(`Reuse kind cluster ${inputs.clusterName}`, async () => {
+    await checkDocker()
+    await requireCluster(inputs.clusterName)
+    const nodes = await nodeNames(inputs.clusterName)
+    state.cluster = {
+      name: inputs.clusterName,
+      context: kubeContext(inputs.clusterName),
+      created: false,
+      copyCaches: true,
+      nodes
+    }
+    saveMainState(state)
+    // The node has no mounts for the caches: copy them in (and out in post).
+    for (const node of nodes) {
+      await copyCachesIntoNode(node, nodeCopies(ctx.dirs))
+    }
+    await startServices(ctx)
+  })
+}
+
+/** The runner dir of each cache and the node dir the kaniko pod's hostPath names. */
+export function nodeCopies(
+  dirs: CacheDirs
+): { runnerDir: string; nodePath: string }[] {
+  return [
+    { runnerDir: dirs.runnerDirs.mod, nodePath: NODE_PATHS.mod },
+    { runnerDir: dirs.runnerDirs.build, nodePath: NODE_PATHS.build }
+  ]
+}
+
+/** Local registry, Athens and the namespace, as the inputs ask. */
+async function startServices(ctx: Context): Promise<void> {
+  const { inputs, state } = ctx
+  const cluster = state.cluster
+  if (!cluster) return
+  if (inputs.registry) {
+    cluster.registry = {
+      name: REGISTRY_NAME,
+      port: inputs.registryPort,
+      started: false
+    }
+    const registry = await startRegistry({
+      cluster: cluster.name,
+      port: inputs.registryPort,
+      hostsFile: ctx.runner.hostsFile
+    })
+    cluster.registry.started = !registry.reused
+    for (const warning of registry.warnings) {
+      log.warning(warning)
+      state.warnings.push(warning)
+    }
+    saveMainState(state)
+  }
+  if (inputs.athens) {
+    cluster.athens = { name: ATHENS_NAME, started: false }
+    const athens = await startAthens({
+      storageDir: athensStorageDir(ctx.dirs.modSaveDir),
+      githubToken: ctx.runner.githubToken || undefined,
+      noSumPatterns: parseList(inputs.goPrivate)
+    })
+    cluster.athens.started = true
+    ctx.athensProxy = athens.goproxy
+    saveMainState(state)
+  }
+  await ensureNamespace(cluster.name, inputs.namespace)
+}
+
+/** cache-volume: pvc:<claim>: a real cluster, the current kube context. */
+async function prepareExistingCluster(ctx: Context): Promise<void> {
+  await group('Use the existing cluster', async () => {
+    log.info(
+      `Caches live on the ReadWriteMany claim ${ctx.inputs.cacheVolume.kind === 'pvc' ? ctx.inputs.cacheVolume.claim : ''}; the Actions cache is not used.`
+    )
+    await Promise.resolve()
+  })
+}
+
+interface Patched {
+  path: string
+}
+
+/** Patches copies of the configs and checks the Dockerfiles they build. */
+async function patch(ctx: Context): Promise<Patched> {
+  const { inputs, state } = ctx
+  return group('Patch skaffold config', async () => {
+    const options = patchOptions(ctx)
+    const prepared = await preparePatchedConfigs(ctx.configPath, options)
+    state.patchedFiles = prepared.writtenFiles
+    saveMainState(state)
+
+    const report = prepared.report
+    for (const artifact of report.artifacts) {
+      const where =
+        artifact.place.kind === 'profile'
+          ? ` (profile ${artifact.place.name})`
+          : ''
+      const kept =
+        artifact.kept.length > 0
+          ? `; kept your ${artifact.kept.map((k) => k.key).join(', ')}`
+          : ''
+      log.info(
+        `${artifact.image}${where}: ${artifact.status}${artifact.reason ? ` (${artifact.reason})` : ''}${kept}`
+      )
+    }
+    for (const collision of report.collisions) {
+      log.info(
+        `${collision.file}: ${collision.wanted} is taken (${collision.reason}); using ${collision.chosen}`
+      )
+    }
+    for (const warning of report.warnings) {
+      log.warning(warning.message, { file: warning.file, line: warning.line })
+      state.warnings.push(`${warning.file}:${warning.line}: ${warning.message}`)
+    }
+    const cached = report.artifacts.filter((a) => a.status !== 'skipped')
+    if (cached.length === 0) {
+      const warning = `No kaniko artifact on the cluster builder in ${ctx.configPath}${inputs.profiles.length ? ` with profiles ${inputs.profiles.join(', ')}` : ''}: the Go caches cannot reach the build.`
+      log.warning(warning)
+      state.warnings.push(warning)
+    }
+
+    const findings = await checkDockerfilesFor(
+      report,
+      ctx.configPath,
+      ctx.workingDir
+    )
+    for (const finding of findings) {
+      const message = finding.fix
+        ? `${finding.message}. Add \`${finding.fix}\``
+        : finding.message
+      log.warning(message, {
+        file: path.relative(ctx.runner.workspace, finding.file),
+        line: finding.line || undefined,
+        title: 'skaffold-kaniko-cache'
+      })
+      state.warnings.push(
+        `${path.relative(ctx.runner.workspace, finding.file)}${finding.line ? `:${finding.line}` : ''}: ${message}`
+      )
+    }
+    saveMainState(state)
+    log.info(`patched config: ${prepared.patchedRootPath}`)
+    return { path: prepared.patchedRootPath }
+  })
+}
+
+/** The patch options from the inputs and the plan. */
+function patchOptions(ctx: Context): PatchOptions {
+  const { inputs } = ctx
+  const goProxy = inputs.goProxy || ctx.athensProxy
+  // With Athens, private modules go through the proxy (which holds the
+  // token): the build must not bypass it (GOPRIVATE), only skip the checksum
+  // database for them (GONOSUMDB).
+  const privateThroughAthens = inputs.athens && inputs.goPrivate !== ''
+  const buildArgs: [string, string][] = [...inputs.buildArgs]
+  if (privateThroughAthens) buildArgs.push(['GONOSUMDB', inputs.goPrivate])
+  return {
+    ...DEFAULT_PATCH_OPTIONS,
+    volumeSource:
+      inputs.cacheVolume.kind === 'pvc'
+        ? {
+            kind: 'persistentVolumeClaim',
+            claim: inputs.cacheVolume.claim,
+            volumeName: 'go-caches',
+            subPaths: { mod: 'gomodcache', build: 'gobuildcache' }
+          }
+        : DEFAULT_PATCH_OPTIONS.volumeSource,
+    goProxy,
+    goPrivate: privateThroughAthens ? '' : inputs.goPrivate,
+    buildArgs,
+    registryMirror: inputs.registryMirror,
+    kanikoImage: inputs.kanikoImage,
+    whitelistVarRun: inputs.whitelistVarRun,
+    profiles: inputs.profiles
+  }
+}
+
+/** Runs skaffold build and reports the result. */
+async function build(
+  ctx: Context,
+  skaffold: string,
+  patched: Patched
+): Promise<void> {
+  const { inputs, state } = ctx
+  const registryHost = inputs.registry
+    ? `${REGISTRY_NAME}:${inputs.registryPort}`
+    : ''
+  const fileOutput = path.join(
+    ctx.runner.runnerTemp,
+    `skaffold-kaniko-cache-${process.pid}-build.json`
+  )
+  const args = buildCommandArgs({
+    patchedFile: patched.path,
+    fileOutput,
+    kubeContext: state.cluster?.context ?? '',
+    defaultRepo: inputs.defaultRepo || registryHost,
+    insecureRegistries: registryHost ? [registryHost] : [],
+    profiles: inputs.profiles,
+    modules: inputs.modules,
+    extraArgs: inputs.skaffoldArgs
+  })
+  const redact = (line: string): string =>
+    ctx.secrets.reduce(
+      (text, secret) => text.split(secret).join('***'),
+      redactUrlCredentials(line)
+    )
+  const result = await group('skaffold build', () => {
+    log.info(`skaffold ${args.map((a) => redact(a)).join(' ')}`)
+    return runSkaffoldBuild(
+      skaffold,
+      args,
+      ctx.workingDir,
+      fileOutput,
+      redact,
+      log.info
+    )
+  })
+  state.timings.build = result.seconds
+  state.build = {
+    succeeded: result.exitCode === 0,
+    seconds: result.seconds,
+    startedAt: result.startedAt,
+    images: result.images
+  }
+  setOutputs({
+    'build-time': result.seconds.toFixed(1),
+    images: JSON.stringify(result.images),
+    'mod-cache-hit': state.cache?.restored.mod?.result ?? 'miss',
+    'build-cache-hit': state.cache?.restored.build?.result ?? 'miss',
+    'patched-skaffold-file': patched.path
+  })
+  if (result.exitCode !== 0) {
+    throw new UserError(
+      `skaffold build failed (exit ${result.exitCode}) after ${result.seconds.toFixed(1)} s. Last lines of its log (kaniko's output included):\n${result.tail.join('\n')}`
+    )
+  }
+  state.mainSucceeded = true
+  log.info(
+    `built ${result.images.length} image(s) in ${result.seconds.toFixed(1)} s`
+  )
+}
+
+/** Times one phase into the state. */
+async function timed<T>(
+  ctx: Context,
+  phase: Phase,
+  fn: () => Promise<T>
+): Promise<T> {
+  const started = Date.now()
+  try {
+    return await fn()
+  } finally {
+    ctx.state.timings[phase] = (Date.now() - started) / 1000
   }
 }
 
 /** The skaffold config, checked to exist before anything is installed. */
 async function locateSkaffoldFile(
   inputs: Inputs,
-  workspace: string
+  workingDir: string
 ): Promise<string> {
-  const workingDir = path.resolve(workspace, inputs.workingDirectory)
   if ((await pathKind(workingDir)) !== 'directory') {
     throw new UserError(
       `Input 'working-directory': ${workingDir} is not a directory. Set it to the directory skaffold runs in, relative to the workspace.`
@@ -58,9 +640,45 @@ async function locateSkaffoldFile(
   return configPath
 }
 
+async function readUserKindConfig(
+  ctx: Context
+): Promise<{ text: string; file: string }> {
+  const file = path.resolve(ctx.runner.workspace, ctx.inputs.kindConfig)
+  const text = await readTextIfExists(file)
+  if (text === undefined) {
+    throw new UserError(
+      `Input 'kind-config': ${file} cannot be read. Set it to your kind config's path relative to the workspace, or leave it empty.`
+    )
+  }
+  return { text, file }
+}
+
+async function readEvent(eventPath: string): Promise<unknown> {
+  if (eventPath === '') return undefined
+  const text = await readTextIfExists(eventPath)
+  if (text === undefined) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** User errors print as they are; anything else with its stack. */
 function errorMessage(error: unknown): string {
-  if (error instanceof InputError || error instanceof UserError) {
+  if (!(error instanceof Error)) return String(error)
+  const userErrors = [
+    'InputError',
+    'UserError',
+    'SkaffoldConfigError',
+    'PatchOptionsError',
+    'KindConfigError',
+    'ToolError',
+    'ClusterError',
+    'ClusterCreateError'
+  ]
+  if (error instanceof InputError || userErrors.includes(error.name)) {
     return error.message
   }
-  return error instanceof Error ? (error.stack ?? error.message) : String(error)
+  return error.stack ?? error.message
 }

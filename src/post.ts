@@ -1,20 +1,232 @@
 /**
- * The post step (design section 5). Warns, never fails, and exits once done.
+ * The post step (design section 5): load state, give the cache dirs back to
+ * the runner user, trim, save (per the policy main decided), remove the
+ * patched copies, delete what main created, finish the job summary. It
+ * warns, never fails.
  */
-import { loadMainState, log } from './adapters/actions.js'
+import {
+  appendSummary,
+  group,
+  loadMainState,
+  log,
+  readRunnerEnv
+} from './adapters/actions.js'
+import { saveCacheDir, type SaveResult } from './adapters/cache.js'
+import {
+  pruneModuleCache,
+  readStatsFile,
+  trimBuildCache,
+  writeStatsFile
+} from './adapters/cache-files.js'
+import { cleanupCluster, copyCachesFromNode } from './adapters/cluster.js'
+import { giveCacheDirsToRunner } from './adapters/ownership.js'
+import { removePatchedCopies } from './adapters/skaffold-files.js'
+import { updateStats } from './cache/stats.js'
+import { NODE_PATHS } from './plan.js'
+import type { CacheState, MainState, Phase } from './state.js'
+import {
+  renderPostSummary,
+  type PostReport,
+  type SaveRecord
+} from './summary.js'
 
 /** Runs the post step; never throws, never fails the job. */
 export async function runPost(): Promise<void> {
-  try {
-    const state = loadMainState()
-    if (!state) {
-      log.info('Nothing to do: the main step recorded no state.')
-      return
+  const state = loadMainState()
+  if (!state) {
+    log.info('Nothing to do: the main step recorded no state.')
+    return
+  }
+  const report: PostReport = { timings: {}, warnings: [] }
+  const step = async (
+    phase: Phase,
+    what: string,
+    fn: () => Promise<void>
+  ): Promise<void> => {
+    const started = Date.now()
+    try {
+      await group(what, fn)
+    } catch (error) {
+      warn(report, `${what}: ${messageOf(error)}`)
+    } finally {
+      report.timings[phase] = (Date.now() - started) / 1000
     }
-    await Promise.resolve()
-  } catch (error) {
-    log.warning(
-      `post step: ${error instanceof Error ? error.message : String(error)}`
+  }
+
+  const cache = state.cache
+  if (cache && state.build) {
+    await step('ownership', 'Take the caches back from the node', () =>
+      takeCachesBack(state, cache, report)
+    )
+    await step('trim', 'Trim the caches', () => trim(state, cache, report))
+    await step('save', 'Save the caches', () => save(state, cache, report))
+  }
+  await step('cleanup', 'Clean up', () => cleanUp(state, report))
+  await appendSummary(renderPostSummary(state, report)).catch(
+    (error: unknown) =>
+      log.warning(`could not write the job summary: ${messageOf(error)}`)
+  )
+}
+
+/**
+ * Reused clusters hold the caches in the node: copy them out. Files kaniko
+ * wrote through a mount are root-owned on the runner: chown them in the node.
+ */
+async function takeCachesBack(
+  state: MainState,
+  cache: CacheState,
+  report: PostReport
+): Promise<void> {
+  const node = state.cluster?.nodes[0]
+  const copies = [
+    { runnerDir: cache.runnerDirs.mod, nodePath: NODE_PATHS.mod },
+    { runnerDir: cache.runnerDirs.build, nodePath: NODE_PATHS.build }
+  ]
+  if (state.cluster?.copyCaches && node) {
+    await copyCachesFromNode(node, copies)
+  }
+  const runner = readRunnerEnv()
+  const ownership = await giveCacheDirsToRunner({
+    node: state.cluster?.copyCaches ? undefined : node,
+    nodePaths: [NODE_PATHS.mod, NODE_PATHS.build],
+    runnerDirs: [cache.runnerDirs.mod, cache.runnerDirs.build],
+    uid: runner.uid,
+    gid: runner.gid
+  })
+  if (ownership.warning) warn(report, ownership.warning)
+  else if (ownership.method === 'docker-exec') {
+    log.info(`cache dirs handed back to uid ${runner.uid} in node ${node}`)
+  }
+}
+
+/** Records the build in the stats file, drops unused GOCACHE entries and the extracted module trees. */
+async function trim(
+  state: MainState,
+  cache: CacheState,
+  report: PostReport
+): Promise<void> {
+  const build = state.build
+  if (build?.succeeded) {
+    const stats = await readStatsFile(cache.runnerDirs.build)
+    await writeStatsFile(
+      cache.runnerDirs.build,
+      updateStats(stats, {
+        seconds: build.seconds,
+        at: new Date().toISOString(),
+        cold:
+          cache.restored.build?.result !== 'exact' &&
+          cache.restored.build?.result !== 'partial'
+      })
     )
   }
+  report.trim = {}
+  if (cache.trim && build) {
+    const trimmed = await trimBuildCache(
+      cache.runnerDirs.build,
+      build.startedAt
+    )
+    report.trim.build = {
+      bytesBefore: trimmed.bytesBefore,
+      bytesAfter: trimmed.bytesAfter,
+      removed: trimmed.removed
+    }
+    log.info(
+      `build cache: ${trimmed.bytesBefore} -> ${trimmed.bytesAfter} bytes, ${trimmed.removed} unused entries dropped${trimmed.failed ? `, ${trimmed.failed} could not be deleted` : ''}`
+    )
+  }
+  const pruned = await pruneModuleCache(cache.runnerDirs.mod)
+  report.trim.mod = {
+    bytesBefore: pruned.bytesBefore,
+    bytesAfter: pruned.bytesAfter,
+    removed: 0
+  }
+}
+
+/** Saves per the policy main decided; a failure is a warning. */
+async function save(
+  state: MainState,
+  cache: CacheState,
+  report: PostReport
+): Promise<void> {
+  const skip = (reason: string): SaveRecord => ({
+    outcome: 'skipped',
+    bytes: 0,
+    seconds: 0,
+    reason
+  })
+  if (!cache.save.enabled) {
+    report.save = {
+      mod: skip(cache.save.reason),
+      build: skip(cache.save.reason)
+    }
+    return
+  }
+  if (!state.build?.succeeded) {
+    const reason = 'the build failed'
+    report.save = { mod: skip(reason), build: skip(reason) }
+    return
+  }
+  const saveOne = async (which: 'mod' | 'build'): Promise<SaveRecord> => {
+    if (cache.restored[which]?.result === 'exact') {
+      return skip(`exact hit on ${cache.keys[which].primary}`)
+    }
+    const result = await saveCacheDir({
+      label: which === 'mod' ? 'module cache' : 'build cache',
+      paths: [cache.paths[which]],
+      dir: cache.saveDirs[which],
+      key: cache.keys[which].primary
+    })
+    if (result.warning) report.warnings.push(result.warning)
+    return saveRecord(result, cache.keys[which].primary)
+  }
+  // One after the other: the two archives would fight for the same 2 cores.
+  const mod = await saveOne('mod')
+  const build = await saveOne('build')
+  report.save = { mod, build }
+}
+
+function saveRecord(result: SaveResult, key: string): SaveRecord {
+  return {
+    outcome: result.outcome,
+    bytes: result.bytes,
+    seconds: result.seconds,
+    reason:
+      result.outcome === 'exists'
+        ? `${key} was saved by another job`
+        : result.warning
+  }
+}
+
+/** Removes the patched copies and whatever main created (unless cleanup: false). */
+async function cleanUp(state: MainState, report: PostReport): Promise<void> {
+  const removed = await removePatchedCopies(state.patchedFiles)
+  for (const failure of removed.failed) {
+    warn(report, `could not remove ${failure.path}: ${failure.error}`)
+  }
+  const cluster = state.cluster
+  if (!cluster) return
+  const containers = [
+    cluster.registry?.started ? cluster.registry.name : undefined,
+    cluster.athens?.started ? cluster.athens.name : undefined
+  ].filter((name): name is string => name !== undefined)
+  if (!state.cleanup) {
+    log.info(
+      `cleanup: false: keeping ${cluster.created ? `cluster ${cluster.name}` : 'the cluster'}${containers.length ? ` and ${containers.join(', ')}` : ''}`
+    )
+    return
+  }
+  const result = await cleanupCluster({
+    cluster: cluster.created ? cluster.name : undefined,
+    containers
+  })
+  for (const warning of result.warnings) warn(report, warning)
+}
+
+function warn(report: PostReport, message: string): void {
+  log.warning(message)
+  report.warnings.push(message)
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

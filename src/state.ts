@@ -37,6 +37,8 @@ export interface CacheState {
   paths: { mod: string; build: string }
   /** Absolute runner dirs. */
   runnerDirs: { mod: string; build: string }
+  /** Absolute dirs that are archived: all of GOCACHE, GOMODCACHE/cache/download. */
+  saveDirs: { mod: string; build: string }
   keys: { mod: CacheKeyPair; build: CacheKeyPair }
   /** Save decision taken in main (post cannot read inputs). */
   save: { enabled: boolean; reason: string }

@@ -27,6 +27,7 @@ function warmState(): MainState {
   state.cache = {
     paths: { mod: '~/m', build: '~/b' },
     runnerDirs: { mod: '/h/m', build: '/h/b' },
+    saveDirs: { mod: '/h/m/cache/download', build: '/h/b' },
     keys: {
       mod: { primary: 'p-gomod-Linux-X64-aa', restoreKeys: [] },
       build: { primary: 'p-gobuild-b', restoreKeys: [] }
