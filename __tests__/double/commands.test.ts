@@ -13,6 +13,7 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 import { NODE_PATHS } from '../../src/plan.js'
+import { spawnDockerDaemon } from '../../test-support/cluster-double/index.js'
 import { kindConfig, startDoubleStack, type DoubleStack } from './stack.js'
 
 let stack: DoubleStack
@@ -215,6 +216,29 @@ describe('cluster double: strict command forms', () => {
     })
     expect(kind.code).toBe(1)
     expect(kind.stderr).toContain('Is the docker daemon running?')
+  })
+
+  it('serves clients from a child-process daemon, and stops it', async () => {
+    const child = await spawnDockerDaemon({
+      home: join(stack.root, 'child-home')
+    })
+    const env = { ...child.env }
+    expect(
+      await stack.run('docker', ['info', '--format', '{{.ServerVersion}}'], {
+        env
+      })
+    ).toEqual({ code: 0, stdout: '27.5.1\n', stderr: '' })
+    expect((await stack.run('kind', ['get', 'clusters'], { env })).stderr).toBe(
+      'No kind clusters found.\n'
+    )
+    await child.stop()
+    expect(
+      (
+        await stack.run('docker', ['info', '--format', '{{.ServerVersion}}'], {
+          env
+        })
+      ).code
+    ).toBe(1)
   })
 
   it('works as a single executable file copied to another directory', async () => {
