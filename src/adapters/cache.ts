@@ -170,8 +170,9 @@ export async function saveCacheDir(req: SaveRequest): Promise<SaveResult> {
         )
       })
     }
-    const size = await measureDir(req.dir)
-    if (size.files === 0) {
+    // A cheap emptiness check: measuring the tree waits until it is saved.
+    const names = await readdir(req.dir).catch(() => [] as string[])
+    if (names.length === 0) {
       return done({
         outcome: 'skipped',
         bytes: 0,
@@ -196,6 +197,7 @@ export async function saveCacheDir(req: SaveRequest): Promise<SaveResult> {
     }
     const saved = await listen(() => cache.saveCache(req.paths, req.key))
     if (saved.value > 0) {
+      const size = await measureDir(req.dir)
       return done({ outcome: 'saved', bytes: size.bytes })
     }
     if (saved.annotations.length === 0) {
