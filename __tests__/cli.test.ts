@@ -382,3 +382,15 @@ describe('cli: every user error kind exits 2 with file:line: reason', () => {
     expect(stderr.trimEnd().split('\n')).toHaveLength(1)
   })
 })
+
+describe('cli check with nothing to check', () => {
+  it('says there is no kaniko artifact', async () => {
+    const { code, stdout, stderr } = await run([
+      'check',
+      corpus('skaffold-gcb-kaniko-v4beta14.yaml')
+    ])
+    expect(code).toBe(0)
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(/no kaniko artifact on the cluster builder/)
+  })
+})

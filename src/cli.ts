@@ -298,12 +298,16 @@ async function runCheck(
     )
   }
   let findings: DockerfileFinding[]
+  let checked = 1
   if (looksLikeSkaffold(text)) {
     const result = await patchFrom(path, options)
     const workingDir = values.context
       ? resolve(out.cwd, values.context)
       : dirname(path)
     findings = await checkDockerfilesFor(result.report, path, workingDir)
+    checked = result.report.artifacts.filter(
+      (a) => a.status !== 'skipped'
+    ).length
   } else {
     findings = checkDockerfile({
       file: path,
@@ -322,9 +326,11 @@ async function runCheck(
     }
   }
   out.stderr(
-    findings.length === 0
-      ? 'no findings: every Go stage declares the build args\n'
-      : `${findings.length} finding(s)\n`
+    checked === 0
+      ? 'no kaniko artifact on the cluster builder: no Dockerfile to check\n'
+      : findings.length === 0
+        ? 'no findings: every Go stage declares the build args\n'
+        : `${findings.length} finding(s)\n`
   )
   return EXIT.ok
 }

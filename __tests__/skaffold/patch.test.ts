@@ -100,7 +100,14 @@ describe('apiVersion spelling', () => {
   it('leaves an old config with nothing kaniko in it alone', () => {
     const input =
       'apiVersion: skaffold/v1beta2\nkind: Config\nbuild:\n  artifacts:\n  - image: a\n'
-    expect(patch(input).text).toBe(input)
+    const { text, report } = patch(input)
+    expect(text).toBe(input)
+    expect(report.documents[0]).toEqual(
+      expect.objectContaining({
+        status: 'nothing-to-patch',
+        reason: expect.stringMatching(/old apiVersion/) as unknown
+      })
+    )
   })
 
   it.each([

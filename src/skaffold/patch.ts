@@ -472,6 +472,15 @@ class DocumentPatcher {
     if (this.profilesHaveBuild() || isObject(this.js.build)) {
       if (info.tooOld) this.refuseOld(apiVersion as string, apiNode ?? root)
     }
+    if (info.tooOld) {
+      this.addDocument(
+        apiVersion as string,
+        name,
+        'nothing-to-patch',
+        'an old apiVersion with no kaniko artifact or cluster builder'
+      )
+      return
+    }
     const before = this.report.artifacts.length
     this.patchDocument()
     const mine = this.report.artifacts.slice(before)
