@@ -150,4 +150,67 @@ describe('restore and save through the local service', () => {
       service.entries().filter((e) => e.key === 'race-1' && e.state === 'final')
     ).toHaveLength(1)
   })
+
+  it('restores both caches in parallel, each with its own result', async () => {
+    const modDir = join(runner.home, '.cache/skc/gomodcache')
+    await mkdir(join(modDir, 'cache/download/example.com/m/@v'), {
+      recursive: true
+    })
+    await writeFile(
+      join(modDir, 'cache/download/example.com/m/@v/v1.0.0.zip'),
+      randomBytes(1024)
+    )
+    const modPaths = ['~/.cache/skc/gomodcache/cache/download']
+    const modSaved = await runDriver<SaveResult>(
+      {
+        op: 'save',
+        req: {
+          label: 'module cache',
+          paths: modPaths,
+          dir: modDir,
+          key: 'mod-a'
+        }
+      },
+      env
+    )
+    expect(modSaved.result.outcome).toBe('saved')
+    const expectedMod = await snapshotTree(modDir)
+    await writeTree(dir, 'both')
+    const expectedBuild = await snapshotTree(dir)
+    expect((await save('both-build-1')).result.outcome).toBe('saved')
+    await rm(modDir, { recursive: true })
+    await rm(dir, { recursive: true })
+
+    const both = await runDriver<{ mod: RestoreResult; build: RestoreResult }>(
+      {
+        op: 'restore-both',
+        mod: {
+          label: 'module cache',
+          paths: modPaths,
+          dir: modDir,
+          key: 'mod-a',
+          restoreKeys: ['mod-']
+        },
+        build: {
+          label: 'build cache',
+          paths: PATHS,
+          dir,
+          key: 'both-build-2',
+          restoreKeys: ['both-build-']
+        }
+      },
+      env
+    )
+    expect(both.result.mod).toMatchObject({
+      result: 'exact',
+      matchedKey: 'mod-a'
+    })
+    expect(both.result.build).toMatchObject({
+      result: 'partial',
+      matchedKey: 'both-build-1'
+    })
+    expect(both.annotations).toEqual([])
+    expect(await snapshotTree(modDir)).toEqual(expectedMod)
+    expect(await snapshotTree(dir)).toEqual(expectedBuild)
+  })
 })
