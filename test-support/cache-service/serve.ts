@@ -1,7 +1,7 @@
 /**
  * Runs the local cache service as a standalone process for the demo:
  *
- *   npx tsx test-support/cache-service/serve.ts [--port N] [--env-file PATH]
+ *   npx tsx test-support/cache-service/serve.ts [--port N] [--write-env PATH]
  *
  * Prints the URL and the env snippet for the client, then serves until
  * SIGINT or SIGTERM.
@@ -17,7 +17,7 @@ const option = (name: string): string | undefined => {
 const service = await startCacheService({
   port: Number(option('--port') ?? 0)
 })
-const envFile = option('--env-file')
+const envFile = option('--write-env')
 if (envFile) await writeEnvFile(service, envFile)
 process.stdout.write(`cache service listening on ${service.url}\n`)
 for (const [k, v] of Object.entries(service.env)) {
