@@ -163,3 +163,31 @@ describe('checkKanikoFlags', () => {
     )
   })
 })
+
+describe('RUN and ARG forms', () => {
+  it.each([
+    ['exec form', 'RUN ["go", "build", "./..."]'],
+    ['heredoc', 'RUN <<EOF\ngo mod download\nEOF'],
+    ['after another command', 'RUN apk add git && go install ./cmd/x']
+  ])('finds Go in the %s', (_name, run) => {
+    const findings = check(`FROM golang\n${run}\n`, '', ['GOCACHE'])
+    expect(findings.map((f) => f.fix)).toEqual(['ARG GOCACHE'])
+  })
+
+  it('reads several names on one ARG line', () => {
+    expect(
+      check('FROM golang\nARG GOMODCACHE GOCACHE=/x\nRUN go build\n', '', [
+        'GOMODCACHE',
+        'GOCACHE'
+      ])
+    ).toEqual([])
+  })
+
+  it('does not take "gofmt" or "cargo build" for Go', () => {
+    expect(
+      check('FROM rust\nRUN cargo build && gofmt -l .\n', '', ['GOCACHE']).map(
+        (f) => f.kind
+      )
+    ).toEqual(['no-go-stage'])
+  })
+})

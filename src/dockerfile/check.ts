@@ -82,9 +82,18 @@ function splitStages(instructions: Instruction[]): {
   return { stages, globals }
 }
 
-function argName(instruction: Instruction): string {
+/** Names an ARG line declares (`ARG A B=2` declares two). */
+function argNames(instruction: Instruction): string[] {
   const content = (instruction.getArgumentsContent() ?? '').trim()
-  return content.split(/[=\s]/)[0]
+  return content
+    .split(/\s+/)
+    .map((token) => token.split('=')[0])
+    .filter((name) => name !== '')
+}
+
+/** The command text of a RUN, in shell, exec (JSON) or heredoc form. */
+function runText(instruction: Instruction): string {
+  return (instruction.getArgumentsContent() ?? '').replace(/[[\]",]/g, ' ')
 }
 
 function envNames(instruction: Instruction): string[] {
@@ -131,7 +140,9 @@ export function checkDockerfile(
     last = found.index
   }
   const globalArgs = new Set(
-    globals.filter((i) => i.getKeyword().toUpperCase() === 'ARG').map(argName)
+    globals
+      .filter((i) => i.getKeyword().toUpperCase() === 'ARG')
+      .flatMap(argNames)
   )
   const wanted = input.buildArgs.filter((a) => !PREDEFINED_ARGS.has(a))
   let goStages = 0
@@ -161,8 +172,7 @@ export function checkDockerfile(
     }
     const firstGo = stage.instructions.find(
       (i) =>
-        i.getKeyword().toUpperCase() === 'RUN' &&
-        GO_COMMAND.test(i.getArgumentsContent() ?? '')
+        i.getKeyword().toUpperCase() === 'RUN' && GO_COMMAND.test(runText(i))
     )
     if (!firstGo) continue
     goStages++
@@ -171,7 +181,9 @@ export function checkDockerfile(
       (i) => i.getRange().start.line + 1 < goLine
     )
     const declared = new Set(
-      before.filter((i) => i.getKeyword().toUpperCase() === 'ARG').map(argName)
+      before
+        .filter((i) => i.getKeyword().toUpperCase() === 'ARG')
+        .flatMap(argNames)
     )
     for (const name of wanted) {
       if (declared.has(name)) continue
