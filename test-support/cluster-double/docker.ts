@@ -323,7 +323,8 @@ function removeContainers(ctx: CommandContext, names: string[]): void {
         `cluster double: ${name} is a kind node; delete it with kind delete cluster`
       )
     }
-    // With -f a missing container is not an error (the removal is idempotent).
+    // With -f a missing container is not an error (docker CLI >= 20.10:
+    // https://github.com/docker/cli/pull/2678).
     if (ctx.state.containers[name] === undefined) continue
     delete ctx.state.containers[name]
     ctx.io.out(`${name}\n`)
