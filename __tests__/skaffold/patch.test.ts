@@ -759,3 +759,36 @@ describe('patchOptionsFromInputs', () => {
     })
   })
 })
+
+describe('anchored artifacts', () => {
+  const input = `apiVersion: skaffold/v4beta14
+kind: Config
+.common: &common
+  kaniko:
+    target: run
+.art: &art
+  image: aliased
+  kaniko: {}
+build:
+  artifacts:
+    - <<: *common
+      image: merged
+    - *art
+  cluster: {}
+`
+  it('patches an artifact built from a merge key and one that is an alias, keeping the anchors', () => {
+    const { text, report } = patch(input)
+    expect(report.artifacts.map((a) => [a.image, a.line, a.status])).toEqual([
+      ['merged', 11, 'patched'],
+      ['aliased', 13, 'patched']
+    ])
+    const doc = parse(text, { merge: true }) as Any
+    expect(doc['.art'].kaniko).toEqual({})
+    expect(doc['.common'].kaniko).toEqual({ target: 'run' })
+    expect(doc.build.artifacts[0].kaniko.target).toBe('run')
+    expect(doc.build.artifacts[1].kaniko.volumeMounts).toHaveLength(2)
+    expect(text).toContain('  cluster:\n    volumes:\n')
+    expect(newSchemaErrors(input, text)).toEqual([])
+    expect(patch(text).text).toBe(text)
+  })
+})

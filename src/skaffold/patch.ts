@@ -577,6 +577,7 @@ class DocumentPatcher {
       implicit: boolean
       skipReason: string
       builderName: string
+      line: number
     }[] = []
     for (const section of sections) {
       const artifacts =
@@ -600,7 +601,8 @@ class DocumentPatcher {
           artifact,
           implicit: builderKey === '',
           skipReason: '',
-          builderName: builderKey === '' ? 'none' : builderKey
+          builderName: builderKey === '' ? 'none' : builderKey,
+          line: this.lineOf([...section.buildPath, 'artifacts', index])
         }
         if (builderKey === 'kaniko') {
           if (!builders.has('cluster')) {
@@ -692,6 +694,7 @@ class DocumentPatcher {
       artifact: Json
       skipReason: string
       builderName: string
+      line: number
     },
     status: ArtifactReport['status'],
     added: string[],
@@ -709,7 +712,7 @@ class DocumentPatcher {
       index: plan.index,
       image: typeof artifact.image === 'string' ? artifact.image : '',
       place: plan.section.place,
-      line: this.lineOf(path),
+      line: plan.line,
       builder: plan.builderName,
       status,
       ...(plan.skipReason ? { reason: plan.skipReason } : {}),
@@ -1168,7 +1171,7 @@ class DocumentPatcher {
           node.items[seg] = item
           this.touch()
         }
-        node = item
+        node = this.blockIfFlow(item)
       } else if (isMap(node) && typeof seg === 'string') {
         const pair = node.items.find(
           (p) => isScalar(p.key) && p.key.value === seg
@@ -1199,13 +1202,22 @@ class DocumentPatcher {
           value = fresh
           this.touch()
         }
-        node = value
+        node = this.blockIfFlow(value)
       } else {
         this.failAt(
           path.slice(0, i),
           `expected a ${typeof seg === 'number' ? 'list' : 'mapping'} here`
         )
       }
+    }
+    return node
+  }
+
+  /** A flow collection we write into becomes a block one (readable output). */
+  private blockIfFlow(node: Node): Node {
+    if ((isMap(node) || isSeq(node)) && node.flow) {
+      node.flow = false
+      this.touch()
     }
     return node
   }
