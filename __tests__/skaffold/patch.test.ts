@@ -413,6 +413,17 @@ describe('collisions', () => {
     }
   )
 
+  it('refuses a pull secret mounted at our path', () => {
+    const input = kaniko(
+      'v4beta14',
+      '{}',
+      `{pullSecretName: s, pullSecretMountPath: ${O.mountPaths.mod}}`
+    )
+    expect(errorOf(() => patch(input)).reason).toMatch(
+      /pullSecretMountPath \/var\/run\/gomodcache is where the action mounts/
+    )
+  })
+
   it('refuses a user mount at our path under another name', () => {
     const input = kaniko(
       'v4beta14',

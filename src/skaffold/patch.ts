@@ -1105,6 +1105,21 @@ class DocumentPatcher {
   private patchCluster(owner: Section, ours: OurVolume[]): void {
     const clusterPath = [...owner.buildPath, 'cluster']
     const cluster = this.jsAt(clusterPath)
+    // skaffold mounts the pull secret at pullSecretMountPath in the same pod.
+    const secretPath = isObject(cluster)
+      ? cluster.pullSecretMountPath
+      : undefined
+    if (
+      typeof secretPath === 'string' &&
+      ours.some((v) =>
+        v.mounts.some((m) => m.path === normalizePath(secretPath))
+      )
+    ) {
+      this.failAt(
+        [...clusterPath, 'pullSecretMountPath'],
+        `cluster.pullSecretMountPath ${secretPath} is where the action mounts a Go cache; choose another cache path (--mod-cache-path / --build-cache-path)`
+      )
+    }
     const volumes = isObject(cluster) ? cluster.volumes : undefined
     if (volumes !== undefined && volumes !== null && !Array.isArray(volumes)) {
       this.failAt([...clusterPath, 'volumes'], 'cluster.volumes must be a list')
