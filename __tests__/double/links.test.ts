@@ -237,6 +237,35 @@ describe('cluster double: the data-path links', () => {
     expect(result.output).not.toContain('go caches:')
   })
 
+  it('checks the extraMounts of the node the kaniko pod runs on (a worker in a multi-node cluster)', async () => {
+    const config = join(stack.root, 'kind-multi.yaml')
+    writeFileSync(
+      config,
+      'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n' +
+        `  - role: control-plane\n    extraMounts:\n      - {hostPath: ${runnerDirs.build}, containerPath: ${NODE_PATHS.build}}\n` +
+        '  - role: worker\n'
+    )
+    const created = await stack.run('kind', [
+      'create',
+      'cluster',
+      '--name',
+      'multi',
+      '--config',
+      config,
+      '--wait',
+      '60s'
+    ])
+    expect(created.code).toBe(0)
+    const result = await build(seedDockerfile(ALL_ARGS), goodLinks, 'multi', {
+      CLUSTER_DOUBLE_STRICT_LINKS: '1'
+    })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(
+      `hostPath ${NODE_PATHS.mod} is not backed by an extraMount`
+    )
+    expect(result.stderr).toContain('node multi-worker mounts nothing')
+  })
+
   it('applies a profile whose build.cluster replaces the base cluster block, losing the volumes', async () => {
     const dir = writeHelloService(
       join(stack.root, `svc-${++serial}`),

@@ -31,9 +31,14 @@ import {
 } from '../../test-support/cluster-double/skaffold/dockerfile.js'
 import {
   goStages,
+  resolveMounts,
   usesLegacyVolumeDecoding,
   type PodMount
 } from '../../test-support/cluster-double/skaffold/links.js'
+import {
+  loadConfigs,
+  selectModules
+} from '../../test-support/cluster-double/skaffold/config.js'
 import {
   applyPatches,
   applyProfiles,
@@ -396,6 +401,112 @@ describe('module proxy layout', () => {
       )
       expect(readFileSync(join(info.Dir ?? '', 'sub/sub.go'), 'utf8')).toBe(
         'package sub\n'
+      )
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('kaniko mounts and configs', () => {
+  const node = {
+    name: 'n',
+    role: 'control-plane' as const,
+    image: 'i',
+    mounts: [
+      { hostPath: '/runner/b', containerPath: '/node/b', readOnly: false }
+    ]
+  }
+  const base = {
+    home: '/home',
+    node,
+    scratch: '/scratch',
+    image: 'img',
+    warn: () => undefined
+  }
+
+  it('decodes v2beta10 volumes only in their lowercase spelling, as skaffold does', () => {
+    const legacy = { ...base, apiVersion: 'skaffold/v2beta10' }
+    const mounts = resolveMounts({
+      ...legacy,
+      volumes: [{ name: 'b', volumesource: { hostpath: { path: '/node/b' } } }],
+      volumeMounts: [{ name: 'b', mountpath: '/var/run/b' }]
+    })
+    expect(mounts).toEqual([
+      {
+        volume: 'b',
+        mountPath: '/var/run/b',
+        runnerPath: '/runner/b',
+        backing: 'runner',
+        nodePath: '/node/b'
+      }
+    ])
+    expect(() =>
+      resolveMounts({
+        ...legacy,
+        volumes: [],
+        volumeMounts: [{ name: 'b', mountPath: '/var/run/b' }]
+      })
+    ).toThrow('field mountPath not found in type v1.VolumeMount')
+  })
+
+  it('matches volume fields case-insensitively from v2beta11 on and keeps emptyDir ephemeral', () => {
+    const modern = { ...base, apiVersion: 'skaffold/v4beta14' }
+    const mounts = resolveMounts({
+      ...modern,
+      volumes: [
+        { name: 'b', hostpath: { path: '/node/b' } },
+        { name: 'e', emptyDir: {} }
+      ],
+      volumeMounts: [
+        { name: 'b', mountpath: '/var/run/b' },
+        { name: 'e', mountPath: '/tmp/e' }
+      ]
+    })
+    expect(mounts.map((m) => [m.backing, m.runnerPath])).toEqual([
+      ['runner', '/runner/b'],
+      ['ephemeral', '/scratch/volumes/e']
+    ])
+  })
+
+  it('loads every document and local requires, validating each against its schema', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'configs-'))
+    try {
+      mkdirSync(join(root, 'lib'))
+      writeFileSync(
+        join(root, 'skaffold.yaml'),
+        'apiVersion: skaffold/v4beta14\nkind: Config\nmetadata:\n  name: app\nrequires:\n  - path: lib\n---\napiVersion: skaffold/v2beta16\nkind: Config\nmetadata:\n  name: other\n.anchors: &a {}\n'
+      )
+      writeFileSync(
+        join(root, 'lib/skaffold.yaml'),
+        'apiVersion: skaffold/v4beta14\nkind: Config\nmetadata:\n  name: lib\n'
+      )
+      const configs = await loadConfigs('skaffold.yaml', root, {})
+      expect(configs.map((c) => [c.name, c.apiVersion, c.root])).toEqual([
+        ['app', 'skaffold/v4beta14', true],
+        ['lib', 'skaffold/v4beta14', false],
+        ['other', 'skaffold/v2beta16', true]
+      ])
+      expect(selectModules(configs, ['app']).map((c) => c.name)).toEqual([
+        'app',
+        'lib'
+      ])
+      expect(() => selectModules(configs, ['nope'])).toThrow(
+        'did not find any configs matching selection [nope]'
+      )
+      writeFileSync(
+        join(root, 'bad.yaml'),
+        'apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n    - image: a\n      kaniko:\n        volumeMount: []\n'
+      )
+      await expect(loadConfigs('bad.yaml', root, {})).rejects.toThrow(
+        '/build/artifacts/0/kaniko: unknown field "volumeMount"'
+      )
+      writeFileSync(
+        join(root, 'old.yaml'),
+        'apiVersion: skaffold/v1\nkind: Config\n'
+      )
+      await expect(loadConfigs('old.yaml', root, {})).rejects.toThrow(
+        'unknown api version: "skaffold/v1"'
       )
     } finally {
       rmSync(root, { recursive: true, force: true })
