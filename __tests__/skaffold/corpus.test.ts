@@ -139,6 +139,41 @@ describe('the skaffold corpus', () => {
         expect(error.line).toBeGreaterThan(0)
         expect(error.message.startsWith(`${PATH}:${error.line}`)).toBe(true)
       })
+      if (expected.error === TOO_OLD) {
+        // What `skaffold fix` would start from: the same file at a version
+        // the patcher accepts, with v2beta10's lowercase spelling and v2beta16's camelCase.
+        it.each(['v2beta10', 'v2beta16'])(
+          'is patched once moved to %s',
+          (version) => {
+            const moved = text.replace(
+              /skaffold\/v[0-9a-z]+/,
+              `skaffold/${version}`
+            )
+            const patched = patchSkaffoldConfigs([{ path: PATH, text: moved }])
+            const out = patched.files[0].text
+            expect(newSchemaErrors(moved, out)).toEqual([])
+            const docs = toDocs(out) as Record<string, unknown>[]
+            const kaniko = patched.report.artifacts.filter(
+              (a) => a.status !== 'skipped'
+            )
+            expect(kaniko.length).toBeGreaterThan(0)
+            for (const a of kaniko) {
+              const doc = docs[a.document]
+              for (const cluster of clusterPaths(doc, a)) {
+                expect(
+                  checkMounts(doc, artifactPath(doc, a), cluster, MOUNTS)
+                ).toEqual([])
+              }
+            }
+            const lower = version === 'v2beta10'
+            expect(out.includes('mountpath: /var/run/gomodcache')).toBe(lower)
+            expect(out.includes('volumesource:')).toBe(lower)
+            expect(
+              patchSkaffoldConfigs([{ path: PATH, text: out }]).files[0].text
+            ).toBe(out)
+          }
+        )
+      }
       return
     }
 
