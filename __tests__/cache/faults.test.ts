@@ -139,6 +139,54 @@ describe('restore under faults', () => {
   }, 90_000)
 })
 
+describe('both caches under a failing service', () => {
+  it('read denied: the second lookup is not tried, both miss, one warning', async () => {
+    const modDir = join(runner.home, 'gomodcache')
+    await mkdir(modDir, { recursive: true })
+    await writeFile(join(modDir, 'left-over'), 'x')
+    await mkdir(dir, { recursive: true })
+    await writeFile(join(dir, 'left-over'), 'x')
+    const before = service.requests.length
+    service.setFault({ readDenied: true })
+    try {
+      const run = await runDriver<{ mod: RestoreResult; build: RestoreResult }>(
+        {
+          op: 'restore-both',
+          mod: {
+            label: 'module cache',
+            paths: ['~/gomodcache'],
+            dir: modDir,
+            key: 'mod-1',
+            restoreKeys: []
+          },
+          build: {
+            label: 'build cache',
+            paths: PATHS,
+            dir,
+            key: KEY,
+            restoreKeys: []
+          }
+        },
+        env
+      )
+      expect(run.result.mod.result).toBe('miss')
+      expect(run.result.build.result).toBe('miss')
+      expect(run.result.mod.warning).toMatch(/cache read denied/)
+      expect(run.result.build.warning).toMatch(/not looked up/)
+      expect(run.annotations).toHaveLength(1)
+      expect(
+        service.requests
+          .slice(before)
+          .filter((r) => r.twirp === 'GetCacheEntryDownloadURL')
+      ).toHaveLength(1)
+      expect(await readdir(modDir)).toEqual([])
+      expect(await readdir(dir)).toEqual([])
+    } finally {
+      service.clearFaults()
+    }
+  })
+})
+
 describe('save under faults', () => {
   beforeAll(fillTree)
 

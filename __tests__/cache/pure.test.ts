@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { decideSave } from '../../src/cache/policy.js'
+import { decideCacheSaves, decideSave } from '../../src/cache/policy.js'
 import {
   emptyStats,
   MAX_RECENT,
@@ -156,5 +156,21 @@ describe('decideSave', () => {
     const decision = decideSave({ policy, event, ref })
     expect(decision.save).toBe(save)
     expect(decision.reason).toContain(`save-cache is ${policy}`)
+  })
+})
+
+describe('decideCacheSaves', () => {
+  const yes = { save: true, reason: 'save-cache is always' }
+  const no = { save: false, reason: 'save-cache is never' }
+  it.each([
+    ['exact module hit: build only', yes, 'exact', false, true],
+    ['partial module hit: both', yes, 'partial', true, true],
+    ['module miss: both', yes, 'miss', true, true],
+    ['policy says no: neither', no, 'miss', false, false]
+  ] as const)('%s', (_name, decision, mod, saveMod, saveBuild) => {
+    const plan = decideCacheSaves(decision, mod)
+    expect(plan.mod.save).toBe(saveMod)
+    expect(plan.build.save).toBe(saveBuild)
+    expect(plan.mod.reason).not.toBe('')
   })
 })

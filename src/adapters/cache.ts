@@ -66,20 +66,66 @@ export async function restoreCacheDir(
   req: RestoreRequest
 ): Promise<RestoreResult> {
   const started = Date.now()
-  const done = (r: Omit<RestoreResult, 'seconds'>): RestoreResult => ({
-    ...r,
-    seconds: (Date.now() - started) / 1000
-  })
+  return settle(req, await lookUp(req), started)
+}
+
+/**
+ * Restores both caches (design section 2 step 4): the two lookups one after
+ * the other (milliseconds each, and each failure is told apart from a miss),
+ * then the downloads and extractions in parallel. When the service fails the
+ * first lookup, the second is not tried: that would only repeat the client's
+ * retries (about 30 s for a 5xx) for the same answer.
+ */
+export async function restoreBothCaches(
+  mod: RestoreRequest,
+  build: RestoreRequest
+): Promise<{ mod: RestoreResult; build: RestoreResult }> {
+  const started = Date.now()
+  const modFound = await lookUp(mod)
+  const serviceFailed =
+    modFound.kind === 'done' && modFound.result.warning !== undefined
+  // Restore means an empty dir to start from, looked up or not.
+  if (serviceFailed) await emptyDir(build.dir).catch(() => undefined)
+  const buildFound: Lookup = serviceFailed
+    ? {
+        kind: 'done',
+        result: {
+          result: 'miss',
+          bytes: 0,
+          warning: `${build.label}: not looked up, the cache service failed the ${mod.label} lookup; building cold`
+        }
+      }
+    : await lookUp(build)
+  const [modResult, buildResult] = await Promise.all([
+    settle(mod, modFound, started),
+    settle(build, buildFound, started)
+  ])
+  return { mod: modResult, build: buildResult }
+}
+
+async function settle(
+  req: RestoreRequest,
+  found: Lookup,
+  started: number
+): Promise<RestoreResult> {
+  return found.kind === 'done'
+    ? finish(found.result, started)
+    : download(req, found.matchedKey, started)
+}
+
+type Lookup =
+  | { kind: 'done'; result: Omit<RestoreResult, 'seconds'> }
+  | { kind: 'found'; matchedKey: string }
+
+/** Empties the dir and looks the keys up; a miss or a failure is final. */
+async function lookUp(req: RestoreRequest): Promise<Lookup> {
   try {
     await emptyDir(req.dir)
     if (!cache.isFeatureAvailable()) {
-      return done({
-        result: 'miss',
-        bytes: 0,
-        warning: warn(
-          `${req.label}: the Actions cache service is not available (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset); building cold`
-        )
-      })
+      const warning = warn(
+        `${req.label}: the Actions cache service is not available (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset); building cold`
+      )
+      return { kind: 'done', result: { result: 'miss', bytes: 0, warning } }
     }
     // Look up first so a lookup failure, a miss and a broken download can be
     // told apart, and download exactly the entry that was found.
@@ -88,9 +134,13 @@ export async function restoreCacheDir(
         lookupOnly: true
       })
     )
-    if (lookup.value === undefined) {
-      const said = lookup.annotations[0]
-      return done(
+    if (lookup.value !== undefined) {
+      return { kind: 'found', matchedKey: lookup.value }
+    }
+    const said = lookup.annotations[0]
+    return {
+      kind: 'done',
+      result:
         said === undefined
           ? { result: 'miss', bytes: 0 }
           : {
@@ -98,9 +148,19 @@ export async function restoreCacheDir(
               bytes: 0,
               warning: `${req.label}: lookup failed, building cold: ${said}`
             }
-      )
     }
-    const matchedKey = lookup.value
+  } catch (error) {
+    return { kind: 'done', result: await failed(req, error) }
+  }
+}
+
+/** Downloads and extracts the entry found; empties the dir on failure. */
+async function download(
+  req: RestoreRequest,
+  matchedKey: string,
+  started: number
+): Promise<RestoreResult> {
+  try {
     const restored = await listen(() =>
       cache.restoreCache(req.paths, matchedKey, [])
     )
@@ -108,45 +168,52 @@ export async function restoreCacheDir(
       await emptyDir(req.dir)
       const said = restored.annotations[0] ?? 'the client returned no entry'
       const message = `${req.label}: restoring ${matchedKey} failed, building cold with an empty cache dir: ${said}`
-      return done(
-        restored.annotations.length > 0
-          ? { result: 'miss', bytes: 0, warning: message }
-          : { result: 'miss', bytes: 0, warning: warn(message) }
+      return finish(
+        {
+          result: 'miss',
+          bytes: 0,
+          warning: restored.annotations.length > 0 ? message : warn(message)
+        },
+        started
       )
     }
     const size = await measureDir(req.dir)
-    return done({
-      result: matchedKey === req.key ? 'exact' : 'partial',
-      matchedKey,
-      bytes: size.bytes
-    })
+    return finish(
+      {
+        result: matchedKey === req.key ? 'exact' : 'partial',
+        matchedKey,
+        bytes: size.bytes
+      },
+      started
+    )
   } catch (error) {
-    // restoreCache throws only on validation errors (a key over 512
-    // characters or with a comma); anything else here is a file-system error.
-    await emptyDir(req.dir).catch(() => undefined)
-    return done({
-      result: 'miss',
-      bytes: 0,
-      warning: warn(
-        `${req.label}: restore failed, building cold: ${messageOf(error)}`
-      )
-    })
+    return finish(await failed(req, error), started)
   }
 }
 
 /**
- * Restores both caches in parallel (design section 2 step 4). The lookups are
- * cheap; the downloads and extractions overlap.
+ * restoreCache throws only on validation errors (a key over 512 characters or
+ * with a comma); anything else here is a file-system error.
  */
-export async function restoreBothCaches(
-  mod: RestoreRequest,
-  build: RestoreRequest
-): Promise<{ mod: RestoreResult; build: RestoreResult }> {
-  const [modResult, buildResult] = await Promise.all([
-    restoreCacheDir(mod),
-    restoreCacheDir(build)
-  ])
-  return { mod: modResult, build: buildResult }
+async function failed(
+  req: RestoreRequest,
+  error: unknown
+): Promise<Omit<RestoreResult, 'seconds'>> {
+  await emptyDir(req.dir).catch(() => undefined)
+  return {
+    result: 'miss',
+    bytes: 0,
+    warning: warn(
+      `${req.label}: restore failed, building cold: ${messageOf(error)}`
+    )
+  }
+}
+
+function finish(
+  result: Omit<RestoreResult, 'seconds'>,
+  started: number
+): RestoreResult {
+  return { ...result, seconds: (Date.now() - started) / 1000 }
 }
 
 /**

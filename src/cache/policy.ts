@@ -59,3 +59,26 @@ function readDefaultBranch(event: unknown): string | undefined {
   const branch = (repository as { default_branch?: unknown }).default_branch
   return typeof branch === 'string' && branch !== '' ? branch : undefined
 }
+
+/**
+ * Which of the two caches the post step saves, given the policy decision and
+ * how the module cache was restored: a module cache restored from its exact
+ * key holds nothing new (its key is the hash of the dependency files), so it
+ * is not saved; the build cache has a key of its own per run and is saved
+ * whenever the policy allows.
+ */
+export function decideCacheSaves(
+  decision: SaveDecision,
+  modRestore: 'exact' | 'partial' | 'miss'
+): { mod: SaveDecision; build: SaveDecision } {
+  if (!decision.save) return { mod: decision, build: decision }
+  const mod =
+    modRestore === 'exact'
+      ? {
+          save: false,
+          reason:
+            'the module cache was restored from its exact key; nothing new to save'
+        }
+      : decision
+  return { mod, build: decision }
+}
