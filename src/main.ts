@@ -52,7 +52,10 @@ import { decideSave } from './cache/policy.js'
 import { InputError, parseList, type Inputs } from './inputs.js'
 import { cacheMounts, renderKindConfig } from './kind/kind-config.js'
 import { NODE_PATHS, cacheDirs, type CacheDirs } from './plan.js'
-import { DEFAULT_PATCH_OPTIONS, type PatchOptions } from './skaffold/options.js'
+import {
+  patchOptionsFromInputs,
+  type PatchOptions
+} from './skaffold/options.js'
 import {
   initialState,
   type MainState,
@@ -493,9 +496,7 @@ async function patch(ctx: Context): Promise<Patched> {
       ctx.workingDir
     )
     for (const finding of findings) {
-      const message = finding.fix
-        ? `${finding.message}. Add \`${finding.fix}\``
-        : finding.message
+      const message = finding.message
       log.warning(message, {
         file: path.relative(ctx.runner.workspace, finding.file),
         line: finding.line || undefined,
@@ -511,35 +512,21 @@ async function patch(ctx: Context): Promise<Patched> {
   })
 }
 
-/** The patch options from the inputs and the plan. */
+/** The patch options: the inputs, with the GOPROXY of the Athens we started. */
 function patchOptions(ctx: Context): PatchOptions {
   const { inputs } = ctx
-  const goProxy = inputs.goProxy || ctx.athensProxy
   // With Athens, private modules go through the proxy (which holds the
   // token): the build must not bypass it (GOPRIVATE), only skip the checksum
   // database for them (GONOSUMDB).
   const privateThroughAthens = inputs.athens && inputs.goPrivate !== ''
-  const buildArgs: [string, string][] = [...inputs.buildArgs]
-  if (privateThroughAthens) buildArgs.push(['GONOSUMDB', inputs.goPrivate])
-  return {
-    ...DEFAULT_PATCH_OPTIONS,
-    volumeSource:
-      inputs.cacheVolume.kind === 'pvc'
-        ? {
-            kind: 'persistentVolumeClaim',
-            claim: inputs.cacheVolume.claim,
-            volumeName: 'go-caches',
-            subPaths: { mod: 'gomodcache', build: 'gobuildcache' }
-          }
-        : DEFAULT_PATCH_OPTIONS.volumeSource,
-    goProxy,
+  return patchOptionsFromInputs({
+    ...inputs,
+    goProxy: inputs.goProxy || ctx.athensProxy,
     goPrivate: privateThroughAthens ? '' : inputs.goPrivate,
-    buildArgs,
-    registryMirror: inputs.registryMirror,
-    kanikoImage: inputs.kanikoImage,
-    whitelistVarRun: inputs.whitelistVarRun,
-    profiles: inputs.profiles
-  }
+    buildArgs: privateThroughAthens
+      ? [...inputs.buildArgs, ['GONOSUMDB', inputs.goPrivate]]
+      : inputs.buildArgs
+  })
 }
 
 /** Runs skaffold build and reports the result. */
