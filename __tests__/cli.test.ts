@@ -111,6 +111,45 @@ describe('cli patch', () => {
     expect(stdout).not.toContain('ignorePaths')
   })
 
+  it('adds --namespace to a cluster block that names none and reports each block namespace', async () => {
+    const file = corpus('skaffold-examples-kaniko-v4beta14.yaml')
+    const text = readFileSync(file, 'utf8')
+    const withNs = await run(['patch', '--namespace', 'builds', file])
+    expect(withNs.code).toBe(0)
+    expect(withNs.stdout).toBe(
+      patchSkaffoldText(
+        { path: file, text },
+        { ...DEFAULT_PATCH_OPTIONS, defaultNamespace: 'builds' }
+      ).text
+    )
+    expect(withNs.stdout).toMatch(/^ {4}namespace: builds$/m)
+    expect(withNs.stderr).toMatch(
+      /cluster \[build, line \d+\] \(kaniko pods in builds\): added namespace, volumes\[gomodcache\]/
+    )
+    const without = await run(['patch', file])
+    expect(without.stdout).not.toContain('namespace:')
+    expect(without.stderr).toMatch(
+      /cluster \[build, line \d+\] \(kaniko pods in the kube context's namespace\)/
+    )
+  })
+
+  it('keeps a cluster block namespace over --namespace and says so', async () => {
+    const file = corpus('skaffold-kaniko-target-v4beta14.yaml')
+    const { code, stdout, stderr } = await run([
+      'patch',
+      '--namespace',
+      'builds',
+      file
+    ])
+    expect(code).toBe(0)
+    expect(stdout).toContain('namespace: default')
+    expect(stdout).not.toContain('namespace: builds')
+    expect(stderr).toMatch(/\(kaniko pods in default\)/)
+    expect(stderr).toContain(
+      `kept the config's namespace="default" (the action's value: "builds")`
+    )
+  })
+
   it('uses one claim with subPaths for --pvc, and checks --profile', async () => {
     const file = corpus(
       'skaffold-kaniko-insecure-registry-profiles-v4beta14.yaml'
@@ -221,6 +260,16 @@ describe('cli errors: exit 2 with one line, no stack', () => {
         corpus('skaffold-kaniko-target-v4beta14.yaml')
       ],
       /^--mod-cache-path: "\/cache" is used by skaffold or kaniko/
+    ],
+    [
+      'bad namespace',
+      [
+        'patch',
+        '--namespace',
+        'Builds',
+        corpus('skaffold-kaniko-target-v4beta14.yaml')
+      ],
+      /^--namespace: "Builds" is not a valid Kubernetes namespace name/
     ]
   ]
   it.each(cases)('%s', async (_name, args, message) => {

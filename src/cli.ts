@@ -71,6 +71,11 @@ Options (as the action's inputs):
   --insecure-registry HOST  kaniko insecureRegistry entry (repeatable), e.g.
                             kind-registry:5000 for the local plain-HTTP registry
   --no-ignore-paths         do not add ignorePaths: [/product_uuid] (v4beta2+)
+  --namespace NAME          namespace of the kaniko pods: added to every patched
+                            cluster block that names none (a block's own
+                            namespace is kept); without it the blocks keep
+                            skaffold's default, the kube context's namespace.
+                            The action's input defaults to "default"
   --json                    print the report as JSON (on stderr for patch)
   --context DIR             check: directory skaffold runs in (default: FILE's
                             directory); for a Dockerfile, unused
@@ -100,6 +105,7 @@ const OPTIONS = {
   'whitelist-var-run': { type: 'boolean' },
   'insecure-registry': { type: 'string', multiple: true },
   'no-ignore-paths': { type: 'boolean' },
+  namespace: { type: 'string' },
   json: { type: 'boolean' },
   context: { type: 'string' },
   target: { type: 'string' },
@@ -234,7 +240,8 @@ function toPatchOptions(values: Values): PatchOptions {
     profiles: (values.profile ?? [])
       .flatMap((p) => p.split(','))
       .map((p) => p.trim())
-      .filter((p) => p !== '')
+      .filter((p) => p !== ''),
+    defaultNamespace: values.namespace ?? d.defaultNamespace
   }
 }
 
@@ -387,9 +394,16 @@ export function renderReport(
     )) {
       const place =
         c.place.kind === 'base' ? 'build' : `profile ${c.place.name}`
+      const namespace =
+        c.namespace === '' ? "the kube context's namespace" : c.namespace
       lines.push(
-        `  cluster [${place}, line ${c.line}]: ${c.added.length > 0 ? `added ${c.added.join(', ')}` : 'volumes already there'}`
+        `  cluster [${place}, line ${c.line}] (kaniko pods in ${namespace}): ${c.added.length > 0 ? `added ${c.added.join(', ')}` : 'nothing missing'}`
       )
+      for (const k of c.kept) {
+        lines.push(
+          `    kept the config's ${k.key}=${JSON.stringify(k.userValue)} (the action's value: ${JSON.stringify(k.ourValue)})`
+        )
+      }
     }
   }
   for (const c of report.collisions) {

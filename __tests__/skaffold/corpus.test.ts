@@ -9,6 +9,7 @@ import { SkaffoldConfigError } from '../../src/skaffold/errors.js'
 import {
   artifactPath,
   checkMounts,
+  checkNamespaces,
   clusterPaths,
   commentLines,
   isObject,
@@ -243,6 +244,23 @@ describe('the skaffold corpus', () => {
       }
       for (const line of dropped)
         expect(line).toMatch(/^\s*(- )?[\w.-]+:( \{\}| \[\])?$/)
+    })
+
+    it('with a default namespace: every patched cluster block names one, valid, idempotent, lines only added', () => {
+      const options = { ...DEFAULT_PATCH_OPTIONS, defaultNamespace: 'ci' }
+      const withNs = patchSkaffoldConfigs([{ path: PATH, text }], options)
+      const out = withNs.files[0].text
+      expect(withNs.report.clusters.length).toBeGreaterThan(0)
+      expect(
+        checkNamespaces(toDocs(out), withNs.report.clusters, 'ci')
+      ).toEqual([])
+      expect(newSchemaErrors(text, out)).toEqual([])
+      expect(
+        patchSkaffoldConfigs([{ path: PATH, text: out }], options).files[0].text
+      ).toBe(out)
+      // Compared with the default run, only namespace lines are new.
+      const extra = out.split('\n').filter((l) => !output.includes(l))
+      for (const line of extra) expect(line).toMatch(/^\s*namespace: ci$/)
     })
 
     it('keeps every comment', () => {

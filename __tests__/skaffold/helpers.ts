@@ -4,7 +4,10 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import AjvModule, { type ValidateFunction } from 'ajv'
 import { parseAllDocuments } from 'yaml'
-import type { ArtifactReport } from '../../src/skaffold/report.js'
+import type {
+  ArtifactReport,
+  ClusterReport
+} from '../../src/skaffold/report.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 /** ../shared relative to the repo root. */
@@ -193,4 +196,49 @@ export function artifactPath(
   const profiles = Array.isArray(doc.profiles) ? doc.profiles : []
   const i = profiles.findIndex((p) => isObject(p) && p.name === name)
   return ['profiles', i, 'build', 'artifacts', a.index]
+}
+
+/** Path of a reported cluster block inside its document. */
+export function clusterReportPath(
+  doc: Record<string, unknown>,
+  c: ClusterReport
+): (string | number)[] {
+  if (c.place.kind === 'base') return ['build', 'cluster']
+  const name = c.place.name
+  const profiles = Array.isArray(doc.profiles) ? doc.profiles : []
+  const i = profiles.findIndex((p) => isObject(p) && p.name === name)
+  return ['profiles', i, 'build', 'cluster']
+}
+
+/**
+ * Checks the namespace invariants of a patch run: each reported cluster
+ * block's namespace is the one in the output, and with a default namespace
+ * no reported block is left without one.
+ * @returns the violations (empty when fine).
+ */
+export function checkNamespaces(
+  docs: unknown[],
+  clusters: ClusterReport[],
+  defaultNamespace: string
+): string[] {
+  const problems: string[] = []
+  for (const c of clusters) {
+    const doc = docs[c.document] as Record<string, unknown>
+    const path = clusterReportPath(doc, c)
+    const cluster = path.reduce<unknown>(
+      (v, k) => (v as Record<string | number, unknown> | undefined)?.[k],
+      doc
+    )
+    const actual = isObject(cluster) ? cluster.namespace : undefined
+    const where = `doc ${c.document} ${path.join('/')}`
+    if ((actual ?? '') !== c.namespace) {
+      problems.push(
+        `${where}: reported namespace "${c.namespace}", output has ${JSON.stringify(actual)}`
+      )
+    }
+    if (defaultNamespace !== '' && c.namespace === '') {
+      problems.push(`${where}: no namespace although the default is set`)
+    }
+  }
+  return problems
 }

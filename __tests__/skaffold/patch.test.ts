@@ -745,7 +745,8 @@ describe('patchOptionsFromInputs', () => {
     registryMirror: '',
     kanikoImage: '',
     whitelistVarRun: false,
-    profiles: ['ci']
+    profiles: ['ci'],
+    namespace: 'builds'
   }
   it('maps the hostpath cache volume to the node paths of src/plan.ts', () => {
     const options = patchOptionsFromInputs(
@@ -756,6 +757,7 @@ describe('patchOptionsFromInputs', () => {
     expect(options.insecureRegistries).toEqual(['kind-registry:5000'])
     expect(options.profiles).toEqual(['ci'])
     expect(options.goProxy).toBe('http://athens')
+    expect(options.defaultNamespace).toBe('builds')
   })
   it('maps pvc:<claim> to one volume with a subPath per cache', () => {
     const options = patchOptionsFromInputs({
@@ -802,4 +804,155 @@ build:
     expect(newSchemaErrors(input, text)).toEqual([])
     expect(patch(text).text).toBe(text)
   })
+})
+
+describe('namespace', () => {
+  const NS = { defaultNamespace: 'ci' }
+  const doc = (cluster: string, version = 'v4beta14') =>
+    `apiVersion: skaffold/${version}
+kind: Config
+build:
+  artifacts:
+    - image: app
+      kaniko: {}
+  cluster:${cluster}
+`
+
+  it.each([
+    ['no namespace', 'ci', ' {}', ['namespace'], []],
+    ['namespace: (null)', 'ci', '\n    namespace:', ['namespace'], []],
+    ['namespace: ""', 'ci', '\n    namespace: ""', ['namespace'], []],
+    [
+      'its own namespace',
+      'team',
+      '\n    namespace: team',
+      [],
+      [{ key: 'namespace', userValue: 'team', ourValue: 'ci' }]
+    ],
+    ['the same namespace', 'ci', '\n    namespace: ci', [], []]
+  ])(
+    'a base block with %s ends up in namespace %s',
+    (_, namespace, cluster, added, kept) => {
+      const input = doc(cluster)
+      const { text, report } = patch(input, NS)
+      expect((parse(text) as Any).build.cluster.namespace).toBe(namespace)
+      expect(report.clusters).toHaveLength(1)
+      const c = report.clusters[0]
+      expect(c.namespace).toBe(namespace)
+      expect(c.added.filter((a) => a === 'namespace')).toEqual(added)
+      expect(c.kept).toEqual(kept)
+      expect(newSchemaErrors(input, text)).toEqual([])
+      expect(patch(text, NS).text).toBe(text)
+    }
+  )
+
+  it.each(['v2beta9', 'v2beta10', 'v2beta11', 'v3', 'v4beta1', 'v4beta14'])(
+    'writes a schema-valid namespace at %s',
+    (version) => {
+      const input = doc(' {}', version)
+      const { text } = patch(input, NS)
+      expect((parse(text) as Any).build.cluster.namespace).toBe('ci')
+      expect(newSchemaErrors(input, text)).toEqual([])
+    }
+  )
+
+  it('adds only the namespace line to a block that already has the volumes', () => {
+    const patched = patch(doc(' {}')).text
+    const { text, report } = patch(patched, NS)
+    expect(text.split('\n')).toHaveLength(patched.split('\n').length + 1)
+    expect(text.replace('    namespace: ci\n', '')).toBe(patched)
+    expect(report.clusters[0].added).toEqual(['namespace'])
+    expect(report.documents[0].status).toBe('patched')
+  })
+
+  const withProfiles = `apiVersion: skaffold/v4beta14
+kind: Config
+build:
+  artifacts:
+    - image: app
+      kaniko: {}
+  cluster: {}
+profiles:
+  - name: own-cluster
+    build:
+      cluster:
+        pullSecretName: creds
+  - name: named
+    build:
+      cluster:
+        namespace: team
+  - name: base-cluster
+    build:
+      artifacts:
+        - image: tool
+          kaniko: {}
+`
+
+  it('gives each profile replacement block the default and lists every block with its namespace', () => {
+    const { text, report } = patch(withProfiles, NS)
+    const out = parse(text) as Any
+    expect(out.build.cluster.namespace).toBe('ci')
+    expect(out.profiles[0].build.cluster.namespace).toBe('ci')
+    expect(out.profiles[0].build.cluster.pullSecretName).toBe('creds')
+    expect(out.profiles[1].build.cluster.namespace).toBe('team')
+    // A profile with no cluster block of its own uses the base one.
+    expect(out.profiles[2].build.cluster).toBeUndefined()
+    expect(
+      report.clusters.map((c) => [c.place, c.namespace, c.kept.length])
+    ).toEqual([
+      [{ kind: 'base' }, 'ci', 0],
+      [{ kind: 'profile', name: 'own-cluster' }, 'ci', 0],
+      [{ kind: 'profile', name: 'named' }, 'team', 1]
+    ])
+    expect(newSchemaErrors(withProfiles, text)).toEqual([])
+    expect(patch(text, NS).text).toBe(text)
+  })
+
+  it("changes nothing with defaultNamespace '' and reports the blocks' own namespaces", () => {
+    const { text, report } = patch(withProfiles, { defaultNamespace: '' })
+    expect(text).toBe(patch(withProfiles).text)
+    expect(text).not.toMatch(/namespace: (ci|default)/)
+    expect(report.clusters.map((c) => [c.namespace, c.added, c.kept])).toEqual([
+      ['', ['volumes[gomodcache]', 'volumes[gobuildcache]'], []],
+      ['', ['volumes[gomodcache]', 'volumes[gobuildcache]'], []],
+      ['team', ['volumes[gomodcache]', 'volumes[gobuildcache]'], []]
+    ])
+    const patched = patch(text, { defaultNamespace: '' })
+    expect(patched.text).toBe(text)
+    expect(patched.report.clusters.map((c) => c.added)).toEqual([[], [], []])
+  })
+
+  it('copies an anchored cluster block instead of changing the anchor', () => {
+    const input = `apiVersion: skaffold/v4beta14
+kind: Config
+.cluster: &cluster
+  pullSecretName: creds
+build:
+  artifacts:
+    - image: app
+      kaniko: {}
+  cluster: *cluster
+`
+    const { text } = patch(input, NS)
+    const out = parse(text, { merge: true }) as Any
+    expect(out['.cluster']).toEqual({ pullSecretName: 'creds' })
+    expect(out.build.cluster.namespace).toBe('ci')
+    expect(out.build.cluster.pullSecretName).toBe('creds')
+    expect(patch(text, NS).text).toBe(text)
+  })
+
+  it.each(['Team', 'a_b', '-ci', 'x'.repeat(64)])(
+    'rejects the namespace %s',
+    (bad) => {
+      let error: unknown
+      try {
+        patch(doc(' {}'), { defaultNamespace: bad })
+      } catch (caught) {
+        error = caught
+      }
+      expect(error).toBeInstanceOf(PatchOptionsError)
+      expect((error as PatchOptionsError).option).toBe('namespace')
+      expect((error as PatchOptionsError).message).toMatch(/namespace name/)
+    }
+  )
 })

@@ -19,6 +19,7 @@ import { patchSkaffoldConfigs } from '../../src/skaffold/patch.js'
 import {
   artifactPath,
   checkMounts,
+  checkNamespaces,
   clusterPaths,
   listCorpus,
   newSchemaErrors,
@@ -166,7 +167,8 @@ const OPTIONS = fc
     goProxy: fc.constantFrom('', 'http://athens'),
     whitelistVarRun: fc.boolean(),
     pvc: fc.boolean(),
-    registryMirror: fc.constantFrom('', 'mirror.gcr.io')
+    registryMirror: fc.constantFrom('', 'mirror.gcr.io'),
+    defaultNamespace: fc.constantFrom('', 'ci', 'ns')
   })
   .map(({ pvc, ...rest }): PatchOptions => ({
     ...DEFAULT_PATCH_OPTIONS,
@@ -224,6 +226,9 @@ function checkPatch(
       ).toEqual([])
     }
   }
+  expect(
+    checkNamespaces(docs, result.report.clusters, options.defaultNamespace)
+  ).toEqual([])
   const again = patchSkaffoldConfigs(
     [{ path: '/w/skaffold.yaml', text: output }],
     options
@@ -284,12 +289,13 @@ describe('property: mutated corpus files', () => {
       '&a',
       '*a',
       'apiVersion: skaffold/v2beta10'
-    )
+    ),
+    defaultNamespace: fc.constantFrom('', 'ci')
   })
 
   it('patch correctly or fail with a user error', () => {
     fc.assert(
-      fc.property(mutation, ({ file, line, kind, token }) => {
+      fc.property(mutation, ({ file, line, kind, token, defaultNamespace }) => {
         const lines = corpus[file].split('\n')
         const at = line % lines.length
         if (kind === 'delete') lines.splice(at, 1)
@@ -300,7 +306,10 @@ describe('property: mutated corpus files', () => {
         if (kind === 'truncate')
           lines[at] = lines[at].slice(0, Math.floor(lines[at].length / 2))
         expect(['patched', 'unchanged', 'refused']).toContain(
-          checkPatch(lines.join('\n'), DEFAULT_PATCH_OPTIONS)
+          checkPatch(lines.join('\n'), {
+            ...DEFAULT_PATCH_OPTIONS,
+            defaultNamespace
+          })
         )
       }),
       { numRuns: 120 }

@@ -56,6 +56,13 @@ export interface PatchOptions {
   insecureRegistries: string[]
   /** Profiles the build activates (`-p`); each must exist in some config. */
   profiles: string[]
+  /**
+   * `namespace` for every cluster block we patch that names none, so the
+   * kaniko pods run where the action created the namespace; a block's own
+   * namespace wins. '' leaves the blocks alone (skaffold then uses the kube
+   * context's namespace).
+   */
+  defaultNamespace: string
 }
 
 /** The defaults: the data path's names from src/plan.ts. */
@@ -76,7 +83,8 @@ export const DEFAULT_PATCH_OPTIONS: PatchOptions = {
   whitelistVarRun: false,
   ignorePaths: ['/product_uuid'],
   insecureRegistries: [],
-  profiles: []
+  profiles: [],
+  defaultNamespace: ''
 }
 
 /** Volume names skaffold gives its own kaniko pod volumes (skaffold-facts 8). */
@@ -183,6 +191,17 @@ export function validatePatchOptions(options: PatchOptions): void {
       }
     }
   }
+  // Namespace names are DNS-1123 labels:
+  // https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+  if (
+    options.defaultNamespace !== '' &&
+    !DNS_LABEL.test(options.defaultNamespace)
+  ) {
+    throw new PatchOptionsError(
+      'namespace',
+      `"${options.defaultNamespace}" is not a valid Kubernetes namespace name (lowercase letters, digits and "-", at most 63 characters)`
+    )
+  }
   for (const [key] of options.buildArgs) {
     if (!BUILD_ARG_KEY.test(key)) {
       throw new PatchOptionsError(
@@ -202,7 +221,9 @@ export function normalizePath(path: string): string {
 /**
  * The patch options for the action's inputs (the data path's names from
  * src/plan.ts). `insecureRegistries` names the plain-HTTP local registry
- * (e.g. `kind-registry:5000`) when the action runs one.
+ * (e.g. `kind-registry:5000`) when the action runs one. The `namespace`
+ * input becomes `defaultNamespace`: the action creates it, so the cluster
+ * blocks that name none run their kaniko pods there.
  */
 export function patchOptionsFromInputs(
   inputs: Pick<
@@ -215,6 +236,7 @@ export function patchOptionsFromInputs(
     | 'whitelistVarRun'
     | 'profiles'
     | 'cacheVolume'
+    | 'namespace'
   >,
   insecureRegistries: string[] = []
 ): PatchOptions {
@@ -236,7 +258,8 @@ export function patchOptionsFromInputs(
     kanikoImage: inputs.kanikoImage,
     whitelistVarRun: inputs.whitelistVarRun,
     insecureRegistries,
-    profiles: inputs.profiles
+    profiles: inputs.profiles,
+    defaultNamespace: inputs.namespace
   }
 }
 

@@ -1120,7 +1120,10 @@ class DocumentPatcher {
         `cluster.pullSecretMountPath ${secretPath} is where the action mounts a Go cache; choose another cache path (--mod-cache-path / --build-cache-path)`
       )
     }
-    const volumes = isObject(cluster) ? cluster.volumes : undefined
+    const added: string[] = []
+    const kept: KeptValue[] = []
+    const namespace = this.patchNamespace(clusterPath, added, kept)
+    const volumes = this.jsAt([...clusterPath, 'volumes'])
     if (volumes !== undefined && volumes !== null && !Array.isArray(volumes)) {
       this.failAt([...clusterPath, 'volumes'], 'cluster.volumes must be a list')
     }
@@ -1131,13 +1134,61 @@ class DocumentPatcher {
       for (const v of add) seq.add(this.doc.createNode(this.volumeNode(v)))
       this.touch()
     }
+    added.push(...add.map((v) => `volumes[${v.name}]`))
     this.report.clusters.push({
       file: this.file,
       document: this.index,
       place: owner.place,
       line: this.lineOf(clusterPath),
-      added: add.map((v) => `volumes[${v.name}]`)
+      added,
+      kept,
+      namespace
     })
+  }
+
+  /**
+   * Gives a cluster block that names no namespace the action's one: skaffold
+   * creates the kaniko pod in `cluster.namespace`, or in the kube context's
+   * namespace when it is empty, and the pod fails when that namespace does
+   * not exist (skaffold-facts 2.1). The block's own namespace wins.
+   * @returns the namespace the block ends up with ('' for none).
+   */
+  private patchNamespace(
+    clusterPath: (string | number)[],
+    added: string[],
+    kept: KeptValue[]
+  ): string {
+    const ours = this.options.defaultNamespace
+    const cluster = this.jsAt(clusterPath)
+    const current = isObject(cluster) ? cluster.namespace : undefined
+    // skaffold reads an empty or null namespace as none.
+    const own =
+      current === undefined || current === null
+        ? ''
+        : typeof current === 'string'
+          ? current
+          : JSON.stringify(current)
+    if (ours === '') return own
+    if (own !== '') {
+      if (own !== ours) {
+        kept.push({ key: 'namespace', userValue: current, ourValue: ours })
+      }
+      return own
+    }
+    const map = this.writeMap(clusterPath)
+    const pair = map.items.find(
+      (p) => isScalar(p.key) && p.key.value === 'namespace'
+    )
+    if (pair) {
+      // `namespace:` or `namespace: ""` in the source: replace the value.
+      this.recordReplaced(pair)
+      pair.value = this.doc.createNode(ours)
+    } else {
+      map.set(this.doc.createNode('namespace'), this.doc.createNode(ours))
+    }
+    this.touch()
+    added.push('namespace')
+    return ours
   }
 
   // ---- document access -------------------------------------------------

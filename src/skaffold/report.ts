@@ -48,7 +48,15 @@ export interface ClusterReport {
   document: number
   place: ArtifactPlace
   line: number
+  /** Keys added (namespace, volumes[gomodcache], ...). */
   added: string[]
+  /** The block's own namespace when it differs from the action's. */
+  kept: KeptValue[]
+  /**
+   * The namespace the block ends up with, where skaffold runs its kaniko
+   * pods; '' when it names none (skaffold then uses the kube context's).
+   */
+  namespace: string
 }
 
 /** Something the user should know; never fatal. */
