@@ -39,7 +39,8 @@ import { hashDependencyFiles } from './adapters/hash.js'
 import { runSkaffoldBuild } from './adapters/skaffold-build.js'
 import {
   checkDockerfilesFor,
-  preparePatchedConfigs
+  preparePatchedConfigs,
+  readSkaffoldConfigs
 } from './adapters/skaffold-files.js'
 import { ensureKubectl, installTool } from './adapters/tools.js'
 import {
@@ -56,6 +57,7 @@ import {
   patchOptionsFromInputs,
   type PatchOptions
 } from './skaffold/options.js'
+import { patchSkaffoldConfigs } from './skaffold/patch.js'
 import {
   initialState,
   type MainState,
@@ -183,6 +185,10 @@ async function plan(): Promise<Context> {
   }
   saveMainState(state)
   log.info(`service: ${service}; config: ${configPath}`)
+  // Patch in memory once now, so a config the action cannot handle fails the
+  // step before anything is installed or created (the copies are written
+  // later, once Athens' address is known).
+  patchSkaffoldConfigs(await readSkaffoldConfigs(configPath), patchOptions(ctx))
   return ctx
 }
 
@@ -288,8 +294,17 @@ async function restore(ctx: Context): Promise<void> {
     mod: restoreRecord(results.mod),
     build: restoreRecord(results.build)
   }
-  for (const result of [results.mod, results.build]) {
-    if (result.warning) ctx.state.warnings.push(result.warning)
+  const warnings = [results.mod.warning, results.build.warning].filter(
+    (w): w is string => w !== undefined
+  )
+  ctx.state.warnings.push(...warnings)
+  if (warnings.length > 0 && cache.save.enabled) {
+    // The service failed us once; asking again in post would only add
+    // another round of client retries and another warning.
+    cache.save = {
+      enabled: false,
+      reason: 'not saving: the cache service failed during the restore'
+    }
   }
   // Backdate every entry so the post step can tell what this build used: Go
   // refreshes an entry's mtime on use at most once an hour (design 4).
@@ -434,7 +449,6 @@ async function startServices(ctx: Context): Promise<void> {
     ctx.athensProxy = athens.goproxy
     saveMainState(state)
   }
-  await ensureNamespace(cluster.name, inputs.namespace)
 }
 
 /** cache-volume: pvc:<claim>: a real cluster, the current kube context. */
@@ -508,6 +522,18 @@ async function patch(ctx: Context): Promise<Patched> {
     }
     saveMainState(state)
     log.info(`patched config: ${prepared.patchedRootPath}`)
+    if (state.cluster) {
+      // skaffold creates the kaniko pod in each cluster block's namespace;
+      // pod creation fails when it does not exist.
+      const namespaces = new Set(
+        report.clusters.map((c) => c.namespace).filter((ns) => ns !== '')
+      )
+      namespaces.add(inputs.namespace)
+      for (const namespace of [...namespaces].sort()) {
+        const { created } = await ensureNamespace(state.cluster.name, namespace)
+        if (created) log.info(`namespace ${namespace} created`)
+      }
+    }
     return { path: prepared.patchedRootPath }
   })
 }

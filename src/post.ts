@@ -21,6 +21,7 @@ import {
 import { cleanupCluster, copyCachesFromNode } from './adapters/cluster.js'
 import { giveCacheDirsToRunner } from './adapters/ownership.js'
 import { removePatchedCopies } from './adapters/skaffold-files.js'
+import { decideCacheSaves } from './cache/policy.js'
 import { updateStats } from './cache/stats.js'
 import { NODE_PATHS } from './plan.js'
 import type { CacheState, MainState, Phase } from './state.js'
@@ -55,11 +56,14 @@ export async function runPost(): Promise<void> {
 
   const cache = state.cache
   if (cache && state.build) {
-    await step('ownership', 'Take the caches back from the node', () =>
-      takeCachesBack(state, cache, report)
-    )
+    let saveable = true
+    await step('ownership', 'Take the caches back from the node', async () => {
+      saveable = await takeCachesBack(state, cache, report)
+    })
     await step('trim', 'Trim the caches', () => trim(state, cache, report))
-    await step('save', 'Save the caches', () => save(state, cache, report))
+    await step('save', 'Save the caches', () =>
+      save(state, cache, report, saveable)
+    )
   }
   await step('cleanup', 'Clean up', () => cleanUp(state, report))
   await appendSummary(renderPostSummary(state, report)).catch(
@@ -76,7 +80,7 @@ async function takeCachesBack(
   state: MainState,
   cache: CacheState,
   report: PostReport
-): Promise<void> {
+): Promise<boolean> {
   const node = state.cluster?.nodes[0]
   const copies = [
     { runnerDir: cache.runnerDirs.mod, nodePath: NODE_PATHS.mod },
@@ -97,6 +101,7 @@ async function takeCachesBack(
   else if (ownership.method === 'docker-exec') {
     log.info(`cache dirs handed back to uid ${runner.uid} in node ${node}`)
   }
+  return ownership.saveable
 }
 
 /** Records the build in the stats file, drops unused GOCACHE entries and the extracted module trees. */
@@ -146,7 +151,8 @@ async function trim(
 async function save(
   state: MainState,
   cache: CacheState,
-  report: PostReport
+  report: PostReport,
+  saveable: boolean
 ): Promise<void> {
   const skip = (reason: string): SaveRecord => ({
     outcome: 'skipped',
@@ -154,32 +160,31 @@ async function save(
     seconds: 0,
     reason
   })
-  if (!cache.save.enabled) {
-    report.save = {
-      mod: skip(cache.save.reason),
-      build: skip(cache.save.reason)
-    }
-    return
-  }
-  if (!state.build?.succeeded) {
-    const reason = 'the build failed'
-    report.save = { mod: skip(reason), build: skip(reason) }
-    return
-  }
+  const policy = !state.build?.succeeded
+    ? { save: false, reason: 'the build failed' }
+    : !saveable
+      ? {
+          save: false,
+          reason: 'some cache files are not readable by the runner user'
+        }
+      : { save: cache.save.enabled, reason: cache.save.reason }
+  const decisions = decideCacheSaves(
+    policy,
+    cache.restored.mod?.result ?? 'miss'
+  )
   const saveOne = async (which: 'mod' | 'build'): Promise<SaveRecord> => {
-    if (cache.restored[which]?.result === 'exact') {
-      return skip(`exact hit on ${cache.keys[which].primary}`)
-    }
+    if (!decisions[which].save) return skip(decisions[which].reason)
     const result = await saveCacheDir({
       label: which === 'mod' ? 'module cache' : 'build cache',
       paths: [cache.paths[which]],
       dir: cache.saveDirs[which],
       key: cache.keys[which].primary
     })
+    // The adapter has logged its warning already: only the summary gets it.
     if (result.warning) report.warnings.push(result.warning)
     return saveRecord(result, cache.keys[which].primary)
   }
-  // One after the other: the two archives would fight for the same 2 cores.
+  // One after the other: the two archives would fight for the same cores.
   const mod = await saveOne('mod')
   const build = await saveOne('build')
   report.save = { mod, build }

@@ -7593,7 +7593,8 @@ const options_DEFAULT_PATCH_OPTIONS = {
     whitelistVarRun: false,
     ignorePaths: ['/product_uuid'],
     insecureRegistries: [],
-    profiles: []
+    profiles: [],
+    defaultNamespace: ''
 };
 /** Volume names skaffold gives its own kaniko pod volumes (skaffold-facts 8). */
 const RESERVED_VOLUME_NAMES = [
@@ -7679,6 +7680,12 @@ function validatePatchOptions(options) {
             }
         }
     }
+    // Namespace names are DNS-1123 labels:
+    // https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+    if (options.defaultNamespace !== '' &&
+        !DNS_LABEL.test(options.defaultNamespace)) {
+        throw new PatchOptionsError('namespace', `"${options.defaultNamespace}" is not a valid Kubernetes namespace name (lowercase letters, digits and "-", at most 63 characters)`);
+    }
     for (const [key] of options.buildArgs) {
         if (!BUILD_ARG_KEY.test(key)) {
             throw new PatchOptionsError('build-arg', `"${key}" is not a build arg name (letters, digits and "_")`);
@@ -7693,7 +7700,9 @@ function normalizePath(path) {
 /**
  * The patch options for the action's inputs (the data path's names from
  * src/plan.ts). `insecureRegistries` names the plain-HTTP local registry
- * (e.g. `kind-registry:5000`) when the action runs one.
+ * (e.g. `kind-registry:5000`) when the action runs one. The `namespace`
+ * input becomes `defaultNamespace`: the action creates it, so the cluster
+ * blocks that name none run their kaniko pods there.
  */
 function patchOptionsFromInputs(inputs, insecureRegistries = []) {
     return {
@@ -7713,7 +7722,8 @@ function patchOptionsFromInputs(inputs, insecureRegistries = []) {
         kanikoImage: inputs.kanikoImage,
         whitelistVarRun: inputs.whitelistVarRun,
         insecureRegistries,
-        profiles: inputs.profiles
+        profiles: inputs.profiles,
+        defaultNamespace: inputs.namespace
     };
 }
 /** The one volume that carries a ReadWriteMany claim (both caches, by subPath). */
@@ -8671,7 +8681,10 @@ class DocumentPatcher {
             ours.some((v) => v.mounts.some((m) => m.path === normalizePath(secretPath)))) {
             this.failAt([...clusterPath, 'pullSecretMountPath'], `cluster.pullSecretMountPath ${secretPath} is where the action mounts a Go cache; choose another cache path (--mod-cache-path / --build-cache-path)`);
         }
-        const volumes = isObject(cluster) ? cluster.volumes : undefined;
+        const added = [];
+        const kept = [];
+        const namespace = this.patchNamespace(clusterPath, added, kept);
+        const volumes = this.jsAt([...clusterPath, 'volumes']);
         if (volumes !== undefined && volumes !== null && !Array.isArray(volumes)) {
             this.failAt([...clusterPath, 'volumes'], 'cluster.volumes must be a list');
         }
@@ -8683,13 +8696,55 @@ class DocumentPatcher {
                 seq.add(this.doc.createNode(this.volumeNode(v)));
             this.touch();
         }
+        added.push(...add.map((v) => `volumes[${v.name}]`));
         this.report.clusters.push({
             file: this.file,
             document: this.index,
             place: owner.place,
             line: this.lineOf(clusterPath),
-            added: add.map((v) => `volumes[${v.name}]`)
+            added,
+            kept,
+            namespace
         });
+    }
+    /**
+     * Gives a cluster block that names no namespace the action's one: skaffold
+     * creates the kaniko pod in `cluster.namespace`, or in the kube context's
+     * namespace when it is empty, and the pod fails when that namespace does
+     * not exist (skaffold-facts 2.1). The block's own namespace wins.
+     * @returns the namespace the block ends up with ('' for none).
+     */
+    patchNamespace(clusterPath, added, kept) {
+        const ours = this.options.defaultNamespace;
+        const cluster = this.jsAt(clusterPath);
+        const current = isObject(cluster) ? cluster.namespace : undefined;
+        // skaffold reads an empty or null namespace as none.
+        const own = current === undefined || current === null
+            ? ''
+            : typeof current === 'string'
+                ? current
+                : JSON.stringify(current);
+        if (ours === '')
+            return own;
+        if (own !== '') {
+            if (own !== ours) {
+                kept.push({ key: 'namespace', userValue: current, ourValue: ours });
+            }
+            return own;
+        }
+        const map = this.writeMap(clusterPath);
+        const pair = map.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === 'namespace');
+        if (pair) {
+            // `namespace:` or `namespace: ""` in the source: replace the value.
+            this.recordReplaced(pair);
+            pair.value = this.doc.createNode(ours);
+        }
+        else {
+            map.set(this.doc.createNode('namespace'), this.doc.createNode(ours));
+        }
+        this.touch();
+        added.push('namespace');
+        return ours;
     }
     // ---- document access -------------------------------------------------
     refresh() {
@@ -9105,6 +9160,11 @@ Options (as the action's inputs):
   --insecure-registry HOST  kaniko insecureRegistry entry (repeatable), e.g.
                             kind-registry:5000 for the local plain-HTTP registry
   --no-ignore-paths         do not add ignorePaths: [/product_uuid] (v4beta2+)
+  --namespace NAME          namespace of the kaniko pods: added to every patched
+                            cluster block that names none (a block's own
+                            namespace is kept); without it the blocks keep
+                            skaffold's default, the kube context's namespace.
+                            The action's input defaults to "default"
   --json                    print the report as JSON (on stderr for patch)
   --context DIR             check: directory skaffold runs in (default: FILE's
                             directory); for a Dockerfile, unused
@@ -9133,6 +9193,7 @@ const OPTIONS = {
     'whitelist-var-run': { type: 'boolean' },
     'insecure-registry': { type: 'string', multiple: true },
     'no-ignore-paths': { type: 'boolean' },
+    namespace: { type: 'string' },
     json: { type: 'boolean' },
     context: { type: 'string' },
     target: { type: 'string' },
@@ -9249,7 +9310,8 @@ function toPatchOptions(values) {
         profiles: (values.profile ?? [])
             .flatMap((p) => p.split(','))
             .map((p) => p.trim())
-            .filter((p) => p !== '')
+            .filter((p) => p !== ''),
+        defaultNamespace: values.namespace ?? d.defaultNamespace
     };
 }
 async function patchFrom(path, options) {
@@ -9359,7 +9421,11 @@ function renderReport(report, show = (p) => p) {
         }
         for (const c of report.clusters.filter((x) => x.file === d.file && x.document === d.document)) {
             const place = c.place.kind === 'base' ? 'build' : `profile ${c.place.name}`;
-            lines.push(`  cluster [${place}, line ${c.line}]: ${c.added.length > 0 ? `added ${c.added.join(', ')}` : 'volumes already there'}`);
+            const namespace = c.namespace === '' ? "the kube context's namespace" : c.namespace;
+            lines.push(`  cluster [${place}, line ${c.line}] (kaniko pods in ${namespace}): ${c.added.length > 0 ? `added ${c.added.join(', ')}` : 'nothing missing'}`);
+            for (const k of c.kept) {
+                lines.push(`    kept the config's ${k.key}=${JSON.stringify(k.userValue)} (the action's value: ${JSON.stringify(k.ourValue)})`);
+            }
         }
     }
     for (const c of report.collisions) {

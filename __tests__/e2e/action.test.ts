@@ -1,0 +1,287 @@
+/**
+ * The whole action end to end: the committed bundle (dist/), run by the
+ * runner harness against the local stack (real cache protocol and client,
+ * real tool installs, real Go builds; the cluster is the strict double).
+ * Design sections 2, 5 and 6; issue "The whole action end to end", item 8.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  checkoutExamples,
+  machineDockerState,
+  runExample,
+  startLocalStack,
+  type LocalStack
+} from '../../test-support/local-stack/index.js'
+import {
+  REPO_ROOT,
+  type ActionRun
+} from '../../test-support/runner-harness/index.js'
+
+const BUNDLE = join(REPO_ROOT, 'dist', 'main', 'index.js')
+
+// Fail loudly, never pass, when what the suite needs is missing.
+if (spawnSync('go', ['version']).status !== 0) {
+  throw new Error(
+    'the end-to-end suite builds Go for real: install Go (apt-get install -y golang-go)'
+  )
+}
+if (!existsSync(BUNDLE)) {
+  throw new Error(`${BUNDLE} is missing: run npm run bundle`)
+}
+
+let stack: LocalStack
+let machines = 0
+const machine = (): string => join(stack.root, `machine-${++machines}`)
+
+beforeAll(async () => {
+  stack = await startLocalStack()
+}, 120_000)
+
+afterAll(async () => {
+  await stack?.stop()
+})
+
+function succeeded(run: ActionRun): void {
+  if (run.main.exitCode !== 0 || run.post.exitCode !== 0) {
+    throw new Error(
+      `the run failed (main ${run.main.exitCode}, post ${run.post.exitCode}):\n${run.main.log}\n${run.post.log}`
+    )
+  }
+}
+
+/** The double's evidence of a warm build: it compiled nothing new into GOCACHE. */
+function goCacheUse(run: ActionRun): number {
+  const match = /go cache use: GOCACHE \+(\d+) files/.exec(run.main.log)
+  if (!match) throw new Error(`no "go cache use" line in:\n${run.main.log}`)
+  return Number(match[1])
+}
+
+function entries(prefix: string, kind: 'gomod' | 'gobuild') {
+  return stack.cacheService
+    .entries()
+    .filter(
+      (e) => e.state === 'final' && e.key.startsWith(`${prefix}-${kind}-`)
+    )
+}
+
+function warnings(run: ActionRun): string[] {
+  return [...run.main.annotations, ...run.post.annotations]
+    .filter((a) => a.level === 'warning' || a.level === 'error')
+    .map((a) => a.message)
+}
+
+function createRequests(since: number): number {
+  return stack.cacheService.requests
+    .slice(since)
+    .filter((r) => r.twirp === 'CreateCacheEntry').length
+}
+
+describe('cold, then warm on a fresh runner', () => {
+  const prefix = 'e2e-warm'
+  let cold: ActionRun
+  let warm: ActionRun
+
+  beforeAll(async () => {
+    cold = await runExample(stack, {
+      example: 'feed-agg',
+      machine: machine(),
+      runId: 101,
+      inputs: { 'cache-key-prefix': prefix }
+    })
+    succeeded(cold)
+    const before = stack.cacheService.requests.length
+    warm = await runExample(stack, {
+      example: 'feed-agg',
+      machine: machine(),
+      runId: 102,
+      inputs: { 'cache-key-prefix': prefix }
+    })
+    succeeded(warm)
+    warmCreates = createRequests(before)
+  }, 600_000)
+  let warmCreates = 0
+
+  it('builds cold first and saves both caches', () => {
+    expect(cold.outputs['mod-cache-hit']).toBe('miss')
+    expect(cold.outputs['build-cache-hit']).toBe('miss')
+    expect(goCacheUse(cold)).toBeGreaterThan(100)
+    expect(entries(prefix, 'gomod')).toHaveLength(1)
+    expect(entries(prefix, 'gobuild')).toHaveLength(1)
+    expect(JSON.parse(cold.outputs.images)).toEqual([
+      expect.objectContaining({
+        imageName: 'feed-agg',
+        tag: expect.stringMatching(/^kind-registry:5000\/feed-agg:.+@sha256:/)
+      })
+    ])
+  })
+
+  it('restores both caches on the next runner and builds warm', () => {
+    expect(warm.outputs['mod-cache-hit']).toBe('exact')
+    expect(warm.outputs['build-cache-hit']).toBe('partial')
+    expect(goCacheUse(warm)).toBe(0)
+    expect(Number(warm.outputs['build-time'])).toBeLessThan(
+      Number(cold.outputs['build-time'])
+    )
+  })
+
+  it('says so in the job summary, with the speed-up against the cold build', () => {
+    expect(warm.summary).toContain('exact hit')
+    expect(warm.summary).toContain('partial hit')
+    expect(warm.summary).toMatch(/faster than the last cold build/)
+    expect(warm.summary).toContain(
+      '<h2>skaffold-kaniko-cache: (examples/feed-agg/skaffold.yaml)</h2>'
+    )
+  })
+
+  it('saves no module cache after an exact hit, and a new build cache', () => {
+    expect(warmCreates).toBe(1)
+    expect(entries(prefix, 'gomod')).toHaveLength(1)
+    expect(entries(prefix, 'gobuild')).toHaveLength(2)
+    expect(warm.summary).toContain('restored from its exact key')
+  })
+
+  it('leaves no patched copy and no cluster behind', async () => {
+    for (const run of [cold, warm]) {
+      expect(run.outputs['patched-skaffold-file']).toMatch(
+        /examples\/feed-agg\/\.skaffold-kaniko-cache\.skaffold\.yaml$/
+      )
+      expect(existsSync(run.outputs['patched-skaffold-file'])).toBe(false)
+    }
+    const state = await machineDockerState(join(stack.root, 'machine-2'))
+    expect(state).not.toContain('skaffold-kaniko-cache-control-plane')
+  })
+})
+
+describe('a matrix over two services', () => {
+  it('shares one module cache and keeps a build cache per service', async () => {
+    const prefix = 'e2e-matrix'
+    const runs = await Promise.all(
+      ['feed-agg', 'shortener'].map((example, i) =>
+        runExample(stack, {
+          example,
+          machine: machine(),
+          runId: 200 + i,
+          inputs: { 'cache-key-prefix': prefix }
+        })
+      )
+    )
+    runs.forEach(succeeded)
+    expect(entries(prefix, 'gomod')).toHaveLength(1)
+    const builds = entries(prefix, 'gobuild').map((e) => e.key)
+    expect(builds).toHaveLength(2)
+    expect(
+      builds.some((k) => k.includes('(examples/feed-agg/skaffold.yaml)'))
+    ).toBe(true)
+    expect(
+      builds.some((k) => k.includes('(examples/shortener/skaffold.yaml)'))
+    ).toBe(true)
+    expect(runs[0].summary).toContain('feed-agg')
+    expect(runs[1].summary).toContain('shortener')
+  }, 600_000)
+})
+
+describe('save policy on a pull request', () => {
+  it('restores on a non-default branch but saves nothing (save-cache: auto)', async () => {
+    const before = stack.cacheService.requests.length
+    const run = await runExample(stack, {
+      example: 'feed-agg',
+      machine: machine(),
+      event: 'pull-request',
+      runId: 301,
+      inputs: { 'cache-key-prefix': 'e2e-warm' }
+    })
+    succeeded(run)
+    expect(run.outputs['mod-cache-hit']).toBe('exact')
+    expect(createRequests(before)).toBe(0)
+    expect(run.summary).toMatch(/save-cache is auto.*default branch/)
+  }, 300_000)
+})
+
+describe('a cache service that is down', () => {
+  it('builds cold, stays green and warns once', async () => {
+    const run = await runExample(stack, {
+      example: 'shortener',
+      machine: machine(),
+      runId: 401,
+      noCacheService: true,
+      env: {
+        ACTIONS_CACHE_SERVICE_V2: 'true',
+        // A port nothing listens on: connection refused, as when the service is down.
+        ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/',
+        ACTIONS_RUNTIME_TOKEN: 'token'
+      }
+    })
+    succeeded(run)
+    expect(run.outputs['mod-cache-hit']).toBe('miss')
+    expect(run.outputs['build-cache-hit']).toBe('miss')
+    expect(goCacheUse(run)).toBeGreaterThan(0)
+    const cacheWarnings = warnings(run).filter((w) => /cache/i.test(w))
+    expect(cacheWarnings).toHaveLength(1)
+    expect(run.summary).toContain('the cache service failed during the restore')
+  }, 300_000)
+})
+
+describe('failures', () => {
+  it('a build that fails fails the step with the compiler error; post cleans up and reports', async () => {
+    const workspace = await checkoutExamples(stack)
+    const mainGo = join(workspace, 'examples', 'shortener', 'main.go')
+    await writeFile(
+      mainGo,
+      `${await readFile(mainGo, 'utf8')}\nfunc broken() { undefinedThing() }\n`
+    )
+    const where = machine()
+    const run = await runExample(stack, {
+      example: 'shortener',
+      machine: where,
+      workspace,
+      runId: 501,
+      inputs: { 'cache-key-prefix': 'e2e-fail' }
+    })
+    expect(run.main.exitCode).toBe(1)
+    const error = run.main.annotations.find((a) => a.level === 'error')
+    expect(error?.message).toMatch(/skaffold build failed \(exit 1\)/)
+    expect(error?.message).toContain('undefined: undefinedThing')
+    expect(run.post.exitCode).toBe(0)
+    expect(run.summary).toContain('Build failed after')
+    expect(run.summary).toContain('not saved: the build failed')
+    expect(entries('e2e-fail', 'gobuild')).toHaveLength(0)
+    const dir = await readdir(join(workspace, 'examples', 'shortener'))
+    expect(dir.filter((f) => f.startsWith('.skaffold-kaniko-cache'))).toEqual(
+      []
+    )
+    expect(await machineDockerState(where)).not.toContain('control-plane')
+  }, 300_000)
+
+  it('a bad skaffold config fails clearly before anything is created', async () => {
+    const workspace = await checkoutExamples(stack)
+    const config = join(workspace, 'examples', 'feed-agg', 'skaffold.yaml')
+    await writeFile(
+      config,
+      'apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts: [\n'
+    )
+    const where = machine()
+    const before = stack.downloadServer.requests.length
+    const run = await runExample(stack, {
+      example: 'feed-agg',
+      machine: where,
+      workspace,
+      runId: 601
+    })
+    expect(run.main.exitCode).toBe(1)
+    const error = run.main.annotations.find((a) => a.level === 'error')
+    expect(error?.message).toMatch(/skaffold\.yaml:\d+(:\d+)?: /)
+    expect(error?.message).not.toMatch(/\n\s+at /)
+    expect(run.post.exitCode).toBe(0)
+    // Nothing downloaded, no cluster, no copy.
+    expect(stack.downloadServer.requests.length).toBe(before)
+    expect(await machineDockerState(where)).toBe('')
+    const dir = await readdir(join(workspace, 'examples', 'feed-agg'))
+    expect(dir.filter((f) => f.startsWith('.skaffold-kaniko-cache'))).toEqual(
+      []
+    )
+  }, 120_000)
+})

@@ -1,0 +1,224 @@
+/**
+ * The whole local stack of design section 8, put together for the end-to-end
+ * tests, the demo and the headline benchmark:
+ *
+ * - the real bundled action (dist/) run by the runner harness as a runner would;
+ * - the real @actions/cache client against the local cache service (real
+ *   protocol, real tar + zstd archives);
+ * - kind and skaffold installed by the action's own tool-cache code from the
+ *   download server (the served binaries are the cluster double's executables);
+ * - docker and kubectl doubles on PATH, one double "docker daemon" per runner
+ *   machine, so files written into the caches are owned by the daemon's user;
+ * - the module proxy standing in for proxy.golang.org and Athens;
+ * - real Go builds of the example services.
+ *
+ * Simulated: kind, docker, kubectl, skaffold and kaniko (the double checks
+ * every link of the data path and runs the Dockerfile's Go stage on the host).
+ */
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  doubleExecutableText,
+  spawnDockerDaemon,
+  writeDoubleExecutables,
+  type DockerDaemon
+} from '../cluster-double/index.js'
+import {
+  startCacheService,
+  type CacheService
+} from '../cache-service/server.js'
+import {
+  startDownloadServer,
+  type DownloadServer,
+  type ServedFile
+} from '../download-server/index.js'
+import {
+  debianModuleSources,
+  startModuleProxy,
+  type ModuleProxy
+} from '../module-proxy/index.js'
+import {
+  REPO_ROOT,
+  runAction,
+  type ActionRun,
+  type EventPreset,
+  type CustomEvent
+} from '../runner-harness/index.js'
+
+/**
+ * The double is served under versions of its own: the real kind v0.32.0 and
+ * skaffold v2.24.0 are pinned to their real checksums, which the double's
+ * bytes do not match (the action would rightly refuse them). Unpinned
+ * versions make the action check the same-origin checksum file instead.
+ */
+export const DOUBLE_VERSIONS = {
+  kind: 'v0.32.0-double',
+  skaffold: 'v2.24.0-double'
+} as const
+
+export interface LocalStack {
+  root: string
+  cacheService: CacheService
+  downloadServer: DownloadServer
+  moduleProxy: ModuleProxy
+  /** docker and kubectl doubles (kind and skaffold come through the download server). */
+  binDir: string
+  /** The inputs every run gets: where to download the tools from. */
+  baseInputs: Record<string, string>
+  stop(): Promise<void>
+}
+
+export interface StackOptions {
+  /** Where everything lives; a fresh temp dir when omitted. */
+  root?: string
+}
+
+/** Starts the servers. Throws one clear line when Go or Debian's module sources are missing. */
+export async function startLocalStack(
+  options: StackOptions = {}
+): Promise<LocalStack> {
+  const root =
+    options.root ?? (await mkdtemp(join(tmpdir(), 'skc-local-stack-')))
+  await mkdir(root, { recursive: true })
+  const modules = debianModuleSources()
+  const moduleProxy = await startModuleProxy({ modules })
+  const cacheService = await startCacheService({
+    dir: join(root, 'cache-service')
+  })
+  const arch = process.arch === 'arm64' ? 'arm64' : 'amd64'
+  const served: ServedFile[] = [
+    {
+      tool: 'kind',
+      version: DOUBLE_VERSIONS.kind,
+      os: 'linux',
+      arch,
+      content: doubleExecutableText('kind')
+    },
+    {
+      tool: 'skaffold',
+      version: DOUBLE_VERSIONS.skaffold,
+      os: 'linux',
+      arch,
+      content: doubleExecutableText('skaffold')
+    }
+  ]
+  const downloadServer = await startDownloadServer({ files: served })
+  const binDir = join(root, 'bin')
+  await mkdir(binDir, { recursive: true })
+  writeDoubleExecutables(binDir)
+  // kind and skaffold must come through the action's installer, not PATH.
+  await rm(join(binDir, 'kind'), { force: true })
+  await rm(join(binDir, 'skaffold'), { force: true })
+
+  return {
+    root,
+    cacheService,
+    downloadServer,
+    moduleProxy,
+    binDir,
+    baseInputs: {
+      'kind-version': DOUBLE_VERSIONS.kind,
+      'skaffold-version': DOUBLE_VERSIONS.skaffold,
+      'kind-download-url': downloadServer.baseUrls.kind,
+      'skaffold-download-url': downloadServer.baseUrls.skaffold
+    },
+    stop: async () => {
+      await Promise.allSettled([
+        cacheService.stop(),
+        downloadServer.stop(),
+        moduleProxy.stop()
+      ])
+    }
+  }
+}
+
+export interface ExampleRunOptions {
+  /** A service under examples/ (feed-agg, shortener). */
+  example: string
+  /** The runner machine: a fresh dir is a fresh machine. */
+  machine: string
+  /** The checkout; a fresh copy of examples/ when omitted. */
+  workspace?: string
+  event?: EventPreset | CustomEvent
+  runId?: number
+  inputs?: Record<string, string>
+  /** Extra env for both steps (e.g. a cache service URL that is down). */
+  env?: Record<string, string>
+  /** Leave out the cache service env (the runner has no cache service). */
+  noCacheService?: boolean
+}
+
+let workspaceCounter = 0
+
+/** A fresh checkout of the repository's examples/ (what actions/checkout would give). */
+export async function checkoutExamples(stack: LocalStack): Promise<string> {
+  const workspace = join(stack.root, `workspace-${++workspaceCounter}`)
+  await cp(join(REPO_ROOT, 'examples'), join(workspace, 'examples'), {
+    recursive: true
+  })
+  return workspace
+}
+
+/** One job on one runner machine: the bundled action for one example. */
+export async function runExample(
+  stack: LocalStack,
+  options: ExampleRunOptions
+): Promise<ActionRun> {
+  const workspace = options.workspace ?? (await checkoutExamples(stack))
+  await mkdir(options.machine, { recursive: true })
+  // One docker daemon per runner machine, as on a real runner. Unix socket
+  // paths are limited to 108 bytes, so the socket lives in a short dir.
+  const socketDir = await mkdtemp(join(tmpdir(), 'skc-'))
+  const daemon: DockerDaemon = await spawnDockerDaemon({
+    home: join(options.machine, 'docker'),
+    socketPath: join(socketDir, 'd.sock'),
+    moduleProxyUrl: stack.moduleProxy.url
+  })
+  const hostsFile = join(options.machine, 'hosts')
+  await writeFile(hostsFile, '127.0.0.1 localhost\n').catch(() => undefined)
+  try {
+    return await runAction({
+      workspace,
+      machineDir: options.machine,
+      event: options.event ?? 'push-default-branch',
+      runId: options.runId,
+      inputs: {
+        ...stack.baseInputs,
+        'working-directory': `examples/${options.example}`,
+        ...options.inputs
+      },
+      env: {
+        ...(options.noCacheService ? {} : stack.cacheService.env),
+        ...daemon.env,
+        SKAFFOLD_KANIKO_CACHE_HOSTS_FILE: hostsFile,
+        ...options.env
+      },
+      pathPrepend: [stack.binDir]
+    })
+  } finally {
+    await daemon.stop()
+    await rm(socketDir, { recursive: true, force: true })
+  }
+}
+
+/** The double daemon's state of a machine (clusters, containers), for leftovers checks. */
+export async function machineDockerState(machine: string): Promise<string> {
+  return readFile(join(machine, 'docker', 'state.json'), 'utf8').catch(() => '')
+}
+
+/** Plain text of a job summary (tags dropped, entities decoded), for logs. */
+export function summaryText(html: string): string {
+  return html
+    .replace(/<\/(p|h2|h3|tr|li|table)>/g, '\n')
+    .replace(/<(td|th)>/g, ' | ')
+    .replace(/<br>/g, '; ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{2,}/g, '\n')
+    .trim()
+}
