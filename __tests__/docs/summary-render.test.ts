@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import {
   CHROMIUM_PATH,
   renderFixtureFragments,
+  runCli,
   screenshotSummaryPage
 } from '../../scripts/screenshot-summary.js'
 import {
@@ -348,6 +349,48 @@ describe('the image checks', () => {
     expect(ink.darkPixels).toBe(0)
     expect(ink.textLines).toBe(0)
     expect(ink.contrast).toBe(1)
+  })
+})
+
+describe('without Chromium', () => {
+  it('refuses with the package to install, before writing anything', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'summary-render-'))
+    try {
+      await expect(
+        screenshotSummaryPage({
+          page,
+          pngPath: join(work, 'out.png'),
+          htmlPath: join(work, 'out.html'),
+          chromium: join(work, 'no-chromium')
+        })
+      ).rejects.toThrow(
+        `${join(work, 'no-chromium')} not found: install Debian's chromium (apt-get install -y chromium)`
+      )
+      expect(existsSync(join(work, 'out.html'))).toBe(false)
+      expect(existsSync(join(work, 'out.png'))).toBe(false)
+    } finally {
+      await rm(work, { recursive: true, force: true })
+    }
+  })
+
+  it.each([
+    [
+      [
+        '--fixture',
+        '--out',
+        '/tmp/x.png',
+        '--chromium',
+        '/nonexistent/chromium'
+      ],
+      1
+    ],
+    [['--fixture'], 2],
+    [['--out', '/tmp/x.png'], 2],
+    [['--fixture', '--input', 'a.html', '--out', '/tmp/x.png'], 2],
+    [['--input'], 2],
+    [['--colour', 'red'], 2]
+  ])('the command line %j exits %d', async (args, code) => {
+    expect(await runCli(args)).toBe(code)
   })
 })
 
