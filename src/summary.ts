@@ -58,7 +58,7 @@ export function formatSeconds(seconds: number): string {
 
 function throughput(bytes: number, seconds: number): string {
   if (bytes === 0 || seconds <= 0) return ''
-  return `${(bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s`
+  return `${(bytes / 1024 / 1024 / seconds).toFixed(1)} MiB/s`
 }
 
 /** "6.0× faster than the last cold build (149.0 s)", or '' when not comparable. */

@@ -60,7 +60,7 @@ describe('job summary sections', () => {
     expect(html).toContain('6.0× faster than the last cold build (149.0 s)')
     expect(html).toContain('<tr><td>build</td><td>24.8 s</td></tr>')
     expect(html).toContain('exact hit <code>p-gomod-Linux-X64-aa</code>')
-    expect(html).toContain('restored 10.0 MiB (10.0 MB/s)')
+    expect(html).toContain('restored 10.0 MiB (10.0 MiB/s)')
   })
 
   it('escapes every interpolated string', () => {
@@ -93,7 +93,7 @@ describe('job summary sections', () => {
     })
     expect(html).toContain('4.0 MiB → 1.0 MiB after trim (7 entries dropped)')
     expect(html).toContain('not saved: exact hit on the module key')
-    expect(html).toContain('saved 2.0 MiB (4.0 MB/s)')
+    expect(html).toContain('saved 2.0 MiB (4.0 MiB/s)')
     expect(html).toContain('<li>cache service answered 429</li>')
     expect(html).toContain('<tr><td>save</td><td>2.0 s</td></tr>')
     expect(html).toContain('Save policy: saving on the default branch main.')
