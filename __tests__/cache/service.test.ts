@@ -99,6 +99,24 @@ describe('restore and save through the local service', () => {
     expect(versions.size).toBe(1)
   })
 
+  it('an archive that lands outside the cache dir is a miss with a warning, not an empty hit', async () => {
+    // @actions/cache stores paths relative to GITHUB_WORKSPACE; a runner whose
+    // workspace sits elsewhere relative to HOME extracts them somewhere else.
+    await writeTree(dir, 'layout')
+    expect((await save('layout-1')).result.outcome).toBe('saved')
+    const elsewhere = join(runner.root, 'other', 'layout', 'deeper', 'ws')
+    await mkdir(elsewhere, { recursive: true })
+    const restored = await restore('layout-1', [], {
+      GITHUB_WORKSPACE: elsewhere
+    })
+    expect(restored.result).toMatchObject({ result: 'miss', bytes: 0 })
+    expect(restored.result.warning).toMatch(
+      /layout-1 was restored but .* is still empty.*relative to GITHUB_WORKSPACE/
+    )
+    expect(restored.annotations).toHaveLength(1)
+    await writeTree(dir, 'one')
+  })
+
   it('a second save of an existing key costs a lookup only', async () => {
     const before = service.requests.length
     const again = await save('rt-1')

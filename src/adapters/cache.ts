@@ -178,6 +178,21 @@ async function download(
       )
     }
     const size = await measureDir(req.dir)
+    if (size.files === 0) {
+      // The client extracts relative to GITHUB_WORKSPACE (tar -C, ../..
+      // paths): an archive saved on a runner whose workspace sits elsewhere
+      // relative to the cache dir lands in another directory, not this one.
+      return finish(
+        {
+          result: 'miss',
+          bytes: 0,
+          warning: warn(
+            `${req.label}: ${matchedKey} was restored but ${req.dir} is still empty: the archive was saved on a runner whose workspace sits at another place relative to the cache dir (@actions/cache stores paths relative to GITHUB_WORKSPACE); building cold`
+          )
+        },
+        started
+      )
+    }
     return finish(
       {
         result: matchedKey === req.key ? 'exact' : 'partial',

@@ -138,7 +138,7 @@ export interface ExampleRunOptions {
   example: string
   /** The runner machine: a fresh dir is a fresh machine. */
   machine: string
-  /** The checkout; a fresh copy of examples/ when omitted. */
+  /** The checkout (see checkoutExamples); a fresh one when omitted. */
   workspace?: string
   event?: EventPreset | CustomEvent
   runId?: number
@@ -149,11 +149,17 @@ export interface ExampleRunOptions {
   noCacheService?: boolean
 }
 
-let workspaceCounter = 0
-
-/** A fresh checkout of the repository's examples/ (what actions/checkout would give). */
-export async function checkoutExamples(stack: LocalStack): Promise<string> {
-  const workspace = join(stack.root, `workspace-${++workspaceCounter}`)
+/**
+ * A fresh checkout of the repository's examples/ on a runner machine (what
+ * actions/checkout would give). The workspace sits at the same place relative
+ * to HOME on every machine, as on GitHub's runners (/home/runner and
+ * /home/runner/work/<repo>/<repo>): @actions/cache stores archive paths
+ * relative to GITHUB_WORKSPACE (../../.cache/...), so a different layout
+ * would restore into another directory.
+ */
+export async function checkoutExamples(machine: string): Promise<string> {
+  const workspace = join(machine, 'work', 'repo', 'repo')
+  await rm(workspace, { recursive: true, force: true })
   await cp(join(REPO_ROOT, 'examples'), join(workspace, 'examples'), {
     recursive: true
   })
@@ -165,8 +171,9 @@ export async function runExample(
   stack: LocalStack,
   options: ExampleRunOptions
 ): Promise<ActionRun> {
-  const workspace = options.workspace ?? (await checkoutExamples(stack))
   await mkdir(options.machine, { recursive: true })
+  const workspace =
+    options.workspace ?? (await checkoutExamples(options.machine))
   // One docker daemon per runner machine, as on a real runner. Unix socket
   // paths are limited to 108 bytes, so the socket lives in a short dir.
   const socketDir = await mkdtemp(join(tmpdir(), 'skc-'))
