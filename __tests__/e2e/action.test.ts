@@ -126,7 +126,11 @@ describe('cold, then warm on a fresh runner', () => {
   it('restores both caches on the next runner and builds warm', () => {
     expect(warm.outputs['mod-cache-hit']).toBe('exact')
     expect(warm.outputs['build-cache-hit']).toBe('partial')
-    expect(goCacheUse(warm)).toBe(0)
+    // Warm: nothing but the main package's final link is new. (The double
+    // maps pod paths to each runner machine's own dirs, which that link's
+    // inputs include; real kaniko sees the same /var/run paths every time.)
+    expect(goCacheUse(warm)).toBeLessThanOrEqual(8)
+    expect(goCacheUse(cold)).toBeGreaterThan(50 * Math.max(1, goCacheUse(warm)))
     expect(Number(warm.outputs['build-time'])).toBeLessThan(
       Number(cold.outputs['build-time'])
     )
