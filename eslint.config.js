@@ -21,6 +21,7 @@ export default defineConfig(
       'coverage/',
       'node_modules/',
       'bench/results/',
+      '.tmp/',
       'examples/**/vendor/'
     ]
   },
@@ -34,7 +35,10 @@ export default defineConfig(
       }
     }
   },
-  { files: ['**/*.js', '**/*.mjs'], extends: [tseslint.configs.disableTypeChecked] },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked]
+  },
   { files: ['__tests__/**/*.ts'], ...jest.configs['flat/recommended'] },
   {
     files: ['src/**/*.ts'],
@@ -50,11 +54,26 @@ export default defineConfig(
             }
           ],
           paths: [
-            { name: 'node:fs', message: 'Pure module: file I/O belongs in src/adapters/.' },
-            { name: 'node:fs/promises', message: 'Pure module: file I/O belongs in src/adapters/.' },
-            { name: 'fs', message: 'Pure module: file I/O belongs in src/adapters/.' },
-            { name: 'node:child_process', message: 'Pure module: processes belong in src/adapters/.' },
-            { name: 'child_process', message: 'Pure module: processes belong in src/adapters/.' }
+            {
+              name: 'node:fs',
+              message: 'Pure module: file I/O belongs in src/adapters/.'
+            },
+            {
+              name: 'node:fs/promises',
+              message: 'Pure module: file I/O belongs in src/adapters/.'
+            },
+            {
+              name: 'fs',
+              message: 'Pure module: file I/O belongs in src/adapters/.'
+            },
+            {
+              name: 'node:child_process',
+              message: 'Pure module: processes belong in src/adapters/.'
+            },
+            {
+              name: 'child_process',
+              message: 'Pure module: processes belong in src/adapters/.'
+            }
           ]
         }
       ],

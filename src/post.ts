@@ -142,8 +142,7 @@ async function trim(
   const pruned = await pruneModuleCache(cache.runnerDirs.mod)
   report.trim.mod = {
     bytesBefore: pruned.bytesBefore,
-    bytesAfter: pruned.bytesAfter,
-    removed: 0
+    bytesAfter: pruned.bytesAfter
   }
 }
 

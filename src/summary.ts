@@ -16,7 +16,8 @@ export interface SaveRecord {
 export interface TrimRecord {
   bytesBefore: number
   bytesAfter: number
-  removed: number
+  /** Entries deleted; absent where the trim is not by entry (the module cache keeps cache/download). */
+  removed?: number
 }
 
 /** What the post step adds to the state main left. */
@@ -114,8 +115,10 @@ function sizeCell(
     )
   }
   if (trim) {
+    const dropped =
+      trim.removed === undefined ? '' : ` (${trim.removed} entries dropped)`
     parts.push(
-      `${formatBytes(trim.bytesBefore)} → ${formatBytes(trim.bytesAfter)} after trim (${trim.removed} entries dropped)`
+      `${formatBytes(trim.bytesBefore)} → ${formatBytes(trim.bytesAfter)} after trim${dropped}`
     )
   }
   return parts.join('<br>')

@@ -79,7 +79,12 @@ describe('job summary sections', () => {
       timings: { save: 2 },
       warnings: ['cache service answered 429'],
       trim: {
-        build: { bytesBefore: 4 * 1024 ** 2, bytesAfter: 1024 ** 2, removed: 7 }
+        build: {
+          bytesBefore: 4 * 1024 ** 2,
+          bytesAfter: 1024 ** 2,
+          removed: 7
+        },
+        mod: { bytesBefore: 3 * 1024 ** 2, bytesAfter: 2 * 1024 ** 2 }
       },
       save: {
         mod: {
@@ -92,6 +97,7 @@ describe('job summary sections', () => {
       }
     })
     expect(html).toContain('4.0 MiB → 1.0 MiB after trim (7 entries dropped)')
+    expect(html).toContain('<td>3.0 MiB → 2.0 MiB after trim</td>')
     expect(html).toContain('not saved: exact hit on the module key')
     expect(html).toContain('saved 2.0 MiB (4.0 MiB/s)')
     expect(html).toContain('<li>cache service answered 429</li>')
