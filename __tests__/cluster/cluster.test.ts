@@ -94,7 +94,8 @@ const CONTRACT: RegExp[] = [
   /^kubectl --context kind-\S+ wait --for=condition=Ready nodes --all --timeout=\S+$/,
   /^kubectl --context kind-\S+ get namespace \S+$/,
   /^kubectl --context kind-\S+ create namespace \S+$/,
-  /^kubectl --context kind-\S+ apply -f -$/
+  /^kubectl --context kind-\S+ apply -f -$/,
+  /^sudo -n tee -a \S+$/
 ]
 
 let work: string
@@ -561,6 +562,7 @@ describe('startRegistry', () => {
       stderr: 'Error: No such object: kind-registry'
     })
     on(['kind', 'get', 'nodes'], { stdout: 'ci-control-plane\n' })
+    on(['sudo'], { exitCode: 1, stderr: 'sudo: a password is required' })
     const hostsFile = join(work, 'no-such-dir', 'hosts')
     const result = await cluster.startRegistry({
       cluster: 'ci',
@@ -571,6 +573,25 @@ describe('startRegistry', () => {
     expect(result.warnings).toEqual([
       `Cannot add "127.0.0.1 kind-registry" to ${hostsFile} (not writable): skaffold's artifact-cache lookups on the runner cannot reach kind-registry:5000, so every artifact is built again. The build itself pushes from the kaniko pod and is not affected`
     ])
+  })
+
+  it('appends the hosts line through sudo -n where the file is root-owned', async () => {
+    on(['docker', 'inspect'], {
+      exitCode: 1,
+      stderr: 'Error: No such object: kind-registry'
+    })
+    on(['kind', 'get', 'nodes'], { stdout: 'ci-control-plane\n' })
+    const hostsFile = join(work, 'no-such-dir', 'hosts')
+    const result = await cluster.startRegistry({
+      cluster: 'ci',
+      port: 5000,
+      hostsFile
+    })
+    const sudo = calls.find((c) => c.argv[0] === 'sudo')
+    expect(sudo?.argv).toEqual(['sudo', '-n', 'tee', '-a', hostsFile])
+    expect(sudo?.input).toBe('127.0.0.1 kind-registry\n')
+    expect(result.hostsFile).toBe('added')
+    expect(result.warnings).toEqual([])
   })
 
   it('fails when the registry cannot join the kind network', async () => {

@@ -636,12 +636,20 @@ async function addHostsEntry(
       line.replace(/#.*/, '').trim().split(/\s+/).slice(1).includes(name)
     )
   if (present) return 'present'
+  const separator = text === '' || text.endsWith('\n') ? '' : '\n'
+  const line = `${separator}127.0.0.1 ${name}\n`
   try {
-    const separator = text === '' || text.endsWith('\n') ? '' : '\n'
-    await appendFile(hostsFile, `${separator}127.0.0.1 ${name}\n`)
+    await appendFile(hostsFile, line)
     return 'added'
   } catch {
-    return 'not-writable'
+    // GitHub-hosted runners run as a user with passwordless sudo, and
+    // /etc/hosts is root's (helm/kind-action does the same). -n: never
+    // prompt, fail at once where sudo needs a password or is absent.
+    const sudo = await run('sudo', ['-n', 'tee', '-a', hostsFile], {
+      input: line,
+      silent: true
+    })
+    return sudo.exitCode === 0 ? 'added' : 'not-writable'
   }
 }
 
