@@ -52,7 +52,7 @@ import { deriveServiceName, makeCacheKeys } from './cache/keys.js'
 import { decideSave } from './cache/policy.js'
 import { InputError, parseList, type Inputs } from './inputs.js'
 import { cacheMounts, renderKindConfig } from './kind/kind-config.js'
-import { NODE_PATHS, cacheDirs, type CacheDirs } from './plan.js'
+import { cacheDirs, nodeCopies, type CacheDirs } from './plan.js'
 import {
   patchOptionsFromInputs,
   type PatchOptions
@@ -399,23 +399,13 @@ async function reuseKindCluster(ctx: Context): Promise<void> {
     saveMainState(state)
     // The node has no mounts for the caches: copy them in (and out in post).
     for (const node of nodes) {
-      await copyCachesIntoNode(node, nodeCopies(ctx.dirs))
+      await copyCachesIntoNode(node, nodeCopies(ctx.dirs.runnerDirs))
     }
     await startServices(ctx)
   })
 }
 
-/** The runner dir of each cache and the node dir the kaniko pod's hostPath names. */
-export function nodeCopies(
-  dirs: CacheDirs
-): { runnerDir: string; nodePath: string }[] {
-  return [
-    { runnerDir: dirs.runnerDirs.mod, nodePath: NODE_PATHS.mod },
-    { runnerDir: dirs.runnerDirs.build, nodePath: NODE_PATHS.build }
-  ]
-}
-
-/** Local registry, Athens and the namespace, as the inputs ask. */
+/** Local registry and Athens, as the inputs ask. */
 async function startServices(ctx: Context): Promise<void> {
   const { inputs, state } = ctx
   const cluster = state.cluster

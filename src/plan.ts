@@ -71,3 +71,17 @@ export function cacheDirs(clusterName: string, facts: RunnerFacts): CacheDirs {
     modSaveDir: `${absoluteRoot}/gomodcache/cache/download`
   }
 }
+
+/**
+ * Each cache's runner dir and the node dir the kaniko pod's hostPath names:
+ * the pairs a reused cluster copies in and out, since its node has no mounts.
+ */
+export function nodeCopies(runnerDirs: {
+  mod: string
+  build: string
+}): { runnerDir: string; nodePath: string }[] {
+  return [
+    { runnerDir: runnerDirs.mod, nodePath: NODE_PATHS.mod },
+    { runnerDir: runnerDirs.build, nodePath: NODE_PATHS.build }
+  ]
+}

@@ -23,7 +23,7 @@ import { giveCacheDirsToRunner } from './adapters/ownership.js'
 import { removePatchedCopies } from './adapters/skaffold-files.js'
 import { decideCacheSaves } from './cache/policy.js'
 import { updateStats } from './cache/stats.js'
-import { NODE_PATHS } from './plan.js'
+import { NODE_PATHS, nodeCopies } from './plan.js'
 import type { CacheState, MainState, Phase } from './state.js'
 import {
   renderPostSummary,
@@ -82,12 +82,8 @@ async function takeCachesBack(
   report: PostReport
 ): Promise<boolean> {
   const node = state.cluster?.nodes[0]
-  const copies = [
-    { runnerDir: cache.runnerDirs.mod, nodePath: NODE_PATHS.mod },
-    { runnerDir: cache.runnerDirs.build, nodePath: NODE_PATHS.build }
-  ]
   if (state.cluster?.copyCaches && node) {
-    await copyCachesFromNode(node, copies)
+    await copyCachesFromNode(node, nodeCopies(cache.runnerDirs))
   }
   const runner = readRunnerEnv()
   const ownership = await giveCacheDirsToRunner({

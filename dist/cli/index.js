@@ -7571,6 +7571,16 @@ function cacheDirs(clusterName, facts) {
         modSaveDir: `${absoluteRoot}/gomodcache/cache/download`
     };
 }
+/**
+ * Each cache's runner dir and the node dir the kaniko pod's hostPath names:
+ * the pairs a reused cluster copies in and out, since its node has no mounts.
+ */
+function nodeCopies(runnerDirs) {
+    return [
+        { runnerDir: runnerDirs.mod, nodePath: NODE_PATHS.mod },
+        { runnerDir: runnerDirs.build, nodePath: NODE_PATHS.build }
+    ];
+}
 
 ;// CONCATENATED MODULE: ./src/skaffold/options.ts
 
