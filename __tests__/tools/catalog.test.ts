@@ -134,7 +134,7 @@ describe('planToolDownload', () => {
   it.each([
     ['kind', 'v0.32.0', { os: 'linux', arch: 'amd64' }, true],
     ['kind', 'v0.32.0', { os: 'darwin', arch: 'arm64' }, true],
-    ['skaffold', 'v2.24.0', { os: 'linux', arch: 'arm64' }, true],
+    ['skaffold', 'v2.24.0', { os: 'linux', arch: 'arm64' }, false],
     ['skaffold', 'v2.24.0', { os: 'darwin', arch: 'amd64' }, false],
     ['kubectl', 'v1.35.2', { os: 'linux', arch: 'amd64' }, true],
     ['kubectl', 'v1.35.2', { os: 'darwin', arch: 'amd64' }, false],

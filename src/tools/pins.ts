@@ -34,18 +34,11 @@ export const PINNED_SHA256: PinTable = {
   'kind@v0.32.0/darwin-arm64':
     'dca67911095a110c2b5c36e26df6cac860c602033e456c0db47be498cdef1ebb',
 
-  // skaffold v2.24.0, linux only. Two sources agree:
-  // - cashapp/hermit-packages skaffold.hcl (@f0517fd7) sha256sums for the
-  //   storage.googleapis.com URLs;
-  // - MailerLite's deploy-toolchain Nix flake ("Pinned deploy packages and
-  //   plugins for the MailerLite toolchain", mailerlite/gcloud-setup-deploy-action
-  //   nix/flake.nix, a revision newer than the stored snapshot), whose
-  //   fetchurl checks the GitHub release assets against these values.
-  // darwin-amd64/arm64: only Hermit pins them, so no pin (same-origin file).
-  'skaffold@v2.24.0/linux-amd64':
-    '702344081860a587c57937cd55dfa2e70f124c05d6fb845319832ee23fd144a8',
-  'skaffold@v2.24.0/linux-arm64':
-    'a8331e599223ad9df489b4d956704505b888c24b0d89abf26a0fe61c58d10fc5',
+  // skaffold v2.24.0: no pin. Hermit's skaffold.hcl (cashapp/hermit-packages
+  // @f0517fd7) is the only source we could open at the revision cited; a
+  // second (a Nix flake) could not be read at a revision that has it. Until
+  // two verifiable sources agree, skaffold is checked against the .sha256
+  // file its own release server publishes beside the binary.
 
   // kubectl v1.35.2, linux only. Two sources agree:
   // - cashapp/hermit-packages kubectl.hcl (@f0517fd7) sha256sums;
