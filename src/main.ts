@@ -152,9 +152,9 @@ async function plan(): Promise<Context> {
       runner.workspace
     )
     if (depsHash === '') {
-      log.warning(
-        `Input 'cache-dependency-path': no file matched ${inputs.cacheDependencyPath.join(', ')} in ${runner.workspace}; the module cache key uses "none" and will not follow dependency changes.`
-      )
+      const warning = `Input 'cache-dependency-path': no file matched ${inputs.cacheDependencyPath.join(', ')} in ${runner.workspace}; the module cache key uses "none" and will not follow dependency changes.`
+      log.warning(warning)
+      state.warnings.push(warning)
     }
     const keys = makeCacheKeys({
       prefix: inputs.cacheKeyPrefix,

@@ -66,6 +66,9 @@ export async function runPost(): Promise<void> {
     )
   }
   await step('cleanup', 'Clean up', () => cleanUp(state, report))
+  // Main stopped before building (a bad input or config): its error says it
+  // all, and there is no cache to report on.
+  if (!state.build && report.warnings.length === 0) return
   await appendSummary(renderPostSummary(state, report)).catch(
     (error: unknown) =>
       log.warning(`could not write the job summary: ${messageOf(error)}`)
