@@ -20,6 +20,12 @@ export {
   type DoubleState,
   type ClusterRecord,
   type ContainerRecord,
-  type NodeRecord
+  type NodeRecord,
+  type ClaimRecord
 } from './state.js'
 export type { ToolName } from './protocol.js'
+export {
+  readBuildRecords,
+  type BuildRecord,
+  type ArtifactRecord
+} from './skaffold/records.js'

@@ -97,7 +97,14 @@ export async function runKind(
     const cluster = state.clusters[name]
     if (cluster !== undefined) {
       await removeClusterNodes(ctx, cluster)
+      await rm(join(ctx.options.home, 'pvcs', name), {
+        recursive: true,
+        force: true
+      })
       delete state.clusters[name]
+      // kind removes the cluster's entry from the kubeconfig, current-context too.
+      if (state.currentContext === cluster.context)
+        state.currentContext = undefined
       io.err(
         `Deleted nodes: [${cluster.nodes.map((n) => `"${n.name}"`).join(' ')}]\n`
       )
@@ -226,6 +233,7 @@ async function createCluster(ctx: CommandContext, flags: Flags): Promise<void> {
   }
   if (!state.networks.includes('kind')) state.networks.push('kind')
   state.clusters[name] = cluster
+  state.currentContext = cluster.context
   io.err(
     ' ✓ Writing configuration 📜\n ✓ Starting control-plane 🕹️\n ✓ Installing CNI 🔌\n ✓ Installing StorageClass 💾\n' +
       ` ✓ Waiting ≤ ${flags.values['--wait']} for control-plane = Ready ⏳\n` +

@@ -1,8 +1,9 @@
 /** `kubectl` commands with an explicit --context (contract items 17-20). */
+import { mkdirSync } from 'node:fs'
 import { parseAllDocuments } from 'yaml'
 import { CommandError, unsupported } from './io.js'
 import type { CommandContext } from './context.js'
-import { clusterForContext, type ClusterRecord } from './state.js'
+import { claimDataDir, clusterForContext, type ClusterRecord } from './state.js'
 
 type Form = 'wait' | 'get-namespace' | 'create-namespace' | 'apply'
 
@@ -70,7 +71,8 @@ export function runKubectl(ctx: CommandContext, args: string[]): void {
     applyManifest(
       cluster,
       Buffer.from(io.request.stdin, 'base64').toString('utf8'),
-      (line) => io.out(line)
+      (line) => io.out(line),
+      ctx.options.home
     )
     return
   }
@@ -80,7 +82,8 @@ export function runKubectl(ctx: CommandContext, args: string[]): void {
 function applyManifest(
   cluster: ClusterRecord,
   text: string,
-  print: (line: string) => void
+  print: (line: string) => void,
+  home: string
 ): void {
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length > 0)
@@ -117,11 +120,84 @@ function applyManifest(
             ? 'unchanged'
             : 'configured'
       print(`configmap/${meta.name} ${verb}\n`)
+    } else if (
+      obj.apiVersion === 'v1' &&
+      obj.kind === 'PersistentVolumeClaim'
+    ) {
+      const verb = applyClaim(
+        cluster,
+        obj,
+        meta.name,
+        meta.namespace ?? 'default',
+        home
+      )
+      print(`persistentvolumeclaim/${meta.name} ${verb}\n`)
     } else {
       throw new CommandError(
-        `cluster double: kubectl apply supports v1 ConfigMap and Namespace only, got ${String(obj.apiVersion)} ${String(obj.kind)}`,
+        `cluster double: kubectl apply supports v1 ConfigMap, Namespace and PersistentVolumeClaim only, got ${String(obj.apiVersion)} ${String(obj.kind)}`,
         2
       )
     }
   }
+}
+
+/**
+ * A PersistentVolumeClaim, bound at once to a volume whose data lives in the
+ * daemon home (so it persists across builds on this cluster). The checks
+ * are the API server's: the namespace must exist, accessModes and a storage
+ * request are required, and a bound claim's access modes cannot change.
+ */
+function applyClaim(
+  cluster: ClusterRecord,
+  obj: Record<string, unknown>,
+  name: string,
+  namespace: string,
+  home: string
+): 'created' | 'unchanged' {
+  if (!cluster.namespaces.includes(namespace)) {
+    throw new CommandError(
+      `Error from server (NotFound): error when creating "STDIN": namespaces "${namespace}" not found`
+    )
+  }
+  const spec = (obj.spec ?? {}) as {
+    accessModes?: unknown
+    resources?: { requests?: { storage?: unknown } }
+  }
+  const accessModes = Array.isArray(spec.accessModes)
+    ? spec.accessModes.map(String)
+    : []
+  const invalid = (detail: string): CommandError =>
+    new CommandError(
+      `The PersistentVolumeClaim "${name}" is invalid: ${detail}`
+    )
+  if (accessModes.length === 0)
+    throw invalid(
+      'spec.accessModes: Required value: at least 1 access mode is required'
+    )
+  const known = [
+    'ReadWriteOnce',
+    'ReadOnlyMany',
+    'ReadWriteMany',
+    'ReadWriteOncePod'
+  ]
+  const unknown = accessModes.find((m) => !known.includes(m))
+  if (unknown !== undefined)
+    throw invalid(`spec.accessModes: Unsupported value: "${unknown}"`)
+  if (spec.resources?.requests?.storage === undefined)
+    throw invalid('spec.resources[storage]: Required value')
+  const claims = (cluster.claims ??= {})
+  const key = `${namespace}/${name}`
+  const before = claims[key]
+  if (before !== undefined) {
+    if (before.accessModes.join(',') !== accessModes.join(',')) {
+      throw invalid(
+        'spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'
+      )
+    }
+    return 'unchanged'
+  }
+  const dataDir = claimDataDir(home, cluster.name, namespace, name)
+  mkdirSync(dataDir, { recursive: true })
+  claims[key] = { accessModes, dataDir }
+  return 'created'
 }

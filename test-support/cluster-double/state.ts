@@ -31,6 +31,18 @@ export interface ClusterRecord {
   configMaps: Record<string, Record<string, string>>
   /** Set when `kind create cluster --retain` failed: nodes kept for `kind export logs`. */
   failed?: string
+  /**
+   * PersistentVolumeClaims made with `kubectl apply`, "<namespace>/<name>" →
+   * the dir that holds the claim's data (under the daemon home, so it
+   * outlives every build on this cluster, as a bound volume does).
+   */
+  claims?: Record<string, ClaimRecord>
+}
+
+/** A PersistentVolumeClaim and where its volume's data lives. */
+export interface ClaimRecord {
+  accessModes: string[]
+  dataDir: string
 }
 
 /** A container started with `docker run`. */
@@ -52,6 +64,11 @@ export interface DoubleState {
   networks: string[]
   /** Failed `kind create cluster` attempts per cluster name (for CLUSTER_DOUBLE_FAIL_CREATE). */
   createAttempts: Record<string, number>
+  /**
+   * The kubeconfig's current-context: `kind create cluster` sets it to the
+   * new cluster's context and `kind delete cluster` unsets it, as kind does.
+   */
+  currentContext?: string
 }
 
 function emptyState(): DoubleState {
@@ -105,6 +122,16 @@ export function clusterForContext(
   return Object.values(state.clusters).find(
     (c) => c.context === context && c.failed === undefined
   )
+}
+
+/** Dir that holds a PersistentVolumeClaim's data in a double home. */
+export function claimDataDir(
+  home: string,
+  cluster: string,
+  namespace: string,
+  claim: string
+): string {
+  return join(home, 'pvcs', cluster, namespace, claim)
 }
 
 /** Finds a node container by name across clusters. */

@@ -15,6 +15,7 @@
  * Simulated: kind, docker, kubectl, skaffold and kaniko (the double checks
  * every link of the data path and runs the Dockerfile's Go stage on the host).
  */
+import { spawn } from 'node:child_process'
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,7 +23,8 @@ import {
   doubleExecutableText,
   spawnDockerDaemon,
   writeDoubleExecutables,
-  type DockerDaemon
+  type DockerDaemon,
+  type ToolName
 } from '../cluster-double/index.js'
 import {
   startCacheService,
@@ -64,6 +66,8 @@ export interface LocalStack {
   moduleProxy: ModuleProxy
   /** docker and kubectl doubles (kind and skaffold come through the download server). */
   binDir: string
+  /** All four doubles, for setup before the action (see ExampleRunOptions.beforeAction); never on the action's PATH. */
+  setupBinDir: string
   /** The inputs every run gets: where to download the tools from. */
   baseInputs: Record<string, string>
   stop(): Promise<void>
@@ -110,6 +114,9 @@ export async function startLocalStack(
   // kind and skaffold must come through the action's installer, not PATH.
   await rm(join(binDir, 'kind'), { force: true })
   await rm(join(binDir, 'skaffold'), { force: true })
+  const setupBinDir = join(root, 'setup-bin')
+  await mkdir(setupBinDir, { recursive: true })
+  writeDoubleExecutables(setupBinDir)
 
   return {
     root,
@@ -117,6 +124,7 @@ export async function startLocalStack(
     downloadServer,
     moduleProxy,
     binDir,
+    setupBinDir,
     baseInputs: {
       'kind-version': DOUBLE_VERSIONS.kind,
       'skaffold-version': DOUBLE_VERSIONS.skaffold,
@@ -147,6 +155,31 @@ export interface ExampleRunOptions {
   env?: Record<string, string>
   /** Leave out the cache service env (the runner has no cache service). */
   noCacheService?: boolean
+  /** Where action.yml and dist/ live; this repository when omitted. */
+  actionDir?: string
+  /**
+   * Setup on the same machine and docker daemon before the action runs (an
+   * earlier step of the job: a cluster the user created, a claim, ...).
+   */
+  beforeAction?: (setup: MachineSetup) => Promise<void>
+}
+
+/** What a beforeAction hook gets: the machine and its docker daemon. */
+export interface MachineSetup {
+  machine: string
+  workspace: string
+  /** DOCKER_HOST and CLUSTER_DOUBLE_HOME of the machine's daemon. */
+  env: Record<string, string>
+  /**
+   * Runs one double command (the real tools' forms) against the machine's
+   * daemon, stdin given as text. Resolves with its stdout; rejects with the
+   * command line, exit code and stderr when it exits non-zero.
+   */
+  run(
+    tool: ToolName,
+    args: string[],
+    options?: { stdin?: string; cwd?: string }
+  ): Promise<string>
 }
 
 /**
@@ -185,7 +218,19 @@ export async function runExample(
   const hostsFile = join(options.machine, 'hosts')
   await writeFile(hostsFile, '127.0.0.1 localhost\n').catch(() => undefined)
   try {
+    await options.beforeAction?.({
+      machine: options.machine,
+      workspace,
+      env: { ...daemon.env },
+      run: (tool, args, runOptions) =>
+        runSetupCommand(join(stack.setupBinDir, tool), args, {
+          env: daemon.env,
+          cwd: runOptions?.cwd ?? workspace,
+          stdin: runOptions?.stdin
+        })
+    })
     return await runAction({
+      actionDir: options.actionDir,
       workspace,
       machineDir: options.machine,
       event: options.event ?? 'push-default-branch',
@@ -207,6 +252,36 @@ export async function runExample(
     await daemon.stop()
     await rm(socketDir, { recursive: true, force: true })
   }
+}
+
+function runSetupCommand(
+  executable: string,
+  args: string[],
+  options: { env: Record<string, string>; cwd: string; stdin?: string }
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(executable, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe']
+    })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (c: Buffer) => out.push(c))
+    child.stderr.on('data', (c: Buffer) => err.push(c))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const stdout = Buffer.concat(out).toString()
+      if (code === 0) resolve(stdout)
+      else
+        reject(
+          new Error(
+            `setup command failed (exit ${code}): ${executable} ${args.join(' ')}\n${Buffer.concat(err).toString()}`
+          )
+        )
+    })
+    child.stdin.end(options.stdin ?? '')
+  })
 }
 
 /** The double daemon's state of a machine (clusters, containers), for leftovers checks. */

@@ -5,7 +5,8 @@ import { unsupported } from '../io.js'
 export interface BuildArgs {
   file: string
   fileOutput: string
-  kubeContext: string
+  /** Undefined without --kube-context: the kubeconfig's current context. */
+  kubeContext?: string
   defaultRepo?: string
   insecureRegistries: string[]
   profiles: string[]
@@ -66,11 +67,7 @@ export function parseBuildArgs(args: readonly string[]): BuildArgs {
     else if (IGNORED_BOOL_FLAGS.test(arg)) continue
     else throw unsupported('skaffold', all)
   }
-  if (
-    parsed.file === undefined ||
-    parsed.fileOutput === undefined ||
-    parsed.kubeContext === undefined
-  ) {
+  if (parsed.file === undefined || parsed.fileOutput === undefined) {
     throw unsupported('skaffold', all)
   }
   return parsed as BuildArgs

@@ -426,6 +426,7 @@ async function runCommand(
     .map(map)
     .filter((p) => existsSync(p))
   env.PATH = [...imagePath, input.hostPath].join(':')
+  const declaredProxy = env.GOPROXY
   if (env.GOPROXY !== undefined)
     env.GOPROXY = env.GOPROXY.split(/([,|])/)
       .map((part) =>
@@ -452,7 +453,13 @@ async function runCommand(
     `go caches: GOCACHE=${describeCache(gocache, seen.GOCACHE !== undefined, input.mounts, state.root, input.goroot)} ` +
       `GOMODCACHE=${describeCache(gomodcache, seen.GOMODCACHE !== undefined, input.mounts, state.root, input.goroot)}\n`
   )
-  input.out(`go proxy: GOPROXY=${env.GOPROXY}\n`)
+  // The declared value too, as the build's own log would show it: a
+  // credential in it must be redacted by whoever prints this output.
+  input.out(
+    declaredProxy !== undefined && declaredProxy !== env.GOPROXY
+      ? `go proxy: GOPROXY=${env.GOPROXY} (declared ${declaredProxy})\n`
+      : `go proxy: GOPROXY=${env.GOPROXY}\n`
+  )
   const before = {
     cache: countFiles(gocacheDir),
     mods: countFiles(modDownloadDir)

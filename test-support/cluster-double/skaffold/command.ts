@@ -27,6 +27,11 @@ import {
   resolveMounts
 } from './links.js'
 import { applyProfiles, checkProfilesExist } from './profiles.js'
+import {
+  writeBuildRecord,
+  type ArtifactRecord,
+  type BuildRecord
+} from './records.js'
 
 type Obj = Record<string, unknown>
 
@@ -81,14 +86,50 @@ export async function runSkaffoldBuild(
       )
     io.err(`WARN[0000] ${message}\n`)
   }
-  const cluster = clusterForContext(ctx.state, parsed.kubeContext)
-  if (cluster === undefined) {
+  // Without --kube-context skaffold uses the kubeconfig's current context.
+  const kubeContext = parsed.kubeContext ?? ctx.state.currentContext
+  if (kubeContext === undefined) {
     throw new CommandError(
-      `getting client config for kubeContext: "${parsed.kubeContext}": context "${parsed.kubeContext}" does not exist (kind create cluster --name <n> makes "kind-<n>")`
+      'getting client config for kubeContext: "": invalid configuration: no configuration has been provided, try setting KUBERNETES_MASTER environment variable (no current context: kind create cluster sets one)'
     )
   }
+  const cluster = clusterForContext(ctx.state, kubeContext)
+  if (cluster === undefined) {
+    throw new CommandError(
+      `getting client config for kubeContext: "${kubeContext}": context "${kubeContext}" does not exist (kind create cluster --name <n> makes "kind-<n>")`
+    )
+  }
+  const record: BuildRecord = {
+    startedAt: Date.now(),
+    args,
+    kubeContext,
+    configTexts: {},
+    artifacts: []
+  }
+  try {
+    await buildAll(ctx, parsed, cluster, record, warn)
+  } catch (error) {
+    record.error = (error as Error).message
+    throw error
+  } finally {
+    await writeBuildRecord(ctx.options.home, record)
+  }
+}
+
+async function buildAll(
+  ctx: CommandContext,
+  parsed: ReturnType<typeof parseBuildArgs>,
+  cluster: ClusterRecord,
+  record: BuildRecord,
+  warn: (message: string) => void
+): Promise<void> {
+  const { io } = ctx
+  const request = io.request
   const env = { ...process.env, ...request.env }
   const all = await loadConfigs(parsed.file, request.cwd, env)
+  for (const file of new Set(all.map((c) => c.file))) {
+    record.configTexts[file] = await readFile(file, 'utf8').catch(() => '')
+  }
   const selected = selectModules(all, parsed.modules)
   checkProfilesExist(
     selected.map((c) => c.config),
@@ -135,7 +176,8 @@ export async function runSkaffoldBuild(
       p.tag,
       parsed.insecureRegistries,
       env,
-      warn
+      warn,
+      (artifactRecord) => record.artifacts.push(artifactRecord)
     )
     builds.push({
       imageName: String(p.artifact.image),
@@ -157,7 +199,8 @@ async function buildArtifact(
   tag: string,
   cliInsecure: string[],
   env: Record<string, string | undefined>,
-  warn: (m: string) => void
+  warn: (m: string) => void,
+  recordArtifact: (record: ArtifactRecord) => void
 ): Promise<string> {
   const { io } = ctx
   const image = String(artifact.image)
@@ -236,7 +279,8 @@ async function buildArtifact(
         : [],
       scratch,
       image,
-      warn
+      warn,
+      claimDir: (claim) => cluster.claims?.[`${namespace}/${claim}`]?.dataDir
     })
     const rawArgs = isRecord(kaniko.buildArgs) ? kaniko.buildArgs : {}
     const repo = tag.slice(0, tag.lastIndexOf(':'))
@@ -253,6 +297,18 @@ async function buildArtifact(
           ? undefined
           : expandTemplate(scalarText(v), templateEnv)
     }
+    recordArtifact({
+      image,
+      namespace,
+      buildArgs: Object.fromEntries(
+        Object.entries(buildArgs).map(([k, v]) => [k, v ?? null])
+      ),
+      mounts: mounts.map((m) => ({
+        mountPath: m.mountPath,
+        backing: m.backing,
+        runnerPath: m.runnerPath
+      }))
+    })
     checkCacheArgs(image, buildArgs, mounts, warn)
 
     const context = resolve(
@@ -307,7 +363,8 @@ async function buildArtifact(
       scratch,
       goroot,
       hostPath: process.env.PATH ?? '/usr/bin:/bin',
-      mapProxy: (entry) => mapProxyEntry(ctx, entry),
+      mapProxy: (entry) =>
+        mapProxyEntry(ctx, entry, proxyHosts(ctx.io.request.env)),
       out: (t) => io.out(t),
       err: (t) => io.err(t)
     })
@@ -354,8 +411,23 @@ function checkRegistry(
   }
 }
 
+/**
+ * Host names that stand for HTTPS module proxies on the internet (a
+ * company's GOPROXY): CLUSTER_DOUBLE_PROXY_HOSTS, comma-separated.
+ */
+function proxyHosts(env: Record<string, string | undefined>): string[] {
+  return (env.CLUSTER_DOUBLE_PROXY_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '')
+}
+
 /** Maps a GOPROXY entry as the kaniko pod would reach it (see DaemonOptions.moduleProxyUrl). */
-function mapProxyEntry(ctx: CommandContext, entry: string): string {
+function mapProxyEntry(
+  ctx: CommandContext,
+  entry: string,
+  internetProxies: readonly string[]
+): string {
   const upstream = ctx.options.moduleProxyUrl
   if (entry === 'direct' || entry === 'off' || entry === '') return entry
   let url: URL
@@ -365,6 +437,13 @@ function mapProxyEntry(ctx: CommandContext, entry: string): string {
     return entry
   }
   if (url.hostname === 'proxy.golang.org') return upstream ?? entry
+  // An internet proxy is reached over HTTPS. The module proxy standing for
+  // it is plain HTTP and ignores credentials, and Go refuses to send
+  // credentials over plain HTTP, so the userinfo stays behind. A plain
+  // http:// entry is left as it is (Go then refuses its credentials, as it
+  // would in the pod).
+  if (url.protocol === 'https:' && internetProxies.includes(url.hostname))
+    return upstream ?? entry
   const container = ctx.state.containers[url.hostname]
   if (container !== undefined) {
     if (!container.running || !container.networks.includes('kind'))

@@ -88,6 +88,12 @@ export interface MountInputs {
   scratch: string
   image: string
   warn: (message: string) => void
+  /**
+   * The data dir of a PersistentVolumeClaim in the pod's namespace, or
+   * undefined when the claim does not exist (then the pod cannot start).
+   * When omitted, no claim exists.
+   */
+  claimDir?: (claim: string) => string | undefined
 }
 
 /** Resolves every kaniko volumeMount; a mount naming no volume fails like the API server. */
@@ -123,6 +129,15 @@ export function resolveMounts(input: MountInputs): PodMount[] {
         `creating kaniko pod: spec.containers[0].volumeMounts[${i}].mountPath: Invalid value: "${mountPath}": must be an absolute path`
       )
     }
+    // The API server refuses these; a subPath is joined under the volume root.
+    if (subPath.startsWith('/'))
+      throw new CommandError(
+        `creating kaniko pod: spec.containers[0].volumeMounts[${i}].subPath: Invalid value: "${subPath}": must be a relative path`
+      )
+    if (subPath.split('/').includes('..'))
+      throw new CommandError(
+        `creating kaniko pod: spec.containers[0].volumeMounts[${i}].subPath: Invalid value: "${subPath}": must not contain '..'`
+      )
     const hostPath = field(volume, 'hostPath', legacy)
     const pvc = field(volume, 'persistentVolumeClaim', legacy)
     if (isRecord(hostPath)) {
@@ -151,10 +166,18 @@ export function resolveMounts(input: MountInputs): PodMount[] {
     }
     if (isRecord(pvc)) {
       const claim = scalarText(field(pvc, 'claimName', legacy))
+      const dataDir = input.claimDir?.(claim)
+      if (dataDir === undefined) {
+        // The pod stays Pending; skaffold gives up waiting for it.
+        throw new CommandError(
+          `creating kaniko pod: waiting for pod to be running: 0/1 nodes are available: persistentvolumeclaim "${claim}" not found ` +
+            `(build.cluster.volumes "${name}"; create the claim in the build's namespace first)`
+        )
+      }
       return {
         volume: name,
         mountPath: posix.normalize(mountPath),
-        runnerPath: posix.join(input.home, 'pvcs', claim, subPath),
+        runnerPath: posix.join(dataDir, subPath),
         backing: 'pvc'
       }
     }
