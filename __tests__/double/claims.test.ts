@@ -314,3 +314,32 @@ describe('cluster double: PersistentVolumeClaims', () => {
     expect(newCacheFiles(warm.stdout)).toBeLessThan(newCacheFiles(cold.stdout))
   })
 })
+
+describe('cluster double: push targets on a cluster the action did not set up', () => {
+  it('fails a push to a single-label registry host that is no container, like a DNS miss', async () => {
+    await createCluster('pushes')
+    await apply('kind-pushes', claimManifest('push', 'default'))
+    const dir = claimService('push')
+    const args = ['--kube-context', 'kind-pushes']
+    const missing = await build(dir, [
+      ...args,
+      '--default-repo',
+      'kind-registry:5000',
+      '--insecure-registry',
+      'kind-registry:5000'
+    ])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain(
+      'failed to push to destination kind-registry:5000/hello:latest: dial tcp: lookup kind-registry: no such host'
+    )
+    // A registry with a domain name is taken as reachable (not simulated).
+    const external = await build(dir, [
+      ...args,
+      '--default-repo',
+      'registry.example.test/team'
+    ])
+    expect(external.stderr).not.toContain('no such host')
+    expect(external.code).toBe(0)
+    await stack.run('kind', ['delete', 'cluster', '--name', 'pushes'])
+  })
+})

@@ -395,10 +395,23 @@ function checkRegistry(
   insecure: string[],
   allInsecure: boolean
 ): void {
+  // Docker's rule: the first path component is a registry host only when
+  // the reference has one more component and it has a '.' or ':' or is localhost.
+  if (!tag.includes('/')) return
   const host = tag.split('/')[0]
-  if (!host.includes(':') && !host.includes('.')) return
-  const container = ctx.state.containers[host.split(':')[0]]
-  if (container === undefined) return
+  if (!host.includes(':') && !host.includes('.') && host !== 'localhost') return
+  const name = host.split(':')[0]
+  const container = ctx.state.containers[name]
+  if (container === undefined) {
+    // A single-label name resolves in the pod only to a container on the
+    // kind network or a Service, and the double simulates no Service.
+    if (!name.includes('.') && name !== 'localhost') {
+      throw new CommandError(
+        `error pushing image: failed to push to destination ${tag}: dial tcp: lookup ${name}: no such host (no container named ${name} runs on the kind network; the double simulates no Service)`
+      )
+    }
+    return
+  }
   if (!container.running || !container.networks.includes('kind')) {
     throw new CommandError(
       `error pushing image: failed to push to destination ${tag}: dial tcp: lookup ${host.split(':')[0]}: no such host (container ${container.name} is not on the kind network)`
