@@ -184,7 +184,7 @@ export function parseInputs(get: InputGetter): Inputs {
     modules: parseList(raw('module')),
     defaultRepo: raw('default-repo'),
     skaffoldArgs: parseArgs('skaffold-args', raw('skaffold-args')),
-    goProxy: raw('go-proxy'),
+    goProxy: parseGoProxy(raw('go-proxy')),
     goPrivate: raw('go-private'),
     buildArgs: parseBuildArgs(raw('build-args')),
     registryMirror: raw('registry-mirror'),
@@ -338,6 +338,24 @@ function parseUrl(name: InputName, value: string): string {
     throw new InputError(name, value, 'expected an http:// or https:// URL')
   }
   return value.replace(/\/+$/, '')
+}
+
+/**
+ * GOPROXY: a list of URLs (or direct/off) separated by "," or "|". Go
+ * refuses to send credentials to an http:// proxy ("refusing to pass
+ * credentials to insecure URL"), so such an entry could never work.
+ */
+function parseGoProxy(value: string): string {
+  for (const entry of value.split(/[,|]/)) {
+    if (/^http:\/\/[^/@\s]+@/i.test(entry.trim())) {
+      throw new InputError(
+        'go-proxy',
+        entry.replace(/\/\/[^/@\s]+@/, '//***@'),
+        'Go refuses to send credentials to an http:// proxy; use an https:// URL, or run Athens (athens: true), which holds the token itself'
+      )
+    }
+  }
+  return value
 }
 
 function parsePort(name: InputName, value: string): number {

@@ -552,9 +552,10 @@ async function build(
   patched: Patched
 ): Promise<void> {
   const { inputs, state } = ctx
-  const registryHost = inputs.registry
-    ? `${REGISTRY_NAME}:${inputs.registryPort}`
-    : ''
+  // The local registry exists only on a kind cluster the action set up
+  // (not with a PVC on an existing cluster): push there only if it was started.
+  const registry = state.cluster?.registry
+  const registryHost = registry ? `${registry.name}:${registry.port}` : ''
   const fileOutput = path.join(
     ctx.runner.runnerTemp,
     `skaffold-kaniko-cache-${process.pid}-build.json`
@@ -595,8 +596,8 @@ async function build(
   setOutputs({
     'build-time': result.seconds.toFixed(1),
     images: JSON.stringify(result.images),
-    'mod-cache-hit': state.cache?.restored.mod?.result ?? 'miss',
-    'build-cache-hit': state.cache?.restored.build?.result ?? 'miss',
+    'mod-cache-hit': cacheHitOutput(state, 'mod'),
+    'build-cache-hit': cacheHitOutput(state, 'build'),
     'patched-skaffold-file': patched.path
   })
   if (result.exitCode !== 0) {
@@ -608,6 +609,12 @@ async function build(
   log.info(
     `built ${result.images.length} image(s) in ${result.seconds.toFixed(1)} s`
   )
+}
+
+/** exact / partial / miss, or disabled when the Actions cache is not used. */
+function cacheHitOutput(state: MainState, which: 'mod' | 'build'): string {
+  if (!state.cache) return 'disabled'
+  return state.cache.restored[which]?.result ?? 'miss'
 }
 
 /** Times one phase into the state. */

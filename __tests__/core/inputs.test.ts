@@ -116,6 +116,19 @@ describe('parseInputs', () => {
     }
   )
 
+  it('refuses credentials for an http:// proxy, without echoing them', () => {
+    const run = () =>
+      parse({ 'go-proxy': 'http://bot:s3cret@goproxy.corp/,direct' })
+    expect(run).toThrow(/Go refuses to send credentials to an http:\/\/ proxy/)
+    expect(run).toThrow(/"http:\/\/\*\*\*@goproxy\.corp\/"/)
+    expect(run).not.toThrow(/s3cret/)
+    expect(
+      parse({
+        'go-proxy': 'https://bot:s3cret@goproxy.corp/|http://athens:3000'
+      }).goProxy
+    ).toBe('https://bot:s3cret@goproxy.corp/|http://athens:3000')
+  })
+
   it('refuses a pvc cache with a cluster the action would create', () => {
     expect(() => parse({ 'cache-volume': 'pvc:c' })).toThrow(
       /set create-cluster: false/

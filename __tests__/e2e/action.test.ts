@@ -5,7 +5,6 @@
  * Design sections 2, 5 and 6; issue "The whole action end to end", item 8.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -17,21 +16,17 @@ import {
   type LocalStack
 } from '../../test-support/local-stack/index.js'
 import {
+  assertSucceeded,
+  goCacheUse,
+  requireEndToEndPrerequisites
+} from '../../test-support/local-stack/checks.js'
+import {
   REPO_ROOT,
   type ActionRun
 } from '../../test-support/runner-harness/index.js'
 
-const BUNDLE = join(REPO_ROOT, 'dist', 'main', 'index.js')
-
 // Fail loudly, never pass, when what the suite needs is missing.
-if (spawnSync('go', ['version']).status !== 0) {
-  throw new Error(
-    'the end-to-end suite builds Go for real: install Go (apt-get install -y golang-go)'
-  )
-}
-if (!existsSync(BUNDLE)) {
-  throw new Error(`${BUNDLE} is missing: run npm run bundle`)
-}
+requireEndToEndPrerequisites(REPO_ROOT)
 
 let stack: LocalStack
 let machines = 0
@@ -44,21 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop()
 })
-
-function succeeded(run: ActionRun): void {
-  if (run.main.exitCode !== 0 || run.post.exitCode !== 0) {
-    throw new Error(
-      `the run failed (main ${run.main.exitCode}, post ${run.post.exitCode}):\n${run.main.log}\n${run.post.log}`
-    )
-  }
-}
-
-/** The double's evidence of a warm build: it compiled nothing new into GOCACHE. */
-function goCacheUse(run: ActionRun): number {
-  const match = /go cache use: GOCACHE \+(\d+) files/.exec(run.main.log)
-  if (!match) throw new Error(`no "go cache use" line in:\n${run.main.log}`)
-  return Number(match[1])
-}
 
 function entries(prefix: string, kind: 'gomod' | 'gobuild') {
   return stack.cacheService
@@ -92,7 +72,7 @@ describe('cold, then warm on a fresh runner', () => {
       runId: 101,
       inputs: { 'cache-key-prefix': prefix }
     })
-    succeeded(cold)
+    assertSucceeded(cold)
     afterCold = {
       mod: entries(prefix, 'gomod').length,
       build: entries(prefix, 'gobuild').length
@@ -104,7 +84,7 @@ describe('cold, then warm on a fresh runner', () => {
       runId: 102,
       inputs: { 'cache-key-prefix': prefix }
     })
-    succeeded(warm)
+    assertSucceeded(warm)
     warmCreates = createRequests(before)
   }, 600_000)
   let warmCreates = 0
@@ -177,7 +157,7 @@ describe('a matrix over two services', () => {
         })
       )
     )
-    runs.forEach(succeeded)
+    runs.forEach(assertSucceeded)
     expect(entries(prefix, 'gomod')).toHaveLength(1)
     const builds = entries(prefix, 'gobuild').map((e) => e.key)
     expect(builds).toHaveLength(2)
@@ -202,7 +182,7 @@ describe('save policy on a pull request', () => {
       runId: 301,
       inputs: { 'cache-key-prefix': 'e2e-warm' }
     })
-    succeeded(run)
+    assertSucceeded(run)
     expect(run.outputs['mod-cache-hit']).toBe('exact')
     expect(createRequests(before)).toBe(0)
     expect(run.summary).toMatch(/save-cache is auto.*default branch/)
@@ -223,7 +203,7 @@ describe('a cache service that is down', () => {
         ACTIONS_RUNTIME_TOKEN: 'token'
       }
     })
-    succeeded(run)
+    assertSucceeded(run)
     expect(run.outputs['mod-cache-hit']).toBe('miss')
     expect(run.outputs['build-cache-hit']).toBe('miss')
     expect(goCacheUse(run)).toBeGreaterThan(0)

@@ -6,7 +6,6 @@
  * Design sections 2, 3 and 5; the cluster is the strict double.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -24,6 +23,11 @@ import {
   type MachineSetup
 } from '../../test-support/local-stack/index.js'
 import {
+  assertSucceeded,
+  goCacheUse,
+  requireEndToEndPrerequisites
+} from '../../test-support/local-stack/checks.js'
+import {
   REPO_ROOT,
   type ActionRun
 } from '../../test-support/runner-harness/index.js'
@@ -34,17 +38,9 @@ import {
  * being rebuilt.
  */
 const ACTION_DIR = process.env.E2E_ACTION_DIR || REPO_ROOT
-const BUNDLE = join(ACTION_DIR, 'dist', 'main', 'index.js')
 
 // Fail loudly, never pass, when what the suite needs is missing.
-if (spawnSync('go', ['version']).status !== 0) {
-  throw new Error(
-    'the end-to-end suite builds Go for real: install Go (apt-get install -y golang-go)'
-  )
-}
-if (!existsSync(BUNDLE)) {
-  throw new Error(`${BUNDLE} is missing: run npm run bundle`)
-}
+requireEndToEndPrerequisites(ACTION_DIR)
 
 /** A kind config with none of the action's mounts: a cluster the user made. */
 const PLAIN_KIND_CONFIG =
@@ -63,21 +59,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop()
 })
-
-function succeeded(run: ActionRun): void {
-  if (run.main.exitCode !== 0 || run.post.exitCode !== 0) {
-    throw new Error(
-      `the run failed (main ${run.main.exitCode}, post ${run.post.exitCode}):\n${run.main.log}\n${run.post.log}`
-    )
-  }
-}
-
-/** The double's evidence of a warm build: it compiled nothing new into GOCACHE. */
-function goCacheUse(run: ActionRun): number {
-  const match = /go cache use: GOCACHE \+(\d+) files/.exec(run.main.log)
-  if (!match) throw new Error(`no "go cache use" line in:\n${run.main.log}`)
-  return Number(match[1])
-}
 
 function warnings(run: ActionRun): string[] {
   return [...run.main.annotations, ...run.post.annotations]
@@ -183,7 +164,7 @@ describe('reuse mode: create-cluster false on a kind cluster the user made', () 
       inputs,
       beforeAction: (setup) => createUserCluster(setup, cluster)
     })
-    succeeded(cold)
+    assertSucceeded(cold)
     warmMachine = machine()
     warm = await runExample(stack, {
       example: 'feed-agg',
@@ -192,7 +173,7 @@ describe('reuse mode: create-cluster false on a kind cluster the user made', () 
       inputs,
       beforeAction: (setup) => createUserCluster(setup, cluster)
     })
-    succeeded(warm)
+    assertSucceeded(warm)
   }, 600_000)
 
   it('builds cold in the node of the existing cluster, with the caches copied in by docker cp', async () => {
@@ -312,14 +293,14 @@ describe('existing-cluster mode: cache-volume pvc:go-caches', () => {
         )
       }
     })
-    succeeded(first)
+    assertSucceeded(first)
     const second = await runExample(stack, {
       example: 'feed-agg',
       machine: where,
       runId: 1202,
       inputs
     })
-    succeeded(second)
+    assertSucceeded(second)
     runs = [first, second]
     builds = await buildsSince(where, started)
     cacheRequests = stack.cacheService.requests.length - requestsBefore
@@ -333,7 +314,8 @@ describe('existing-cluster mode: cache-volume pvc:go-caches', () => {
     expect(kindDownloads).toBe(0)
     for (const run of runs) {
       expect(run.main.log).not.toMatch(/^kind v/m)
-      expect(run.outputs['mod-cache-hit']).toBe('miss')
+      expect(run.outputs['mod-cache-hit']).toBe('disabled')
+      expect(run.outputs['build-cache-hit']).toBe('disabled')
     }
   })
 
@@ -395,6 +377,22 @@ describe('existing-cluster mode: cache-volume pvc:go-caches', () => {
     }
   })
 
+  it('never points the build at the kind registry it did not start (registry left at its default)', async () => {
+    const run = await runExample(stack, {
+      example: 'feed-agg',
+      machine: where,
+      runId: 1203,
+      inputs: { 'cache-volume': `pvc:${claim}`, 'create-cluster': 'false' }
+    })
+    const command = run.main.log
+      .split('\n')
+      .find((line) => line.startsWith('skaffold build '))
+    expect(command).toBeDefined()
+    expect(command).not.toContain('kind-registry')
+    expect(command).not.toContain('--default-repo')
+    expect(command).not.toContain('--insecure-registry')
+  }, 300_000)
+
   it("leaves the user's cluster and claim alone", async () => {
     const state = await dockerState(where)
     expect(Object.keys(state.clusters)).toEqual([cluster])
@@ -428,7 +426,7 @@ describe('athens: true with a GitHub token', () => {
       },
       env: { GITHUB_TOKEN: token }
     })
-    succeeded(run)
+    assertSucceeded(run)
     build = await onlyBuild(where, started)
     proxyRequests = stack.moduleProxy.requests.length - before
   }, 300_000)
@@ -487,7 +485,7 @@ describe('a go-proxy URL with credentials', () => {
       inputs: { 'go-proxy': proxyUrl, 'cache-key-prefix': 'modes-proxy' },
       env: { CLUSTER_DOUBLE_PROXY_HOSTS: proxyHost }
     })
-    succeeded(run)
+    assertSucceeded(run)
     build = await onlyBuild(where, started)
     proxyRequests = stack.moduleProxy.requests.length - before
   }, 300_000)
@@ -520,13 +518,14 @@ describe('cache: false', () => {
       runId: 1501,
       inputs: { cache: 'false' }
     })
-    succeeded(run)
+    assertSucceeded(run)
     expect(stack.cacheService.requests.length - before).toBe(0)
     expect(run.summary).toContain(
       'The Actions cache is off for this job (<code>cache: false</code>).'
     )
     expect(goCacheUse(run)).toBeGreaterThan(100)
-    expect(run.outputs['mod-cache-hit']).toBe('miss')
+    expect(run.outputs['mod-cache-hit']).toBe('disabled')
+    expect(run.outputs['build-cache-hit']).toBe('disabled')
     expect(JSON.parse(run.outputs.images)).toEqual([
       expect.objectContaining({ imageName: 'shortener' })
     ])
