@@ -158,12 +158,12 @@ describe('the summary page (structure)', () => {
       [
         'Go modules',
         `exact hit ${WARM_MOD_KEY}`,
-        'restored 179.0 MiB (61.7 MB/s)'
+        'restored 179.0 MiB (61.7 MiB/s)'
       ],
       [
         'Go build',
         `partial hit ${WARM_BUILD_MATCHED_KEY}`,
-        'restored 584.0 MiB (78.9 MB/s)'
+        'restored 584.0 MiB (78.9 MiB/s)'
       ]
     ])
     expect(tables[2].rows.slice(1).map((row) => row[0])).toEqual([
@@ -172,7 +172,7 @@ describe('the summary page (structure)', () => {
     ])
     expect(tables[3].rows.slice(1).map((row) => row[2])).toEqual([
       'not saved: the module cache was restored from its exact key; nothing new to save',
-      'saved 571.0 MiB (58.3 MB/s)'
+      'saved 571.0 MiB (58.3 MiB/s)'
     ])
     expect(tables[4].rows.slice(1).map((row) => row[0])).toEqual([
       'ownership',
