@@ -142,7 +142,7 @@ export const INPUT_DEFAULTS: Readonly<Record<InputName, string>> = {
   'kind-config': '',
   registry: 'true',
   'registry-port': '5000',
-  namespace: 'default',
+  namespace: '',
   athens: 'false',
   cleanup: 'true',
   'cache-volume': 'hostpath'
@@ -234,12 +234,15 @@ export function parseInputs(get: InputGetter): Inputs {
     kindConfig: raw('kind-config'),
     registry: parseBoolean('registry', raw('registry')),
     registryPort: parsePort('registry-port', raw('registry-port')),
-    namespace: parsePattern(
-      'namespace',
-      raw('namespace'),
-      DNS_LABEL,
-      'a Kubernetes namespace name (lowercase letters, digits and "-", at most 63 characters)'
-    ),
+    namespace:
+      raw('namespace') === ''
+        ? ''
+        : parsePattern(
+            'namespace',
+            raw('namespace'),
+            DNS_LABEL,
+            'a Kubernetes namespace name (lowercase letters, digits and "-", at most 63 characters)'
+          ),
     athens: parseBoolean('athens', raw('athens')),
     cleanup: parseBoolean('cleanup', raw('cleanup')),
     cacheVolume: parseCacheVolume(raw('cache-volume'))
@@ -264,6 +267,20 @@ function checkCombinations(
       'kind-config',
       inputs.kindConfig,
       'a kind config only applies when the action creates the cluster; drop it with cache-volume: pvc:<claim>'
+    )
+  }
+  if (inputs.cacheVolume.kind === 'pvc' && inputs.athens) {
+    throw new InputError(
+      'athens',
+      raw('athens'),
+      'Athens runs on the kind network the action sets up; with cache-volume: pvc:<claim> point go-proxy at a module proxy your cluster reaches'
+    )
+  }
+  if (!inputs.createCluster && inputs.nodeImage !== '') {
+    throw new InputError(
+      'node-image',
+      inputs.nodeImage,
+      'a node image only applies when the action creates the cluster (create-cluster: true)'
     )
   }
   if (!inputs.createCluster && inputs.kindConfig !== '') {

@@ -24,6 +24,7 @@ import {
   REGISTRY_NAME,
   athensStorageDir,
   checkDocker,
+  clusterExists,
   copyCachesIntoNode,
   createCluster,
   ensureNamespace,
@@ -117,9 +118,10 @@ export async function runMain(): Promise<void> {
 async function plan(): Promise<Context> {
   const inputs = readInputs()
   const runner = readRunnerEnv()
-  const secrets = [urlCredentials(inputs.goProxy), runner.githubToken].filter(
-    (s) => s !== ''
-  )
+  const secrets = [
+    ...urlCredentials(inputs.goProxy),
+    runner.githubToken
+  ].filter((s) => s !== '')
   for (const secret of secrets) maskSecret(secret)
 
   const workingDir = path.resolve(runner.workspace, inputs.workingDirectory)
@@ -262,6 +264,9 @@ async function prepareClusterAndCaches(
       timed(ctx, 'restore', () => restore(ctx)),
       timed(ctx, 'cluster', () => prepareKindCluster(ctx, kind))
     ])
+    // After the restore: Athens keeps its storage inside the module cache
+    // tree, which the restore empties and fills.
+    await timed(ctx, 'cluster', () => startServices(ctx))
   } else {
     await timed(ctx, 'restore', () => restore(ctx))
     await timed(ctx, 'cluster', () => reuseKindCluster(ctx))
@@ -362,6 +367,14 @@ async function prepareKindCluster(
       copyCaches: false,
       nodes: []
     }
+    if (await clusterExists(inputs.clusterName)) {
+      throw new UserError(
+        `Input 'cluster-name': a kind cluster named ${inputs.clusterName} already exists. Set create-cluster: false to build on it, or pick another cluster-name.`
+      )
+    }
+    // Ours from here on: a cancel during creation still gets it deleted.
+    state.cluster.created = true
+    saveMainState(state)
     const created = await createCluster({
       name: inputs.clusterName,
       configText: config.text,
@@ -369,7 +382,6 @@ async function prepareKindCluster(
       hostDirs: [ctx.dirs.runnerDirs.mod, ctx.dirs.runnerDirs.build],
       image: config.imageFlag
     })
-    state.cluster.created = true
     if (created.firstFailure) {
       const warning = `kind create cluster failed once and succeeded on the retry; first failure (exit ${created.firstFailure.exitCode}):\n${created.firstFailure.output}`
       log.warning(warning)
@@ -378,7 +390,6 @@ async function prepareKindCluster(
     saveMainState(state)
     await waitForNodes(inputs.clusterName)
     state.cluster.nodes = await nodeNames(inputs.clusterName)
-    await startServices(ctx)
   })
 }
 
@@ -411,11 +422,14 @@ async function startServices(ctx: Context): Promise<void> {
   const cluster = state.cluster
   if (!cluster) return
   if (inputs.registry) {
+    // On a cluster this job created, the registry is ours even if starting
+    // it fails halfway (it runs with --restart=always): record it first.
     cluster.registry = {
       name: REGISTRY_NAME,
       port: inputs.registryPort,
-      started: false
+      started: cluster.created
     }
+    saveMainState(state)
     const registry = await startRegistry({
       cluster: cluster.name,
       port: inputs.registryPort,
@@ -429,7 +443,8 @@ async function startServices(ctx: Context): Promise<void> {
     saveMainState(state)
   }
   if (inputs.athens) {
-    cluster.athens = { name: ATHENS_NAME, started: false }
+    cluster.athens = { name: ATHENS_NAME, started: cluster.created }
+    saveMainState(state)
     const athens = await startAthens({
       storageDir: athensStorageDir(ctx.dirs.modSaveDir),
       githubToken: ctx.runner.githubToken || undefined,
@@ -518,7 +533,7 @@ async function patch(ctx: Context): Promise<Patched> {
       const namespaces = new Set(
         report.clusters.map((c) => c.namespace).filter((ns) => ns !== '')
       )
-      namespaces.add(inputs.namespace)
+      if (inputs.namespace !== '') namespaces.add(inputs.namespace)
       for (const namespace of [...namespaces].sort()) {
         const { created } = await ensureNamespace(state.cluster.name, namespace)
         if (created) log.info(`namespace ${namespace} created`)
@@ -627,7 +642,9 @@ async function timed<T>(
   try {
     return await fn()
   } finally {
-    ctx.state.timings[phase] = (Date.now() - started) / 1000
+    // Added up: a phase may be measured in parts (the cluster, then its services).
+    ctx.state.timings[phase] =
+      (ctx.state.timings[phase] ?? 0) + (Date.now() - started) / 1000
   }
 }
 

@@ -56,13 +56,24 @@ export async function runPost(): Promise<void> {
 
   const cache = state.cache
   if (cache && state.build) {
-    let saveable = true
+    // Nothing is trimmed or saved unless the caches are back on the runner
+    // and readable: a failed copy-out leaves only the backdated restore,
+    // which a trim would empty and a save would publish as the newest cache.
+    let saveable: string | undefined =
+      'the caches could not be taken back from the node'
     await step('ownership', 'Take the caches back from the node', async () => {
-      saveable = await takeCachesBack(state, cache, report)
+      saveable = (await takeCachesBack(state, cache, report))
+        ? undefined
+        : 'some cache files are not readable by the runner user'
     })
-    await step('trim', 'Trim the caches', () => trim(state, cache, report))
+    let buildUnused = false
+    if (saveable === undefined) {
+      await step('trim', 'Trim the caches', async () => {
+        buildUnused = await trim(state, cache, report)
+      })
+    }
     await step('save', 'Save the caches', () =>
-      save(state, cache, report, saveable)
+      save(state, cache, report, { notSaveable: saveable, buildUnused })
     )
   }
   await step('cleanup', 'Clean up', () => cleanUp(state, report))
@@ -103,14 +114,38 @@ async function takeCachesBack(
   return ownership.saveable
 }
 
-/** Records the build in the stats file, drops unused GOCACHE entries and the extracted module trees. */
+/**
+ * Drops the GOCACHE entries this build did not use and the extracted module
+ * trees, and records the build in the stats file. Returns true when the
+ * build used no GOCACHE entry at all (Go did not run).
+ */
 async function trim(
   state: MainState,
   cache: CacheState,
   report: PostReport
-): Promise<void> {
+): Promise<boolean> {
   const build = state.build
-  if (build?.succeeded) {
+  report.trim = {}
+  let unused = false
+  if (cache.trim && build) {
+    const trimmed = await trimBuildCache(
+      cache.runnerDirs.build,
+      build.startedAt
+    )
+    unused = trimmed.unused
+    report.trim.build = {
+      bytesBefore: trimmed.bytesBefore,
+      bytesAfter: trimmed.bytesAfter,
+      removed: trimmed.removed
+    }
+    log.info(
+      unused
+        ? 'build cache: the build used no entry (Go did not run: skaffold or kaniko reused the image); nothing trimmed'
+        : `build cache: ${trimmed.bytesBefore} -> ${trimmed.bytesAfter} bytes, ${trimmed.removed} unused entries dropped${trimmed.failed ? `, ${trimmed.failed} could not be deleted` : ''}`
+    )
+  }
+  // A build that never ran Go says nothing about how fast Go builds are.
+  if (build?.succeeded && !unused) {
     const stats = await readStatsFile(cache.runnerDirs.build)
     await writeStatsFile(
       cache.runnerDirs.build,
@@ -123,26 +158,12 @@ async function trim(
       })
     )
   }
-  report.trim = {}
-  if (cache.trim && build) {
-    const trimmed = await trimBuildCache(
-      cache.runnerDirs.build,
-      build.startedAt
-    )
-    report.trim.build = {
-      bytesBefore: trimmed.bytesBefore,
-      bytesAfter: trimmed.bytesAfter,
-      removed: trimmed.removed
-    }
-    log.info(
-      `build cache: ${trimmed.bytesBefore} -> ${trimmed.bytesAfter} bytes, ${trimmed.removed} unused entries dropped${trimmed.failed ? `, ${trimmed.failed} could not be deleted` : ''}`
-    )
-  }
   const pruned = await pruneModuleCache(cache.runnerDirs.mod)
   report.trim.mod = {
     bytesBefore: pruned.bytesBefore,
     bytesAfter: pruned.bytesAfter
   }
+  return unused
 }
 
 /** Saves per the policy main decided; a failure is a warning. */
@@ -150,7 +171,7 @@ async function save(
   state: MainState,
   cache: CacheState,
   report: PostReport,
-  saveable: boolean
+  found: { notSaveable?: string; buildUnused: boolean }
 ): Promise<void> {
   const skip = (reason: string): SaveRecord => ({
     outcome: 'skipped',
@@ -160,16 +181,20 @@ async function save(
   })
   const policy = !state.build?.succeeded
     ? { save: false, reason: 'the build failed' }
-    : !saveable
-      ? {
-          save: false,
-          reason: 'some cache files are not readable by the runner user'
-        }
+    : found.notSaveable !== undefined
+      ? { save: false, reason: found.notSaveable }
       : { save: cache.save.enabled, reason: cache.save.reason }
   const decisions = decideCacheSaves(
     policy,
     cache.restored.mod?.result ?? 'miss'
   )
+  if (found.buildUnused && decisions.build.save) {
+    decisions.build = {
+      save: false,
+      reason:
+        'the build used no build-cache entry (Go did not run); the restored cache stays the newest'
+    }
+  }
   const saveOne = async (which: 'mod' | 'build'): Promise<SaveRecord> => {
     if (!decisions[which].save) return skip(decisions[which].reason)
     const result = await saveCacheDir({

@@ -45,6 +45,26 @@ describe('decideTrim', () => {
     expect(decision.bytesAfter).toBe(80)
   })
 
+  it('removes nothing when the build touched no entry (Go did not run)', () => {
+    const files = [
+      file('ab/abcd-a', START - 2 * HOUR),
+      file('ab/abcd-d', START - 2 * HOUR, 30),
+      file('stats.json', START + 5000)
+    ]
+    const decision = decideTrim(files, {
+      buildStartMs: START,
+      keepNames: ['stats.json']
+    })
+    expect(decision).toMatchObject({ remove: [], unused: true })
+    expect(decision.bytesAfter).toBe(decision.bytesBefore)
+    expect(
+      decideTrim([...files, file('cd/cdef-a', START + 10)], {
+        buildStartMs: START,
+        keepNames: ['stats.json']
+      })
+    ).toMatchObject({ unused: false, remove: ['ab/abcd-a', 'ab/abcd-d'] })
+  })
+
   it('keeps an entry used just before the recorded start within the slack', () => {
     const decision = decideTrim([file('ab/x-a', START - 30_000)], {
       buildStartMs: START

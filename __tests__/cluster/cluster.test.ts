@@ -22,6 +22,7 @@ interface Call {
   ignoreReturnCode: boolean
   input?: string
   silent?: boolean
+  env?: Record<string, string>
 }
 type Reply = Partial<ExecOutput> | Error
 
@@ -51,7 +52,8 @@ const getExecOutput = jest.fn(
       ...(options.input === undefined
         ? {}
         : { input: options.input.toString() }),
-      ...(options.silent === undefined ? {} : { silent: options.silent })
+      ...(options.silent === undefined ? {} : { silent: options.silent }),
+      ...(options.env === undefined ? {} : { env: options.env })
     })
     for (const reply of replies) {
       const r = reply(argv)
@@ -87,7 +89,7 @@ const CONTRACT: RegExp[] = [
   /^docker exec -i \S+ cp \/dev\/stdin \S+$/,
   /^docker cp \S+ \S+:\S+$/,
   /^docker cp \S+:\S+ \S+$/,
-  /^docker run -d --restart=always --name \S+( --network \S+)?( -p \d+:\d+)?( -e [A-Z_]+=\S*)*( -v \S+:\S+)* \S+$/,
+  /^docker run -d --restart=always --name \S+( --network \S+)?( -p 127\.0\.0\.1:\d+:\d+)?( -e [A-Z_]+(=\S*)?)*( -v \S+:\S+)* \S+$/,
   /^docker network connect \S+ \S+$/,
   /^docker inspect -f \{\{\.State\.Running\}\} \S+$/,
   /^docker rm -f( \S+)+$/,
@@ -450,7 +452,7 @@ describe('startRegistry', () => {
         '--network',
         'bridge',
         '-p',
-        '5000:5000',
+        '127.0.0.1:5000:5000',
         '-e',
         'REGISTRY_HTTP_ADDR=0.0.0.0:5000',
         'registry:2'
@@ -548,7 +550,7 @@ describe('startRegistry', () => {
       hostsFile: join(work, 'hosts')
     })
     expect(argvs()[1]).toEqual(['docker', 'rm', '-f', 'kind-registry'])
-    expect(argvs()[2]).toContain('5001:5001')
+    expect(argvs()[2]).toContain('127.0.0.1:5001:5001')
     expect(argvs()[2]).toContain('REGISTRY_HTTP_ADDR=0.0.0.0:5001')
     expect(result.host).toBe('kind-registry:5001')
     expect(calls.find((c) => c.argv.includes('/dev/stdin'))?.input).toBe(
@@ -650,7 +652,7 @@ describe('startAthens', () => {
         '-e',
         'ATHENS_DISK_STORAGE_ROOT=/var/lib/athens',
         '-e',
-        'ATHENS_GITHUB_TOKEN=ghs_secret123',
+        'ATHENS_GITHUB_TOKEN',
         '-e',
         'ATHENS_GONOSUM_PATTERNS=github.com/acme/*,example.com/private',
         '-v',
@@ -660,6 +662,11 @@ describe('startAthens', () => {
       ['docker', 'inspect', '-f', '{{.State.Running}}', 'athens']
     ])
     expect(calls[1].silent).toBe(true)
+    // The value travels in docker's environment, never in its argv.
+    expect(calls[1].env?.ATHENS_GITHUB_TOKEN).toBe('ghs_secret123')
+    expect(calls.flatMap((c) => c.argv).join(' ')).not.toContain(
+      'ghs_secret123'
+    )
     expect(setSecret).toHaveBeenCalledWith('ghs_secret123')
     expect(result).toMatchObject({
       name: 'athens',

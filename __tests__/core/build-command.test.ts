@@ -77,10 +77,13 @@ describe('parseBuildOutput', () => {
 describe('URL credentials', () => {
   it('finds and redacts user:password in proxy URLs', () => {
     const proxy = 'https://bot:s3cret@goproxy.corp.example/,direct'
-    expect(urlCredentials(proxy)).toBe('bot:s3cret')
+    expect(urlCredentials(proxy)).toEqual(['bot:s3cret'])
+    expect(
+      urlCredentials('https://proxy.golang.org|https://u:tok@private.example')
+    ).toEqual(['u:tok'])
     expect(redactUrlCredentials(`GOPROXY=${proxy}`)).toBe(
       'GOPROXY=https://***@goproxy.corp.example/,direct'
     )
-    expect(urlCredentials('https://proxy.golang.org,direct')).toBe('')
+    expect(urlCredentials('https://proxy.golang.org,direct')).toEqual([])
   })
 })

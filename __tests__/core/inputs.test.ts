@@ -135,6 +135,24 @@ describe('parseInputs', () => {
     )
   })
 
+  it('leaves the namespace to the config unless it is set', () => {
+    expect(parse({}).namespace).toBe('')
+    expect(parse({ namespace: 'builds' }).namespace).toBe('builds')
+  })
+
+  it.each<[Partial<Record<InputName, string>>, RegExp]>([
+    [
+      { 'cache-volume': 'pvc:c', 'create-cluster': 'false', athens: 'true' },
+      /Input 'athens'.*kind network/
+    ],
+    [
+      { 'create-cluster': 'false', 'node-image': 'kindest/node:v1.36.1' },
+      /Input 'node-image'.*create-cluster: true/
+    ]
+  ])('refuses inputs that would be ignored: %j', (values, message) => {
+    expect(() => parse(values)).toThrow(message)
+  })
+
   it('refuses a kind config when the cluster is reused', () => {
     expect(() =>
       parse({ 'create-cluster': 'false', 'kind-config': 'kind.yaml' })

@@ -30,6 +30,8 @@ export interface DirSize {
 
 /** The outcome of a trim. */
 export interface TrimReport {
+  /** The build touched no entry (Go did not run): nothing was removed. */
+  unused: boolean
   bytesBefore: number
   bytesAfter: number
   /** Entries deleted. */
@@ -108,7 +110,8 @@ export async function trimBuildCache(
     bytesAfter: decision.bytesAfter + failedBytes,
     removed: decision.remove.length - failed,
     kept: decision.keep.length + failed,
-    failed
+    failed,
+    unused: decision.unused
   }
 }
 

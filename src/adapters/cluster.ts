@@ -384,8 +384,10 @@ export async function startRegistry(
       name,
       '--network',
       'bridge',
+      // Loopback only: the registry has no authentication, and the runner
+      // is its only client outside the kind network.
       '-p',
-      `${request.port}:${request.port}`,
+      `127.0.0.1:${request.port}:${request.port}`,
       '-e',
       `REGISTRY_HTTP_ADDR=0.0.0.0:${request.port}`,
       request.image ?? 'registry:2'
@@ -519,7 +521,9 @@ export async function startAthens(
       'ATHENS_STORAGE_TYPE=disk',
       '-e',
       'ATHENS_DISK_STORAGE_ROOT=/var/lib/athens',
-      ...(token ? ['-e', `ATHENS_GITHUB_TOKEN=${request.githubToken}`] : []),
+      // The name only: docker reads the value from its own environment, so
+      // the token never shows in a process list (ps) or in the log.
+      ...(token ? ['-e', 'ATHENS_GITHUB_TOKEN'] : []),
       ...(request.noSumPatterns !== undefined &&
       request.noSumPatterns.length > 0
         ? ['-e', `ATHENS_GONOSUM_PATTERNS=${request.noSumPatterns.join(',')}`]
@@ -529,7 +533,8 @@ export async function startAthens(
       request.image ?? 'gomods/athens:v0.18.0'
     ],
     undefined,
-    true
+    true,
+    token ? { ATHENS_GITHUB_TOKEN: request.githubToken as string } : undefined
   )
   if ((await containerState(name)) !== 'running') {
     throw new ClusterError(
@@ -656,6 +661,8 @@ async function addHostsEntry(
 interface RunOptions {
   input?: string
   silent?: boolean
+  /** Extra environment for the child (values that must stay out of argv). */
+  env?: Record<string, string>
 }
 
 /** Runs a command; a missing executable is exit code 127 with the reason in stderr. */
@@ -668,7 +675,7 @@ async function run(
     return await exec.getExecOutput(command, args, {
       ignoreReturnCode: true,
       silent: options.silent ?? false,
-      env: currentEnv(),
+      env: { ...currentEnv(), ...options.env },
       ...(options.input === undefined
         ? {}
         : { input: Buffer.from(options.input) })
@@ -687,10 +694,12 @@ async function must(
   command: string,
   args: string[],
   input?: string,
-  secret = false
+  secret = false,
+  env?: Record<string, string>
 ): Promise<CommandResult> {
   const result = await run(command, args, {
     silent: secret,
+    env,
     ...(input === undefined ? {} : { input })
   })
   if (result.exitCode !== 0) {

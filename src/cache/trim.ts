@@ -22,6 +22,12 @@ export interface TrimDecision {
   keep: string[]
   bytesBefore: number
   bytesAfter: number
+  /**
+   * No entry was touched since the build started: Go did not run (skaffold
+   * found the image in its artifact cache, or kaniko reused the RUN layer).
+   * Nothing is removed then: an mtime trim would empty the cache.
+   */
+  unused: boolean
 }
 
 /** Options of decideTrim. */
@@ -93,5 +99,17 @@ export function decideTrim(
       bytesAfter += file.size
     }
   }
-  return { remove, keep, bytesBefore, bytesAfter }
+  const used = files.some(
+    (f) => ENTRY_PATH.test(f.path) && f.mtimeMs >= threshold
+  )
+  if (!used && remove.length > 0) {
+    return {
+      remove: [],
+      keep: files.map((f) => f.path),
+      bytesBefore,
+      bytesAfter: bytesBefore,
+      unused: true
+    }
+  }
+  return { remove, keep, bytesBefore, bytesAfter, unused: false }
 }

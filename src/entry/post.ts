@@ -1,6 +1,13 @@
 import { runPost } from '../post.js'
 
-await runPost()
+try {
+  await runPost()
+} catch (error) {
+  // The post step warns, never fails the job.
+  process.stdout.write(
+    `::warning::post step: ${String(error instanceof Error ? error.message : error).replace(/\r?\n/g, '%0A')}\n`
+  )
+}
 // Exit once the work is done: a dangling HTTP retry inside the cache client
 // can keep Node alive for minutes (actions/setup-node#878, actions/cache#1217).
 // Flush stdout first, since a pipe is written asynchronously.

@@ -245,6 +245,15 @@ async function runRun(ctx: CommandContext, args: string[]): Promise<void> {
     else if (flag === '-e' && value !== undefined && value.includes('='))
       record.env.push(value)
     else if (
+      flag === '-e' &&
+      value !== undefined &&
+      /^[A-Za-z_][A-Za-z0-9_]*$/.test(value)
+    ) {
+      // `-e NAME`: the docker CLI takes the value from its own environment,
+      // and leaves the variable out when it is unset there.
+      const fromClient = ctx.io.request.env[value]
+      if (fromClient !== undefined) record.env.push(`${value}=${fromClient}`)
+    } else if (
       flag === '-v' &&
       value !== undefined &&
       /^\/[^:]*:\/[^:]*$/.test(value)
