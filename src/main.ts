@@ -130,7 +130,8 @@ async function plan(): Promise<Context> {
     service: inputs.service,
     modules: inputs.modules,
     skaffoldFile: inputs.skaffoldFile,
-    workingDirectory: inputs.workingDirectory
+    workingDirectory: inputs.workingDirectory,
+    profiles: inputs.profiles
   })
   const state = initialState(service, inputs.cleanup)
   const dirs = cacheDirs(inputs.clusterName, runner)

@@ -208,6 +208,21 @@ describe('deriveServiceName', () => {
         skaffoldFile: '../other/skaffold.yaml'
       },
       'other/skaffold.yaml'
+    ],
+    [
+      'with the active profiles, sorted, so matrix entries per profile differ',
+      { ...facts, profiles: ['prod', 'arm'] },
+      'skaffold.yaml+arm+prod'
+    ],
+    [
+      'modules and profiles',
+      { ...facts, modules: ['api'], profiles: ['ci'] },
+      'api+ci'
+    ],
+    [
+      'but never over the service input',
+      { ...facts, service: 'billing', profiles: ['ci'] },
+      'billing'
     ]
   ])('%s', (_name, input, expected) => {
     expect(deriveServiceName(input)).toBe(expected)

@@ -111,22 +111,30 @@ export interface ServiceFacts {
   skaffoldFile: string
   /** The working-directory input. */
   workingDirectory: string
+  /** The profile input, parsed (skaffold -p). */
+  profiles?: string[]
 }
 
 /**
  * The service name of this job, sanitised for keys: the service input, else
  * the skaffold modules built (joined with "+"), else the skaffold config path
- * relative to the workspace. Stable per matrix entry, which is what a build
- * cache needs (setup-go #358: one shared key lets the fastest job win).
+ * relative to the workspace; then the active profiles, if any. Stable per
+ * matrix entry, which is what a build cache needs (setup-go #358: one shared
+ * key lets the fastest job win).
  */
 export function deriveServiceName(facts: ServiceFacts): string {
   if (facts.service.trim() !== '') return sanitizeService(facts.service)
+  // Matrix entries that differ only by profile build different things: the
+  // profiles are part of the name (joined after the base with "+").
+  const profiles = [...(facts.profiles ?? [])].sort()
+  const withProfiles = (base: string): string =>
+    sanitizeService([base, ...profiles].join('+'))
   if (facts.modules.length > 0) {
-    return sanitizeService([...facts.modules].sort().join('+'))
+    return withProfiles([...facts.modules].sort().join('+'))
   }
   const joined = posix.normalize(
     posix.join(facts.workingDirectory || '.', facts.skaffoldFile)
   )
   const relative = joined.replace(/^(\.\/)+/, '').replace(/^\/+/, '')
-  return sanitizeService(relative)
+  return withProfiles(relative)
 }
