@@ -23,22 +23,13 @@ import {
   type DownloadSource,
   type Platform,
   type ToolDownload,
+  type ToolDownloadRequest,
   type ToolName
 } from '../tools/catalog.js'
 import type { PinTable } from '../tools/pins.js'
 
-/** What installTool needs. */
-export interface InstallRequest {
-  tool: ToolName
-  version: string
-  platform: Platform
-  /** Download base; the tool's default when omitted. */
-  baseUrl?: string
-  /** skaffold only: tried when the first base has no such file. */
-  fallbackBaseUrl?: string
-  /** Pin table override (tests); the shipped table when omitted. */
-  pins?: PinTable
-}
+/** What installTool needs: the same facts that plan the download. */
+export type InstallRequest = ToolDownloadRequest
 
 /** How an installed binary was verified. */
 export type ChecksumSource = 'pinned' | 'same-origin'
