@@ -40,8 +40,8 @@ import { hashDependencyFiles } from './adapters/hash.js'
 import { runSkaffoldBuild } from './adapters/skaffold-build.js'
 import {
   checkDockerfilesFor,
-  preparePatchedConfigs,
-  readSkaffoldConfigs
+  readSkaffoldConfigs,
+  writePatchedCopies
 } from './adapters/skaffold-files.js'
 import { ensureKubectl, installTool } from './adapters/tools.js'
 import {
@@ -58,7 +58,7 @@ import {
   patchOptionsFromInputs,
   type PatchOptions
 } from './skaffold/options.js'
-import { patchSkaffoldConfigs } from './skaffold/patch.js'
+import { patchSkaffoldConfigs, type ConfigFile } from './skaffold/patch.js'
 import {
   initialState,
   type MainState,
@@ -84,6 +84,8 @@ interface Context {
   platform: Platform
   workingDir: string
   configPath: string
+  /** The root config and the local configs it requires, as read once. */
+  configFiles: ConfigFile[]
   dirs: CacheDirs
   /** Secrets to keep out of every log line we write. */
   secrets: string[]
@@ -126,6 +128,7 @@ async function plan(): Promise<Context> {
 
   const workingDir = path.resolve(runner.workspace, inputs.workingDirectory)
   const configPath = await locateSkaffoldFile(inputs, workingDir)
+  const configFiles = await readSkaffoldConfigs(configPath)
   const service = deriveServiceName({
     service: inputs.service,
     modules: inputs.modules,
@@ -141,6 +144,7 @@ async function plan(): Promise<Context> {
     platform: platformFromRunner(runner.os, runner.arch),
     workingDir,
     configPath,
+    configFiles,
     dirs,
     secrets,
     athensProxy: '',
@@ -191,7 +195,7 @@ async function plan(): Promise<Context> {
   // Patch in memory once now, so a config the action cannot handle fails the
   // step before anything is installed or created (the copies are written
   // later, once Athens' address is known).
-  patchSkaffoldConfigs(await readSkaffoldConfigs(configPath), patchOptions(ctx))
+  patchSkaffoldConfigs(configFiles, patchOptions(ctx))
   return ctx
 }
 
@@ -476,7 +480,9 @@ async function patch(ctx: Context): Promise<Patched> {
   const { inputs, state } = ctx
   return group('Patch skaffold config', async () => {
     const options = patchOptions(ctx)
-    const prepared = await preparePatchedConfigs(ctx.configPath, options)
+    const prepared = await writePatchedCopies(
+      patchSkaffoldConfigs(ctx.configFiles, options)
+    )
     state.patchedFiles = prepared.writtenFiles
     saveMainState(state)
 

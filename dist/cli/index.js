@@ -9024,7 +9024,13 @@ async function configFileAt(path) {
  */
 async function preparePatchedConfigs(rootPath, options) {
     const files = await readSkaffoldConfigs(rootPath);
-    const result = patchSkaffoldConfigs(files, options);
+    return writePatchedCopies(patchSkaffoldConfigs(files, options));
+}
+/**
+ * Writes the copies a patch result needs beside their originals (mode 0600:
+ * they may carry a proxy URL with credentials).
+ */
+async function writePatchedCopies(result) {
     const writtenFiles = [];
     for (const file of result.files) {
         if (!file.needsCopy)

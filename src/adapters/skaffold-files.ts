@@ -88,7 +88,16 @@ export async function preparePatchedConfigs(
   options: PatchOptions
 ): Promise<PreparedConfigs> {
   const files = await readSkaffoldConfigs(rootPath)
-  const result = patchSkaffoldConfigs(files, options)
+  return writePatchedCopies(patchSkaffoldConfigs(files, options))
+}
+
+/**
+ * Writes the copies a patch result needs beside their originals (mode 0600:
+ * they may carry a proxy URL with credentials).
+ */
+export async function writePatchedCopies(
+  result: PatchResult
+): Promise<PreparedConfigs> {
   const writtenFiles: string[] = []
   for (const file of result.files) {
     if (!file.needsCopy) continue
