@@ -41,6 +41,22 @@ export default defineConfig(
   },
   { files: ['__tests__/**/*.ts'], ...jest.configs['flat/recommended'] },
   {
+    // Tests that skip without their data (test-support/test-data) are tests.
+    files: ['__tests__/**/*.ts'],
+    rules: {
+      'jest/no-standalone-expect': [
+        'error',
+        {
+          additionalTestBlockFunctions: [
+            'itSchemas',
+            'itSchemas.each',
+            'itWithSeed'
+          ]
+        }
+      ]
+    }
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: IMPURE_SOURCES,
     rules: {

@@ -1,6 +1,7 @@
 /** The CLI preview: patch and check, exit codes, one-line errors, help. */
 import { spawnSync } from 'node:child_process'
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -11,12 +12,24 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from '@jest/globals'
+import {
+  CORPUS,
+  type TestData,
+  describeWithData
+} from '../test-support/test-data/index.js'
 import { CLI_OPTION_NAMES, runCli } from '../src/cli.js'
 import { DEFAULT_PATCH_OPTIONS } from '../src/skaffold/options.js'
 import { patchSkaffoldText } from '../src/skaffold/patch.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const CORPUS = join(ROOT, '..', 'shared', 'skaffold-corpus')
+/** The suites below name files of the curated corpus; they skip without it. */
+const CURATED: TestData = {
+  ...CORPUS,
+  what: 'the curated skaffold corpus these tests name',
+  present: existsSync(
+    join(CORPUS.path, 'skaffold-examples-kaniko-v4beta14.yaml')
+  )
+}
 const tmp = mkdtempSync(join(tmpdir(), 'skc-cli-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
@@ -31,9 +44,9 @@ async function run(args: string[], cwd = ROOT) {
   return { code, stdout, stderr }
 }
 
-const corpus = (name: string) => join(CORPUS, name)
+const corpus = (name: string) => join(CORPUS.path, name)
 
-describe('cli patch', () => {
+describeWithData([CURATED], 'cli patch', () => {
   it('prints the patched YAML on stdout and the report on stderr', async () => {
     const file = corpus('skaffold-examples-kaniko-v4beta14.yaml')
     const { code, stdout, stderr } = await run([
@@ -217,81 +230,85 @@ describe('cli patch', () => {
   })
 })
 
-describe('cli errors: exit 2 with one line, no stack', () => {
-  const cases: [string, string[], RegExp][] = [
-    [
-      'too old',
-      ['patch', corpus('skaffold-kaniko-local-buildcontext-v1beta11.yaml')],
-      /^\S*\/skaffold-kaniko-local-buildcontext-v1beta11.yaml:1: apiVersion skaffold\/v1beta11 is too old .*skaffold fix/
-    ],
-    [
-      'missing requires',
-      ['patch', corpus('skaffold-multi-config-root-requires-v4beta14.yaml')],
-      /skaffold-multi-config-root-requires-v4beta14.yaml:4: requires\[0\]\.path "\.\/leeroy-app"/
-    ],
-    [
-      'collision',
-      ['patch', corpus('blog-feed-agg-v2beta16.yaml')],
-      /blog-feed-agg-v2beta16.yaml:21: .*already mounts volume "modcache"/
-    ],
-    [
-      'missing file',
-      ['patch', 'no/such/skaffold.yaml'],
-      /^no\/such\/skaffold.yaml: cannot read the skaffold config: ENOENT/
-    ],
-    ['unknown option', ['patch', '--bogus', 'x'], /Unknown option '--bogus'/],
-    [
-      'option without its value',
-      ['patch', '--go-flags', '-x', 'f'],
-      /ambiguous/
-    ],
-    ['unknown command', ['frobnicate', 'x'], /unknown command "frobnicate"/],
-    [
-      'bad build arg',
-      ['patch', '--build-arg', 'NOEQ', 'x'],
-      /--build-arg "NOEQ": expected KEY=VALUE/
-    ],
-    [
-      'reserved path',
+describeWithData(
+  [CURATED],
+  'cli errors: exit 2 with one line, no stack',
+  () => {
+    const cases: [string, string[], RegExp][] = [
       [
-        'patch',
-        '--mod-cache-path',
-        '/cache',
-        corpus('skaffold-kaniko-target-v4beta14.yaml')
+        'too old',
+        ['patch', corpus('skaffold-kaniko-local-buildcontext-v1beta11.yaml')],
+        /^\S*\/skaffold-kaniko-local-buildcontext-v1beta11.yaml:1: apiVersion skaffold\/v1beta11 is too old .*skaffold fix/
       ],
-      /^--mod-cache-path: "\/cache" is used by skaffold or kaniko/
-    ],
-    [
-      'bad namespace',
       [
-        'patch',
-        '--namespace',
-        'Builds',
-        corpus('skaffold-kaniko-target-v4beta14.yaml')
+        'missing requires',
+        ['patch', corpus('skaffold-multi-config-root-requires-v4beta14.yaml')],
+        /skaffold-multi-config-root-requires-v4beta14.yaml:4: requires\[0\]\.path "\.\/leeroy-app"/
       ],
-      /^--namespace: "Builds" is not a valid Kubernetes namespace name/
+      [
+        'collision',
+        ['patch', corpus('blog-feed-agg-v2beta16.yaml')],
+        /blog-feed-agg-v2beta16.yaml:21: .*already mounts volume "modcache"/
+      ],
+      [
+        'missing file',
+        ['patch', 'no/such/skaffold.yaml'],
+        /^no\/such\/skaffold.yaml: cannot read the skaffold config: ENOENT/
+      ],
+      ['unknown option', ['patch', '--bogus', 'x'], /Unknown option '--bogus'/],
+      [
+        'option without its value',
+        ['patch', '--go-flags', '-x', 'f'],
+        /ambiguous/
+      ],
+      ['unknown command', ['frobnicate', 'x'], /unknown command "frobnicate"/],
+      [
+        'bad build arg',
+        ['patch', '--build-arg', 'NOEQ', 'x'],
+        /--build-arg "NOEQ": expected KEY=VALUE/
+      ],
+      [
+        'reserved path',
+        [
+          'patch',
+          '--mod-cache-path',
+          '/cache',
+          corpus('skaffold-kaniko-target-v4beta14.yaml')
+        ],
+        /^--mod-cache-path: "\/cache" is used by skaffold or kaniko/
+      ],
+      [
+        'bad namespace',
+        [
+          'patch',
+          '--namespace',
+          'Builds',
+          corpus('skaffold-kaniko-target-v4beta14.yaml')
+        ],
+        /^--namespace: "Builds" is not a valid Kubernetes namespace name/
+      ]
     ]
-  ]
-  it.each(cases)('%s', async (_name, args, message) => {
-    const { code, stdout, stderr } = await run(args)
-    expect(code).toBe(2)
-    expect(stdout).toBe('')
-    expect(stderr).toMatch(message)
-    expect(stderr.trimEnd().split('\n')).toHaveLength(1)
-    expect(stderr).not.toMatch(/\n\s+at /)
-  })
+    it.each(cases)('%s', async (_name, args, message) => {
+      const { code, stdout, stderr } = await run(args)
+      expect(code).toBe(2)
+      expect(stdout).toBe('')
+      expect(stderr).toMatch(message)
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1)
+      expect(stderr).not.toMatch(/\n\s+at /)
+    })
 
-  it('reports a YAML syntax error with its line', async () => {
-    const file = join(tmp, 'broken.yaml')
-    writeFileSync(
-      file,
-      'apiVersion: skaffold/v4beta14\nbuild:\n  artifacts: [\n'
-    )
-    const { code, stderr } = await run(['patch', file], tmp)
-    expect(code).toBe(2)
-    expect(stderr).toMatch(/^broken.yaml:\d+: YAML syntax error/)
-  })
-})
+    it('reports a YAML syntax error with its line', async () => {
+      const file = join(tmp, 'broken.yaml')
+      writeFileSync(
+        file,
+        'apiVersion: skaffold/v4beta14\nbuild:\n  artifacts: [\n'
+      )
+      const { code, stderr } = await run(['patch', file], tmp)
+      expect(code).toBe(2)
+      expect(stderr).toMatch(/^broken.yaml:\d+: YAML syntax error/)
+    })
+  }
+)
 
 describe('cli help', () => {
   it('documents every option', async () => {
@@ -345,7 +362,7 @@ describe('cli check', () => {
   })
 })
 
-describe('cli as a process', () => {
+describeWithData([CURATED], 'cli as a process', () => {
   it('runs through the entry with tsx and exits 2 on bad input', () => {
     const entry = join(ROOT, 'src', 'entry', 'cli.ts')
     const ok = spawnSync(
@@ -432,7 +449,7 @@ describe('cli: every user error kind exits 2 with file:line: reason', () => {
   })
 })
 
-describe('cli check with nothing to check', () => {
+describeWithData([CURATED], 'cli check with nothing to check', () => {
   it('says there is no kaniko artifact', async () => {
     const { code, stdout, stderr } = await run([
       'check',

@@ -1,30 +1,24 @@
 /** The Dockerfile check: ARG after FROM in every Go stage, target, cache mounts, kaniko flags. */
-import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
 import {
   checkDockerfile,
   checkKanikoFlags
 } from '../../src/dockerfile/check.js'
 
-const SEED = readFileSync(
-  join(
-    dirname(fileURLToPath(import.meta.url)),
-    '..',
-    '..',
-    '..',
-    'shared',
-    'seed',
-    'skaffold-kaniko-docker-caching.md'
-  ),
-  'utf8'
-)
+import {
+  SEED_DOC,
+  itWithData,
+  readSeedDoc
+} from '../../test-support/test-data/index.js'
 
-/** The seed's final Dockerfile, extracted from the markdown. */
-const FINAL = /```Dockerfile\n([\s\S]*?)```/.exec(
-  SEED.slice(SEED.indexOf('#### _final_ setup'))
-)![1]
+/** The final Dockerfile of the hand-built setup, extracted from its write-up ('' without it). */
+const FINAL =
+  /```Dockerfile\n([\s\S]*?)```/.exec(
+    readSeedDoc().slice(readSeedDoc().indexOf('#### _final_ setup'))
+  )?.[1] ?? ''
+
+/** The tests built on the write-up's Dockerfile skip without it. */
+const itWithSeed = itWithData(SEED_DOC)
 
 const ARGS = ['GOMODCACHE', 'GOCACHE', 'GOPROXY']
 
@@ -32,27 +26,30 @@ const check = (text: string, target = '', buildArgs = ARGS) =>
   checkDockerfile({ file: 'Dockerfile', text, target, buildArgs })
 
 describe('checkDockerfile', () => {
-  it('passes the seed final Dockerfile', () => {
+  itWithSeed('passes the seed final Dockerfile', () => {
     expect(FINAL).toContain('ARG GOCACHE')
     expect(check(FINAL)).toEqual([])
   })
 
-  it('reports each missing ARG at the FROM line of the Go stage, with the line to add', () => {
-    const stripped = FINAL.split('\n')
-      .filter((l) => !/^ARG (GOPROXY|GOMODCACHE|GOCACHE)/.test(l))
-      .join('\n')
-    const findings = check(stripped)
-    expect(findings.map((f) => [f.kind, f.line, f.fix])).toEqual([
-      ['missing-arg', 1, 'ARG GOMODCACHE'],
-      ['missing-arg', 1, 'ARG GOCACHE'],
-      ['missing-arg', 1, 'ARG GOPROXY']
-    ])
-    expect(findings[0].message).toMatch(
-      /stage "build" runs Go at line 5 .*Add "ARG GOMODCACHE" after line 1/
-    )
-  })
+  itWithSeed(
+    'reports each missing ARG at the FROM line of the Go stage, with the line to add',
+    () => {
+      const stripped = FINAL.split('\n')
+        .filter((l) => !/^ARG (GOPROXY|GOMODCACHE|GOCACHE)/.test(l))
+        .join('\n')
+      const findings = check(stripped)
+      expect(findings.map((f) => [f.kind, f.line, f.fix])).toEqual([
+        ['missing-arg', 1, 'ARG GOMODCACHE'],
+        ['missing-arg', 1, 'ARG GOCACHE'],
+        ['missing-arg', 1, 'ARG GOPROXY']
+      ])
+      expect(findings[0].message).toMatch(
+        /stage "build" runs Go at line 5 .*Add "ARG GOMODCACHE" after line 1/
+      )
+    }
+  )
 
-  it('reports only the missing one', () => {
+  itWithSeed('reports only the missing one', () => {
     const text = FINAL.replace('ARG GOCACHE=/root/.cache/go-build\n', '')
     expect(check(text).map((f) => f.fix)).toEqual(['ARG GOCACHE'])
   })

@@ -1,17 +1,24 @@
 /**
- * Every real config of ../shared/skaffold-corpus/: patched with the right
- * invariants, or refused / left alone for the right reason.
+ * Every real config of the corpus (SKAFFOLD_CORPUS_DIR): the curated files
+ * named in EXPECTED have their outcome pinned; any other skaffold config
+ * (skaffold's own examples, say) must be patched with every invariant, left
+ * byte for byte unchanged, or refused with a located user error.
  */
+import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
+import { readSkaffoldConfigs } from '../../src/adapters/skaffold-files.js'
 import { DEFAULT_PATCH_OPTIONS } from '../../src/skaffold/options.js'
 import { patchSkaffoldConfigs } from '../../src/skaffold/patch.js'
 import { SkaffoldConfigError } from '../../src/skaffold/errors.js'
 import {
   artifactPath,
   checkMounts,
+  CORPUS,
+  SCHEMAS,
   checkNamespaces,
   clusterPaths,
   commentLines,
+  describeWithData,
   isObject,
   listCorpus,
   newSchemaErrors,
@@ -117,12 +124,73 @@ const EXPECTED: Record<string, Expected> = {
 const PATH = '/work/repo/skaffold.yaml'
 const MOUNTS = DEFAULT_PATCH_OPTIONS.mountPaths
 
-describe('the skaffold corpus', () => {
-  it('has an expectation for every file', () => {
-    expect(listCorpus().sort()).toEqual(Object.keys(EXPECTED).sort())
+const FILES = listCorpus()
+const CURATED = FILES.filter((name) => name in EXPECTED)
+const OTHERS = FILES.filter((name) => !(name in EXPECTED))
+/** `describe.each` refuses an empty table; a corpus may lack either kind. */
+const eachOf = (names: string[]) =>
+  describe.each(names.length > 0 ? names : ['(none)'])
+
+/**
+ * The general rules for a config with no pinned outcome, as a list of what
+ * broke them (empty when the config was patched with every invariant, left
+ * byte for byte unchanged, or refused with a located user error).
+ */
+async function generalRuleBreaks(path: string): Promise<string[]> {
+  const files = await readSkaffoldConfigs(path)
+  let result
+  try {
+    result = patchSkaffoldConfigs(files)
+  } catch (error) {
+    return error instanceof SkaffoldConfigError && error.line >= 0
+      ? []
+      : [`not a located user error: ${String(error)}`]
+  }
+  const breaks: string[] = []
+  const patched = result.files
+  files.forEach((file, i) => {
+    const out = patched[i]
+    if (!out.needsCopy) {
+      if (out.text !== file.text) breaks.push(`${file.path}: changed, no copy`)
+      return
+    }
+    breaks.push(...newSchemaErrors(file.text, out.text))
+    const kept = commentLines(out.text)
+    for (const line of commentLines(file.text))
+      if (!kept.includes(line)) breaks.push(`${file.path}: lost ${line}`)
+  })
+  const root = patched[0]
+  const docs = toDocs(root.text) as Record<string, unknown>[]
+  for (const a of result.report.artifacts) {
+    if (a.status === 'skipped' || a.file !== root.path) continue
+    const doc = docs[a.document]
+    for (const cluster of clusterPaths(doc, a))
+      breaks.push(...checkMounts(doc, artifactPath(doc, a), cluster, MOUNTS))
+  }
+  if (files.length === 1) {
+    const again = patchSkaffoldConfigs([{ path: root.path, text: root.text }])
+    if (again.files[0].text !== root.text) breaks.push('not idempotent')
+  }
+  return breaks
+}
+
+describeWithData([CORPUS, SCHEMAS], 'the skaffold corpus', () => {
+  it('is not empty, and holds every curated file or none of them', () => {
+    expect(FILES.length).toBeGreaterThan(0)
+    expect(CURATED.length === 0 ? [] : CURATED.sort()).toEqual(
+      CURATED.length === 0 ? [] : Object.keys(EXPECTED).sort()
+    )
   })
 
-  describe.each(listCorpus())('%s', (name) => {
+  eachOf(OTHERS)('%s (general rules)', (name) => {
+    if (name === '(none)') return
+    it('is patched with every invariant, left unchanged, or refused with a located user error', async () => {
+      expect(await generalRuleBreaks(join(CORPUS.path, name))).toEqual([])
+    })
+  })
+
+  eachOf(CURATED)('%s', (name) => {
+    if (name === '(none)') return
     const text = readCorpus(name)
     const expected = EXPECTED[name]
 

@@ -1,7 +1,6 @@
 /** Test support for the skaffold patcher tests: shared data, ajv, invariants. */
-import { readFileSync, readdirSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import AjvModule, { type ValidateFunction } from 'ajv'
 import { parseAllDocuments } from 'yaml'
 import type {
@@ -9,22 +8,21 @@ import type {
   ClusterReport
 } from '../../src/skaffold/report.js'
 
-const here = dirname(fileURLToPath(import.meta.url))
-/** ../shared relative to the repo root. */
-export const SHARED = join(here, '..', '..', '..', 'shared')
-export const CORPUS = join(SHARED, 'skaffold-corpus')
-export const SCHEMAS = join(SHARED, 'skaffold-schemas')
+import { CORPUS, SCHEMAS } from '../../test-support/test-data/index.js'
 
-/** Corpus file names (*.yaml). */
-export function listCorpus(): string[] {
-  return readdirSync(CORPUS)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-}
+export {
+  CORPUS,
+  SCHEMAS,
+  SEED_DOC,
+  describeWithData,
+  itWithData,
+  listCorpus,
+  readSeedDoc
+} from '../../test-support/test-data/index.js'
 
-/** Reads one corpus file. */
+/** Reads one corpus file (a path relative to the corpus folder). */
 export function readCorpus(name: string): string {
-  return readFileSync(join(CORPUS, name), 'utf8')
+  return readFileSync(join(CORPUS.path, name), 'utf8')
 }
 
 // ajv is CommonJS: its default export sits on .default under NodeNext.
@@ -36,11 +34,17 @@ const compiled = new Map<string, ValidateFunction | null>()
 /** The compiled schema of an apiVersion (lazily, cached); null when there is none. */
 export function schemaFor(apiVersion: string): ValidateFunction | null {
   const version = apiVersion.replace(/^skaffold\//, '')
+  if (!SCHEMAS.present) {
+    // Callers run under itWithData(SCHEMAS); reaching here is a test bug.
+    throw new Error(
+      `no skaffold schemas at ${SCHEMAS.path} (set SKAFFOLD_SCHEMAS_DIR)`
+    )
+  }
   if (!compiled.has(version)) {
     let validate: ValidateFunction | null
     try {
       const schema = JSON.parse(
-        readFileSync(join(SCHEMAS, `${version}.json`), 'utf8')
+        readFileSync(join(SCHEMAS.path, `${version}.json`), 'utf8')
       ) as object
       validate = ajv.compile(schema)
     } catch {

@@ -14,7 +14,10 @@ import {
   patchSkaffoldConfigs,
   patchSkaffoldText
 } from '../../src/skaffold/patch.js'
-import { newSchemaErrors } from './helpers.js'
+import { SCHEMAS, itWithData, newSchemaErrors } from './helpers.js'
+
+/** The tests that validate against skaffold's schemas skip without them. */
+const itSchemas = itWithData(SCHEMAS)
 
 /** A parsed YAML tree, indexed freely; the assertions check the values. */
 interface Any {
@@ -51,27 +54,30 @@ build:
 `
 
 describe('apiVersion spelling', () => {
-  it('writes lowercase mountpath and volumesource.hostpath for v2beta9 and v2beta10', () => {
-    for (const v of ['v2beta9', 'v2beta10']) {
-      const input = kaniko(v)
-      const { text } = patch(input)
-      const doc = parse(text) as Any
-      expect(doc.build.artifacts[0].kaniko.volumeMounts).toEqual([
-        { name: 'gomodcache', mountpath: O.mountPaths.mod },
-        { name: 'gobuildcache', mountpath: O.mountPaths.build }
-      ])
-      expect(doc.build.cluster.volumes[0]).toEqual({
-        name: 'gomodcache',
-        volumesource: {
-          hostpath: {
-            path: '/var/lib/skaffold-kaniko-cache/gomodcache',
-            type: 'DirectoryOrCreate'
+  itSchemas(
+    'writes lowercase mountpath and volumesource.hostpath for v2beta9 and v2beta10',
+    () => {
+      for (const v of ['v2beta9', 'v2beta10']) {
+        const input = kaniko(v)
+        const { text } = patch(input)
+        const doc = parse(text) as Any
+        expect(doc.build.artifacts[0].kaniko.volumeMounts).toEqual([
+          { name: 'gomodcache', mountpath: O.mountPaths.mod },
+          { name: 'gobuildcache', mountpath: O.mountPaths.build }
+        ])
+        expect(doc.build.cluster.volumes[0]).toEqual({
+          name: 'gomodcache',
+          volumesource: {
+            hostpath: {
+              path: '/var/lib/skaffold-kaniko-cache/gomodcache',
+              type: 'DirectoryOrCreate'
+            }
           }
-        }
-      })
-      expect(newSchemaErrors(input, text)).toEqual([])
+        })
+        expect(newSchemaErrors(input, text)).toEqual([])
+      }
     }
-  })
+  )
 
   it('writes camelCase from v2beta11 and ignorePaths only from v4beta2', () => {
     const v11 = parse(patch(kaniko('v2beta11')).text) as Any
@@ -476,20 +482,23 @@ profiles:
         value: {}
 `
 
-  it('adds the volumes to a profile cluster block that replaces the base one', () => {
-    const { text, report } = patch(withProfiles)
-    const doc = parse(text) as Any
-    expect(doc.build.cluster.volumes).toHaveLength(2)
-    expect(doc.profiles[0].build.cluster.volumes).toHaveLength(2)
-    expect(doc.profiles[1].build.artifacts[0].kaniko.volumeMounts).toHaveLength(
-      2
-    )
-    expect(report.artifacts.map((a) => a.place)).toEqual([
-      { kind: 'base' },
-      { kind: 'profile', name: 'own' }
-    ])
-    expect(newSchemaErrors(withProfiles, text)).toEqual([])
-  })
+  itSchemas(
+    'adds the volumes to a profile cluster block that replaces the base one',
+    () => {
+      const { text, report } = patch(withProfiles)
+      const doc = parse(text) as Any
+      expect(doc.build.cluster.volumes).toHaveLength(2)
+      expect(doc.profiles[0].build.cluster.volumes).toHaveLength(2)
+      expect(
+        doc.profiles[1].build.artifacts[0].kaniko.volumeMounts
+      ).toHaveLength(2)
+      expect(report.artifacts.map((a) => a.place)).toEqual([
+        { kind: 'base' },
+        { kind: 'profile', name: 'own' }
+      ])
+      expect(newSchemaErrors(withProfiles, text)).toEqual([])
+    }
+  )
 
   it('warns about profile patches that add artifacts or overwrite build args', () => {
     const { report } = patch(withProfiles)
@@ -535,7 +544,7 @@ profiles:
 })
 
 describe('persistentVolumeClaim source', () => {
-  it('mounts one claim twice with a subPath per cache', () => {
+  itSchemas('mounts one claim twice with a subPath per cache', () => {
     const input = kaniko('v4beta14')
     const { text } = patch(input, {
       volumeSource: {
@@ -713,7 +722,7 @@ build:
     namespace:    odd-spacing
     volumes: [{name: extra, emptyDir: {}}]
 `
-  it('adds lines and leaves every other line as it was', () => {
+  itSchemas('adds lines and leaves every other line as it was', () => {
     const { text } = patch(input)
     const out = text.split('\n')
     let next = 0
@@ -789,21 +798,24 @@ build:
     - *art
   cluster: {}
 `
-  it('patches an artifact built from a merge key and one that is an alias, keeping the anchors', () => {
-    const { text, report } = patch(input)
-    expect(report.artifacts.map((a) => [a.image, a.line, a.status])).toEqual([
-      ['merged', 11, 'patched'],
-      ['aliased', 13, 'patched']
-    ])
-    const doc = parse(text, { merge: true }) as Any
-    expect(doc['.art'].kaniko).toEqual({})
-    expect(doc['.common'].kaniko).toEqual({ target: 'run' })
-    expect(doc.build.artifacts[0].kaniko.target).toBe('run')
-    expect(doc.build.artifacts[1].kaniko.volumeMounts).toHaveLength(2)
-    expect(text).toContain('  cluster:\n    volumes:\n')
-    expect(newSchemaErrors(input, text)).toEqual([])
-    expect(patch(text).text).toBe(text)
-  })
+  itSchemas(
+    'patches an artifact built from a merge key and one that is an alias, keeping the anchors',
+    () => {
+      const { text, report } = patch(input)
+      expect(report.artifacts.map((a) => [a.image, a.line, a.status])).toEqual([
+        ['merged', 11, 'patched'],
+        ['aliased', 13, 'patched']
+      ])
+      const doc = parse(text, { merge: true }) as Any
+      expect(doc['.art'].kaniko).toEqual({})
+      expect(doc['.common'].kaniko).toEqual({ target: 'run' })
+      expect(doc.build.artifacts[0].kaniko.target).toBe('run')
+      expect(doc.build.artifacts[1].kaniko.volumeMounts).toHaveLength(2)
+      expect(text).toContain('  cluster:\n    volumes:\n')
+      expect(newSchemaErrors(input, text)).toEqual([])
+      expect(patch(text).text).toBe(text)
+    }
+  )
 })
 
 describe('namespace', () => {
@@ -818,7 +830,7 @@ build:
   cluster:${cluster}
 `
 
-  it.each([
+  itSchemas.each([
     ['no namespace', 'ci', ' {}', ['namespace'], []],
     ['namespace: (null)', 'ci', '\n    namespace:', ['namespace'], []],
     ['namespace: ""', 'ci', '\n    namespace: ""', ['namespace'], []],
@@ -846,15 +858,19 @@ build:
     }
   )
 
-  it.each(['v2beta9', 'v2beta10', 'v2beta11', 'v3', 'v4beta1', 'v4beta14'])(
-    'writes a schema-valid namespace at %s',
-    (version) => {
-      const input = doc(' {}', version)
-      const { text } = patch(input, NS)
-      expect((parse(text) as Any).build.cluster.namespace).toBe('ci')
-      expect(newSchemaErrors(input, text)).toEqual([])
-    }
-  )
+  itSchemas.each([
+    'v2beta9',
+    'v2beta10',
+    'v2beta11',
+    'v3',
+    'v4beta1',
+    'v4beta14'
+  ])('writes a schema-valid namespace at %s', (version) => {
+    const input = doc(' {}', version)
+    const { text } = patch(input, NS)
+    expect((parse(text) as Any).build.cluster.namespace).toBe('ci')
+    expect(newSchemaErrors(input, text)).toEqual([])
+  })
 
   it('adds only the namespace line to a block that already has the volumes', () => {
     const patched = patch(doc(' {}')).text
@@ -888,25 +904,28 @@ profiles:
           kaniko: {}
 `
 
-  it('gives each profile replacement block the default and lists every block with its namespace', () => {
-    const { text, report } = patch(withProfiles, NS)
-    const out = parse(text) as Any
-    expect(out.build.cluster.namespace).toBe('ci')
-    expect(out.profiles[0].build.cluster.namespace).toBe('ci')
-    expect(out.profiles[0].build.cluster.pullSecretName).toBe('creds')
-    expect(out.profiles[1].build.cluster.namespace).toBe('team')
-    // A profile with no cluster block of its own uses the base one.
-    expect(out.profiles[2].build.cluster).toBeUndefined()
-    expect(
-      report.clusters.map((c) => [c.place, c.namespace, c.kept.length])
-    ).toEqual([
-      [{ kind: 'base' }, 'ci', 0],
-      [{ kind: 'profile', name: 'own-cluster' }, 'ci', 0],
-      [{ kind: 'profile', name: 'named' }, 'team', 1]
-    ])
-    expect(newSchemaErrors(withProfiles, text)).toEqual([])
-    expect(patch(text, NS).text).toBe(text)
-  })
+  itSchemas(
+    'gives each profile replacement block the default and lists every block with its namespace',
+    () => {
+      const { text, report } = patch(withProfiles, NS)
+      const out = parse(text) as Any
+      expect(out.build.cluster.namespace).toBe('ci')
+      expect(out.profiles[0].build.cluster.namespace).toBe('ci')
+      expect(out.profiles[0].build.cluster.pullSecretName).toBe('creds')
+      expect(out.profiles[1].build.cluster.namespace).toBe('team')
+      // A profile with no cluster block of its own uses the base one.
+      expect(out.profiles[2].build.cluster).toBeUndefined()
+      expect(
+        report.clusters.map((c) => [c.place, c.namespace, c.kept.length])
+      ).toEqual([
+        [{ kind: 'base' }, 'ci', 0],
+        [{ kind: 'profile', name: 'own-cluster' }, 'ci', 0],
+        [{ kind: 'profile', name: 'named' }, 'team', 1]
+      ])
+      expect(newSchemaErrors(withProfiles, text)).toEqual([])
+      expect(patch(text, NS).text).toBe(text)
+    }
+  )
 
   it("changes nothing with defaultNamespace '' and reports the blocks' own namespaces", () => {
     const { text, report } = patch(withProfiles, { defaultNamespace: '' })

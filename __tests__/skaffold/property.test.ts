@@ -4,7 +4,7 @@
  * (mounts + volumes, no new schema error, idempotent, deterministic) or
  * throws its user error; never anything else.
  */
-import { describe, expect, it } from '@jest/globals'
+import { expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { stringify } from 'yaml'
 import {
@@ -21,6 +21,9 @@ import {
   checkMounts,
   checkNamespaces,
   clusterPaths,
+  CORPUS,
+  SCHEMAS,
+  describeWithData,
   listCorpus,
   newSchemaErrors,
   readCorpus,
@@ -242,33 +245,37 @@ function checkPatch(
   return output === text ? 'unchanged' : 'patched'
 }
 
-describe('property: random configs from the schema shapes', () => {
-  it('patch correctly or fail with a user error', () => {
-    const seen = { patched: 0, unchanged: 0, refused: 0 }
-    fc.assert(
-      fc.property(
-        fc.array(document, { minLength: 1, maxLength: 2 }),
-        OPTIONS,
-        (docs, options) => {
-          const text = docs
-            .map((d, i) => stringify(assemble(d, i)))
-            .join('---\n')
-          seen[checkPatch(text, options, true)]++
-        }
-      ),
-      { numRuns: 120 }
-    )
-    // The generator must reach all three outcomes, or it tests too little.
-    expect(seen.patched).toBeGreaterThan(10)
-    expect(seen.unchanged).toBeGreaterThan(5)
-    expect(seen.refused).toBeGreaterThan(5)
-  })
-})
+describeWithData(
+  [SCHEMAS],
+  'property: random configs from the schema shapes',
+  () => {
+    it('patch correctly or fail with a user error', () => {
+      const seen = { patched: 0, unchanged: 0, refused: 0 }
+      fc.assert(
+        fc.property(
+          fc.array(document, { minLength: 1, maxLength: 2 }),
+          OPTIONS,
+          (docs, options) => {
+            const text = docs
+              .map((d, i) => stringify(assemble(d, i)))
+              .join('---\n')
+            seen[checkPatch(text, options, true)]++
+          }
+        ),
+        { numRuns: 120 }
+      )
+      // The generator must reach all three outcomes, or it tests too little.
+      expect(seen.patched).toBeGreaterThan(10)
+      expect(seen.unchanged).toBeGreaterThan(5)
+      expect(seen.refused).toBeGreaterThan(5)
+    })
+  }
+)
 
-describe('property: mutated corpus files', () => {
+describeWithData([SCHEMAS, CORPUS], 'property: mutated corpus files', () => {
   const corpus = listCorpus().map(readCorpus)
   const mutation = fc.record({
-    file: fc.nat({ max: corpus.length - 1 }),
+    file: fc.nat({ max: Math.max(0, corpus.length - 1) }),
     line: fc.nat(),
     kind: fc.constantFrom(
       'delete',
@@ -293,7 +300,7 @@ describe('property: mutated corpus files', () => {
     defaultNamespace: fc.constantFrom('', 'ci')
   })
 
-  it('patch correctly or fail with a user error', () => {
+  it('patch a mutated corpus file correctly or fail with a user error', () => {
     fc.assert(
       fc.property(mutation, ({ file, line, kind, token, defaultNamespace }) => {
         const lines = corpus[file].split('\n')
