@@ -227,6 +227,9 @@ function checksumText(checksum: string): string {
   if (checksum === 'same-origin') {
     return 'sha256 checked against a same-origin checksum file'
   }
+  if (checksum === 'two-origins') {
+    return 'sha256 checked against the checksum files of both release servers, which agree'
+  }
   return checksum
 }
 

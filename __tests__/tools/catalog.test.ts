@@ -155,7 +155,110 @@ describe('planToolDownload', () => {
       pins: { 'kind@v0.1.0/linux-amd64': 'a'.repeat(64) }
     })
     expect(plan.pinnedSha256).toBe('a'.repeat(64))
+    expect(plan.checksumMode).toBe('pinned')
   })
+
+  it('needs both skaffold servers to agree for the default, unpinned skaffold', () => {
+    const plan = planToolDownload({
+      tool: 'skaffold',
+      version: DEFAULT_VERSIONS.skaffold,
+      platform: linux,
+      fallbackBaseUrl: skaffoldFallbackBase(DEFAULT_BASE_URLS.skaffold)
+    })
+    expect(plan.pinnedSha256).toBeUndefined()
+    expect(plan.checksumMode).toBe('two-origins')
+    expect(plan.sources.map((s) => s.checksumUrl)).toEqual([
+      `${DEFAULT_BASE_URLS.skaffold}/v2.24.0/skaffold-linux-amd64.sha256`,
+      `${DEFAULT_BASE_URLS.skaffoldGithub}/v2.24.0/skaffold-linux-amd64.sha256`
+    ])
+  })
+
+  it('takes a mirror of skaffold alone, with its own checksum file', () => {
+    const base = 'https://mirror.example/skaffold'
+    const plan = planToolDownload({
+      tool: 'skaffold',
+      version: 'v2.24.0',
+      platform: linux,
+      baseUrl: base,
+      fallbackBaseUrl: skaffoldFallbackBase(base)
+    })
+    expect(plan.sources).toHaveLength(1)
+    expect(plan.checksumMode).toBe('same-origin')
+  })
+
+  it.each([
+    ['kind', 'kind-download-url'],
+    ['skaffold', 'skaffold-download-url'],
+    ['kubectl', 'kubectl-download-url']
+  ] as const)(
+    'refuses a plain http:// %s base for an unpinned version, naming %s',
+    (tool, input) => {
+      expect(() =>
+        planToolDownload({
+          tool,
+          version: 'v9.9.9',
+          platform: linux,
+          baseUrl: 'http://mirror.example/tools'
+        })
+      ).toThrow(
+        `${input} http://mirror.example/tools is plain http:// and the action has no pinned checksum for ${tool} v9.9.9`
+      )
+    }
+  )
+
+  it('refuses a plain http:// skaffold second base too', () => {
+    expect(() =>
+      planToolDownload({
+        tool: 'skaffold',
+        version: 'v9.9.9',
+        platform: linux,
+        baseUrl: 'https://mirror.example/a',
+        fallbackBaseUrl: 'http://mirror.example/b'
+      })
+    ).toThrow('skaffold-download-url http://mirror.example/b is plain http://')
+  })
+
+  it('takes a plain http:// base when the version is pinned', () => {
+    const plan = planToolDownload({
+      tool: 'kind',
+      version: 'v0.32.0',
+      platform: linux,
+      baseUrl: 'http://mirror.example/kind'
+    })
+    expect(plan.checksumMode).toBe('pinned')
+    expect(plan.sources[0].url).toBe(
+      'http://mirror.example/kind/v0.32.0/kind-linux-amd64'
+    )
+  })
+
+  it.each([
+    'http://127.0.0.1:8080/kind',
+    'http://127.1.2.3/kind',
+    'http://localhost:9/kind',
+    'http://[::1]:9/kind'
+  ])('takes a plain http:// loopback base (%s)', (baseUrl) => {
+    const plan = planToolDownload({
+      tool: 'kind',
+      version: 'v9.9.9',
+      platform: linux,
+      baseUrl
+    })
+    expect(plan.checksumMode).toBe('same-origin')
+  })
+
+  it.each(['http://127.0.0.1.evil.example/kind', 'http://localhost.example/k'])(
+    'does not take a host that only looks like loopback (%s)',
+    (baseUrl) => {
+      expect(() =>
+        planToolDownload({
+          tool: 'kind',
+          version: 'v9.9.9',
+          platform: linux,
+          baseUrl
+        })
+      ).toThrow('is plain http://')
+    }
+  )
 })
 
 describe('the pin table', () => {

@@ -67,7 +67,7 @@ async function tempFiles(): Promise<string[]> {
 }
 
 describe('installTool', () => {
-  it('downloads on a cache miss and downloads nothing on the hit that follows', async () => {
+  it('downloads on a cache miss; the hit that follows fetches only the checksum file', async () => {
     const { content } = markerScript('kind')
     const s = await serve([
       { tool: 'kind', version: 'v0.99.0', ...LINUX_AMD64, content }
@@ -108,7 +108,38 @@ describe('installTool', () => {
       sha256: first.sha256,
       checksum: 'same-origin'
     })
-    expect(s.requests).toHaveLength(requestsBefore)
+    expect(
+      s.requests.slice(requestsBefore).map((r) => `${r.path} ${r.status}`)
+    ).toEqual(['/kind/v0.99.0/kind-linux-amd64.sha256sum 200'])
+    expect(await tempFiles()).toEqual([])
+  })
+
+  it('checks an unpinned tool-cache hit against its checksum file again and replaces a changed binary', async () => {
+    const { content, marker } = markerScript('kind')
+    const s = await serve([
+      { tool: 'kind', version: 'v0.97.0', ...LINUX_AMD64, content }
+    ])
+    const request = {
+      tool: 'kind' as const,
+      version: 'v0.97.0',
+      platform: LINUX_AMD64,
+      baseUrl: s.baseUrls.kind
+    }
+    const first = await installTool(request)
+    expect(first.checksum).toBe('same-origin')
+    // Something that ran on this runner before swaps the cached binary.
+    await writeFile(first.path, `#!/bin/sh\ntouch '${marker}'\necho planted\n`)
+    const second = await installTool(request)
+    expect(second).toMatchObject({
+      fromCache: false,
+      path: first.path,
+      sha256: s.sha256Of(content)
+    })
+    expect(await sha256File(second.path)).toBe(s.sha256Of(content))
+    expect(
+      s.requests.filter((r) => r.path === '/kind/v0.97.0/kind-linux-amd64')
+    ).toHaveLength(2)
+    expect(existsSync(marker)).toBe(false)
   })
 
   it('uses a pinned checksum without fetching the checksum file', async () => {
@@ -251,17 +282,20 @@ describe('installTool', () => {
     expect(await tempFiles()).toEqual([])
   })
 
-  it('falls back from the storage base to the GitHub base for skaffold', async () => {
+  it('checks an unpinned skaffold against both servers, then takes the binary from the first that has it', async () => {
     const { content } = markerScript('skaffold')
-    const s = await serve([
-      {
-        tool: 'skaffold',
-        version: 'v2.98.0',
-        ...LINUX_AMD64,
-        content,
-        skaffoldBase: 'github'
-      }
-    ])
+    const s = await serve(
+      [
+        {
+          tool: 'skaffold',
+          version: 'v2.98.0',
+          ...LINUX_AMD64,
+          content,
+          skaffoldBase: 'both'
+        }
+      ],
+      { notFound: ['/skaffold/v2.98.0/skaffold-linux-amd64'] }
+    )
     const result = await installTool({
       tool: 'skaffold',
       version: 'v2.98.0',
@@ -272,15 +306,105 @@ describe('installTool', () => {
     expect(result.url).toBe(
       `${s.baseUrls.skaffoldGithub}/v2.98.0/skaffold-linux-amd64`
     )
-    expect(result.checksum).toBe('same-origin')
+    expect(result.checksum).toBe('two-origins')
+    expect(result.sha256).toBe(s.sha256Of(content))
     expect(s.requests.map((r) => `${r.path} ${r.status}`)).toEqual([
+      '/skaffold/v2.98.0/skaffold-linux-amd64.sha256 200',
+      '/skaffold-github/v2.98.0/skaffold-linux-amd64.sha256 200',
       '/skaffold/v2.98.0/skaffold-linux-amd64 404',
-      '/skaffold-github/v2.98.0/skaffold-linux-amd64 200',
-      '/skaffold-github/v2.98.0/skaffold-linux-amd64.sha256 200'
+      '/skaffold-github/v2.98.0/skaffold-linux-amd64 200'
     ])
   })
 
-  it('reports both bases when neither has skaffold', async () => {
+  it('refuses an unpinned skaffold whose two servers disagree on its checksum, before downloading it', async () => {
+    const { content, marker } = markerScript('skaffold')
+    const s = await serve([
+      {
+        tool: 'skaffold',
+        version: 'v2.96.0',
+        ...LINUX_AMD64,
+        content,
+        skaffoldBase: 'both',
+        githubChecksum: 'wrong'
+      }
+    ])
+    const error = await installTool({
+      tool: 'skaffold',
+      version: 'v2.96.0',
+      platform: LINUX_AMD64,
+      baseUrl: s.baseUrls.skaffold,
+      fallbackBaseUrl: s.baseUrls.skaffoldGithub
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(Error)
+    expect((error as Error).message).toContain(
+      `Refusing skaffold v2.96.0: its release servers disagree on its checksum: ${s.baseUrls.skaffold}/v2.96.0/skaffold-linux-amd64.sha256 says ${s.sha256Of(content)}, ${s.baseUrls.skaffoldGithub}/v2.96.0/skaffold-linux-amd64.sha256 says ${'f'.repeat(64)}`
+    )
+    expect(s.requests.map((r) => r.path)).toEqual([
+      '/skaffold/v2.96.0/skaffold-linux-amd64.sha256',
+      '/skaffold-github/v2.96.0/skaffold-linux-amd64.sha256'
+    ])
+    expect(existsSync(marker)).toBe(false)
+    expect(await tempFiles()).toEqual([])
+    expect(tc.find('skaffold', 'v2.96.0', 'amd64')).toBe('')
+  })
+
+  it.each([
+    ['GitHub', { githubChecksum: 'missing' as const }, 'skaffold-github'],
+    [
+      'storage',
+      { checksum: 'missing' as const, githubChecksum: 'ok' as const },
+      'skaffold'
+    ]
+  ])(
+    'refuses an unpinned skaffold when the %s checksum file is missing',
+    async (_label, switches, missingBase) => {
+      const { content } = markerScript('skaffold')
+      const s = await serve([
+        {
+          tool: 'skaffold',
+          version: 'v2.95.0',
+          ...LINUX_AMD64,
+          content,
+          skaffoldBase: 'both',
+          ...switches
+        }
+      ])
+      const origin = s.baseUrls.kind.replace(/\/kind$/, '')
+      await expect(
+        installTool({
+          tool: 'skaffold',
+          version: 'v2.95.0',
+          platform: LINUX_AMD64,
+          baseUrl: s.baseUrls.skaffold,
+          fallbackBaseUrl: s.baseUrls.skaffoldGithub
+        })
+      ).rejects.toThrow(
+        `its checksum file ${origin}/${missingBase}/v2.95.0/skaffold-linux-amd64.sha256 could not be downloaded (HTTP 404), the action has no pinned checksum for skaffold v2.95.0 linux/amd64, so the checksum files of both release servers must agree`
+      )
+      expect(
+        s.requests.filter((r) => r.path.endsWith('skaffold-linux-amd64'))
+      ).toEqual([])
+      expect(tc.find('skaffold', 'v2.95.0', 'amd64')).toBe('')
+    }
+  )
+
+  it('refuses a plain http:// base for an unpinned version without a request', async () => {
+    const s = await serve([])
+    await expect(
+      installTool({
+        tool: 'kubectl',
+        version: 'v1.99.1',
+        platform: LINUX_AMD64,
+        baseUrl: 'http://mirror.example/kubectl'
+      })
+    ).rejects.toThrow(
+      'kubectl-download-url http://mirror.example/kubectl is plain http:// and the action has no pinned checksum for kubectl v1.99.1'
+    )
+    expect(s.requests).toEqual([])
+    expect(await tempFiles()).toEqual([])
+  })
+
+  it('reports both bases when neither has a pinned skaffold', async () => {
     const s = await serve([])
     await expect(
       installTool({
@@ -288,7 +412,8 @@ describe('installTool', () => {
         version: 'v2.97.0',
         platform: LINUX_AMD64,
         baseUrl: s.baseUrls.skaffold,
-        fallbackBaseUrl: s.baseUrls.skaffoldGithub
+        fallbackBaseUrl: s.baseUrls.skaffoldGithub,
+        pins: { 'skaffold@v2.97.0/linux-amd64': 'a'.repeat(64) }
       })
     ).rejects.toThrow(
       `${s.baseUrls.skaffold}/v2.97.0/skaffold-linux-amd64 returned HTTP 404; ${s.baseUrls.skaffoldGithub}/v2.97.0/skaffold-linux-amd64 returned HTTP 404`

@@ -1,9 +1,9 @@
 /**
  * Installs kind, skaffold and kubectl through @actions/tool-cache:
- * find (a hit downloads nothing) -> download -> sha256 against the pin or the
- * same-origin checksum file -> chmod 0755 -> cacheFile -> addPath.
- * A binary whose checksum does not match is deleted and never run (design
- * section 7).
+ * find (a hit is hashed again and downloads no binary) -> download -> sha256
+ * against the pin, both skaffold servers' checksum files, or the same-origin
+ * checksum file -> chmod 0755 -> cacheFile -> addPath.
+ * A binary whose checksum does not match is deleted and never run.
  */
 
 import * as core from '@actions/core'
@@ -20,6 +20,7 @@ import {
   parseChecksumFile,
   planToolDownload,
   ToolError,
+  type ChecksumMode,
   type DownloadSource,
   type Platform,
   type ToolDownload,
@@ -32,7 +33,7 @@ import type { PinTable } from '../tools/pins.js'
 export type InstallRequest = ToolDownloadRequest
 
 /** How an installed binary was verified. */
-export type ChecksumSource = 'pinned' | 'same-origin'
+export type ChecksumSource = ChecksumMode
 
 /** The outcome of one install. */
 export interface InstallResult {
@@ -67,39 +68,48 @@ export async function installTool(
 ): Promise<InstallResult> {
   const started = Date.now()
   const plan = planToolDownload(request)
-  const expectedMode: ChecksumSource =
-    plan.pinnedSha256 === undefined ? 'same-origin' : 'pinned'
+  let expected: Expected | undefined
 
   const cachedDir = tc.find(plan.tool, plan.version, plan.platform.arch)
   if (cachedDir !== '') {
     const binary = path.join(cachedDir, plan.binaryName)
     const sha256 = await sha256File(binary)
-    // A cached binary is re-hashed against the pin: the cache dir is writable
-    // by anything that ran on a self-hosted runner before us.
-    if (plan.pinnedSha256 === undefined || plan.pinnedSha256 === sha256) {
+    // A cached binary is checked again, pinned or not: the tool cache is
+    // writable by anything that ran on a self-hosted runner before us.
+    expected = await expectedSha256(plan, plan.sources[0])
+    if (expected.sha256 === sha256) {
       core.addPath(cachedDir)
       return {
         tool: plan.tool,
         version: plan.version,
         path: binary,
         fromCache: true,
-        checksum: expectedMode,
+        checksum: plan.checksumMode,
         sha256,
         seconds: elapsed(started)
       }
     }
     core.warning(
-      `The tool cache's ${plan.tool} ${plan.version} (${binary}) has sha256 ${sha256}, not the pinned ${plan.pinnedSha256}; downloading it again`
+      `The tool cache's ${plan.tool} ${plan.version} (${binary}) has sha256 ${sha256}, not ${expected.sha256} (${expected.against}); downloading it again`
     )
     await io.rmRF(cachedDir)
     await io.rmRF(`${cachedDir}.complete`)
   }
 
+  // Both servers' checksums are settled before any binary is fetched.
+  if (plan.checksumMode === 'two-origins') {
+    expected ??= await expectedSha256(plan, plan.sources[0])
+  }
   const { file, source } = await downloadBinary(plan)
   let sha256: string
   let dir: string
   try {
-    sha256 = await verifyDownload(plan, source, file)
+    const against =
+      expected !== undefined &&
+      (plan.checksumMode !== 'same-origin' || source === plan.sources[0])
+        ? expected
+        : undefined
+    sha256 = await verifyDownload(plan, source, file, against)
     await chmod(file, 0o755)
     dir = await tc.cacheFile(
       file,
@@ -119,7 +129,7 @@ export async function installTool(
     version: plan.version,
     path: path.join(dir, plan.binaryName),
     fromCache: false,
-    checksum: expectedMode,
+    checksum: plan.checksumMode,
     sha256,
     url: source.url,
     seconds: elapsed(started)
@@ -198,7 +208,8 @@ async function downloadBinary(
 async function verifyDownload(
   plan: ToolDownload,
   source: DownloadSource,
-  file: string
+  file: string,
+  known: Expected | undefined
 ): Promise<string> {
   if (looksLikeHtml(await readHead(file, 512))) {
     throw new ToolError(
@@ -206,30 +217,75 @@ async function verifyDownload(
     )
   }
   const actual = await sha256File(file)
-  const expected =
-    plan.pinnedSha256 ?? (await fetchSameOriginChecksum(plan, source))
-  if (actual !== expected) {
-    const against =
-      plan.pinnedSha256 === undefined
-        ? `the checksum file ${source.checksumUrl}`
-        : `the action's pinned checksum for ${plan.tool} ${plan.version} ${plan.platform.os}/${plan.platform.arch}`
+  const expected = known ?? (await expectedSha256(plan, source))
+  if (actual !== expected.sha256) {
     throw new ToolError(
-      `Checksum mismatch for ${source.url}: expected sha256 ${expected} (${against}), got ${actual}. The download was deleted and not run. If you use a mirror, make sure it serves the official release file`
+      `Checksum mismatch for ${source.url}: expected sha256 ${expected.sha256} (${expected.against}), got ${actual}. The download was deleted and not run. If you use a mirror, make sure it serves the official release file`
     )
   }
   return actual
 }
 
-async function fetchSameOriginChecksum(
+/** A digest a binary must have, and where it came from (for messages). */
+interface Expected {
+  sha256: string
+  against: string
+}
+
+/**
+ * The digest a binary must have: the pin; or, for skaffold from its default
+ * servers, the checksum files of both, which must agree; or the checksum file
+ * beside the binary at `source`.
+ * @throws ToolError when a checksum file is missing or unusable, or the two
+ * servers disagree.
+ */
+async function expectedSha256(
   plan: ToolDownload,
   source: DownloadSource
+): Promise<Expected> {
+  if (plan.pinnedSha256 !== undefined) {
+    return {
+      sha256: plan.pinnedSha256,
+      against: `the action's pinned checksum for ${plan.tool} ${plan.version} ${plan.platform.os}/${plan.platform.arch}`
+    }
+  }
+  if (plan.checksumMode === 'same-origin') {
+    return {
+      sha256: await fetchChecksum(
+        plan,
+        source,
+        'and the action has no pinned checksum for this version and platform. Use a version whose release publishes checksum files, or a mirror that serves them'
+      ),
+      against: `the checksum file ${source.checksumUrl}`
+    }
+  }
+  const why = `the action has no pinned checksum for ${plan.tool} ${plan.version} ${plan.platform.os}/${plan.platform.arch}, so the checksum files of both release servers must agree. Use a version both servers publish, or set ${plan.tool}-download-url to the one server you trust`
+  const digests: string[] = []
+  for (const s of plan.sources) digests.push(await fetchChecksum(plan, s, why))
+  const [first, ...rest] = digests
+  const other = rest.findIndex((d) => d !== first)
+  if (other >= 0) {
+    throw new ToolError(
+      `Refusing ${plan.tool} ${plan.version}: its release servers disagree on its checksum: ${plan.sources[0].checksumUrl} says ${first}, ${plan.sources[other + 1].checksumUrl} says ${rest[other]}. Nothing was run; ${why}`
+    )
+  }
+  return {
+    sha256: first,
+    against: `the checksum files ${plan.sources.map((s) => s.checksumUrl).join(' and ')}, which agree`
+  }
+}
+
+async function fetchChecksum(
+  plan: ToolDownload,
+  source: DownloadSource,
+  why: string
 ): Promise<string> {
   let file: string
   try {
     file = await tc.downloadTool(source.checksumUrl)
   } catch (error) {
     throw new ToolError(
-      `Cannot verify ${plan.tool} ${plan.version}: its checksum file ${source.checksumUrl} could not be downloaded (${describe(error)}), and the action has no pinned checksum for this version and platform. Use a version whose release publishes checksum files, or a mirror that serves them`
+      `Cannot verify ${plan.tool} ${plan.version}: its checksum file ${source.checksumUrl} could not be downloaded (${describe(error)}), ${why}`
     )
   }
   try {

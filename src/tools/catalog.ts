@@ -2,8 +2,10 @@
  * Where kind, skaffold and kubectl are downloaded from, how their checksum
  * files look, and which runner platform maps to which release asset. Pure.
  *
- * Facts: ../shared/notes/anchors.md section 4 (kind) and skaffold-facts.md
- * section 10 (skaffold); kubectl per https://kubernetes.io/releases/download/.
+ * Layouts: kind per https://kind.sigs.k8s.io/docs/user/quick-start/ and
+ * kubernetes-sigs/kind hack/release/build/cross.sh; skaffold per its
+ * CHANGELOG.md download lines and Makefile `cross` target; kubectl per
+ * https://kubernetes.io/releases/download/.
  */
 
 import { PINNED_SHA256, type PinTable } from './pins.js'
@@ -109,6 +111,13 @@ export interface DownloadSource {
   checksumFormat: ChecksumFormat
 }
 
+/**
+ * What a download is checked against: the action's pin table; the checksum
+ * files of both skaffold release servers, which must agree; or the checksum
+ * file published beside the binary.
+ */
+export type ChecksumMode = 'pinned' | 'two-origins' | 'same-origin'
+
 /** Everything needed to fetch and verify one tool binary. */
 export interface ToolDownload {
   tool: ToolName
@@ -119,6 +128,7 @@ export interface ToolDownload {
   sources: DownloadSource[]
   /** The sha256 from the pin table, when this version/platform is pinned. */
   pinnedSha256?: string
+  checksumMode: ChecksumMode
   /** The file name the binary gets in the tool cache. */
   binaryName: ToolName
 }
@@ -130,7 +140,10 @@ export interface ToolDownloadRequest {
   platform: Platform
   /** Download base; the tool's default when omitted. */
   baseUrl?: string
-  /** skaffold only: a second base tried when the first has no such file. */
+  /**
+   * skaffold only: the second release server. The binary comes from the
+   * first base that has it; unpinned, both bases' checksum files must agree.
+   */
   fallbackBaseUrl?: string
   /** The pin table; the shipped one when omitted (tests pass their own). */
   pins?: PinTable
@@ -146,9 +159,11 @@ export function pinKey(
 }
 
 /**
- * The fallback base for skaffold: GitHub releases, but only when the primary
- * base is the default storage URL. A user who set a mirror (GHES, an
- * air-gapped runner) gets that mirror alone.
+ * The second base for skaffold: GitHub releases, but only when the primary
+ * base is the default storage URL. Both are Google's release servers, so an
+ * unpinned skaffold is accepted only when their checksum files agree. A user
+ * who set a mirror (GHES, an air-gapped runner) gets that mirror alone and
+ * its own checksum file.
  */
 export function skaffoldFallbackBase(baseUrl: string): string | undefined {
   return trimSlash(baseUrl) === DEFAULT_BASE_URLS.skaffold
@@ -195,14 +210,60 @@ export function planToolDownload(request: ToolDownloadRequest): ToolDownload {
   const pinned = (request.pins ?? PINNED_SHA256)[
     pinKey(request.tool, version, request.platform)
   ]
+  if (pinned === undefined) refuseInsecureBases(request.tool, version, bases)
+  const checksumMode: ChecksumMode =
+    pinned !== undefined
+      ? 'pinned'
+      : sources.length > 1
+        ? 'two-origins'
+        : 'same-origin'
   return {
     tool: request.tool,
     version,
     platform: request.platform,
     sources,
     ...(pinned === undefined ? {} : { pinnedSha256: pinned }),
+    checksumMode,
     binaryName: request.tool
   }
+}
+
+/**
+ * An unpinned binary is only as good as its checksum file, and over plain
+ * http:// both can be swapped on the way. Loopback is exempt: nothing on the
+ * network sits between a runner and its own 127.0.0.1.
+ * @throws ToolError naming the <tool>-download-url input.
+ */
+function refuseInsecureBases(
+  tool: ToolName,
+  version: string,
+  bases: string[]
+): void {
+  for (const base of bases) {
+    if (isPlainHttp(base) && !isLoopback(base)) {
+      throw new ToolError(
+        `${tool}-download-url ${base} is plain http:// and the action has no pinned checksum for ${tool} ${version}: the binary and its checksum file could both be replaced in transit. Use an https:// mirror, or a version the action pins`
+      )
+    }
+  }
+}
+
+function isPlainHttp(url: string): boolean {
+  return /^http:\/\//i.test(url)
+}
+
+function isLoopback(url: string): boolean {
+  let host: string
+  try {
+    host = new URL(url).hostname
+  } catch {
+    return false
+  }
+  return (
+    host === 'localhost' ||
+    host === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  )
 }
 
 const SHA256 = /^[0-9a-f]{64}$/

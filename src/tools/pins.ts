@@ -1,10 +1,11 @@
 /**
  * sha256 pins for the default tool versions. Pure.
  *
- * The rule (design section 2, step 3): a checksum goes in only when at least
- * two independent public sources that verify it in use agree, and they are
- * cited beside it. Everything else is checked against the checksum file the
- * same server publishes next to the binary, and the summary says so.
+ * The rule: a checksum goes in only when at least two independent public
+ * sources that verify it in use agree, and they are cited beside it.
+ * Everything else is checked against checksum files the release servers
+ * publish next to the binary (for skaffold, both of its servers, which must
+ * agree), and the summary says which it was.
  * Sources were read on 2026-11-29 from stored snapshots of public repositories.
  */
 
@@ -23,8 +24,8 @@ export const PINNED_SHA256: PinTable = {
   //   Hermit on every install;
   // - C5C3/forge hack/install-test-deps.sh (@2168f31c) KIND_SHA256_*, compared
   //   before install.
-  // Another public file pins a different value for linux-amd64 (design
-  // section 2); no two sources support it.
+  // Another public file pins a different value for linux-amd64; no two
+  // sources support it.
   'kind@v0.32.0/linux-amd64':
     '50030de23cf40a18505f20426f6a8506bedf13c6e509244bd1fa9463721b0f54',
   'kind@v0.32.0/linux-arm64':
@@ -34,11 +35,14 @@ export const PINNED_SHA256: PinTable = {
   'kind@v0.32.0/darwin-arm64':
     'dca67911095a110c2b5c36e26df6cac860c602033e456c0db47be498cdef1ebb',
 
-  // skaffold v2.24.0: no pin. Hermit's skaffold.hcl (cashapp/hermit-packages
-  // @f0517fd7) is the only source we could open at the revision cited; a
-  // second (a Nix flake) could not be read at a revision that has it. Until
-  // two verifiable sources agree, skaffold is checked against the .sha256
-  // file its own release server publishes beside the binary.
+  // skaffold v2.24.0: no pin. cashapp/hermit-packages skaffold.hcl
+  // (@f0517fd7) lists all four sha256s; a Nix flake in
+  // mailerlite/gcloud-setup-deploy-action (nix/flake.nix, fetchurl) has the
+  // same linux-amd64 (7023440818…) and linux-arm64 (a8331e5992…) values, but
+  // no revision of it that we can cite holds them, and no second source has
+  // the darwin ones. Until two citable sources agree, skaffold is accepted
+  // only when the .sha256 files on storage.googleapis.com and on the GitHub
+  // release agree (or from the one mirror the user names).
 
   // kubectl v1.35.2, linux only. Two sources agree:
   // - cashapp/hermit-packages kubectl.hcl (@f0517fd7) sha256sums;

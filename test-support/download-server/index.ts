@@ -1,7 +1,7 @@
 /**
  * A loopback HTTP server that serves tool binaries and their checksum files
- * in each project's release layout (design section 8.3), so the action's
- * install code runs for real against it.
+ * in each project's release layout, so the action's install code runs for
+ * real against it.
  *
  * The layouts are written out here on purpose, not taken from src/tools:
  * a test that compares the two catches a wrong URL in the action.
@@ -23,6 +23,9 @@ import type { AddressInfo } from 'node:net'
 /** Tools the server knows the layout of. */
 export type ServedToolName = 'kind' | 'skaffold' | 'kubectl'
 
+/** What a checksum file holds: the real digest, another digest, or 404. */
+export type ChecksumServed = 'ok' | 'wrong' | 'missing'
+
 /** Which skaffold base serves a file. */
 export type SkaffoldBase = 'storage' | 'github' | 'both'
 
@@ -37,7 +40,12 @@ export interface ServedFile {
   /** skaffold only: which base has it (default storage). */
   skaffoldBase?: SkaffoldBase
   /** ok (default): the real digest; wrong: another digest; missing: 404. */
-  checksum?: 'ok' | 'wrong' | 'missing'
+  checksum?: ChecksumServed
+  /**
+   * skaffold only: the checksum file on the GitHub base, when it differs
+   * from `checksum` (a server that serves another binary, or none).
+   */
+  githubChecksum?: ChecksumServed
   /** Serve an HTML error page with status 200 instead of the binary. */
   html?: boolean
 }
@@ -107,9 +115,12 @@ export async function startDownloadServer(
         status: 200,
         body: file.html === true ? HTML_PAGE : content
       })
-      if (file.checksum !== 'missing') {
-        const digest =
-          file.checksum === 'wrong' ? WRONG_SHA256 : sha256Of(content)
+      const checksum =
+        base === 'github'
+          ? (file.githubChecksum ?? file.checksum)
+          : file.checksum
+      if (checksum !== 'missing') {
+        const digest = checksum === 'wrong' ? WRONG_SHA256 : sha256Of(content)
         routes.set(`${binaryPath}${checksumSuffix(file.tool)}`, {
           status: 200,
           body: checksumBody(file.tool, digest, binaryPath)
