@@ -2,6 +2,11 @@
  * The action's inputs: one list of names, one parser, one typed value.
  * Pure: the caller hands in a getter (core.getInput in the action, a map in tests).
  */
+import {
+  DEFAULT_ATHENS_IMAGE,
+  DEFAULT_REGISTRY_IMAGE,
+  parseImageReference
+} from './images.js'
 
 /** Every input declared in action.yml, in the order action.yml declares them. */
 export const INPUT_NAMES = [
@@ -35,8 +40,10 @@ export const INPUT_NAMES = [
   'kind-config',
   'registry',
   'registry-port',
+  'registry-image',
   'namespace',
   'athens',
+  'athens-image',
   'cleanup',
   'cache-volume'
 ] as const
@@ -86,8 +93,10 @@ export interface Inputs {
   kindConfig: string
   registry: boolean
   registryPort: number
+  registryImage: string
   namespace: string
   athens: boolean
+  athensImage: string
   cleanup: boolean
   cacheVolume: CacheVolume
 }
@@ -142,8 +151,10 @@ export const INPUT_DEFAULTS: Readonly<Record<InputName, string>> = {
   'kind-config': '',
   registry: 'true',
   'registry-port': '5000',
+  'registry-image': DEFAULT_REGISTRY_IMAGE,
   namespace: '',
   athens: 'false',
+  'athens-image': DEFAULT_ATHENS_IMAGE,
   cleanup: 'true',
   'cache-volume': 'hostpath'
 }
@@ -188,7 +199,10 @@ export function parseInputs(get: InputGetter): Inputs {
     goPrivate: raw('go-private'),
     buildArgs: parseBuildArgs(raw('build-args')),
     registryMirror: raw('registry-mirror'),
-    kanikoImage: raw('kaniko-image'),
+    kanikoImage:
+      raw('kaniko-image') === ''
+        ? ''
+        : parseImage('kaniko-image', raw('kaniko-image')),
     whitelistVarRun: parseBoolean(
       'whitelist-var-run',
       raw('whitelist-var-run')
@@ -234,6 +248,7 @@ export function parseInputs(get: InputGetter): Inputs {
     kindConfig: raw('kind-config'),
     registry: parseBoolean('registry', raw('registry')),
     registryPort: parsePort('registry-port', raw('registry-port')),
+    registryImage: parseImage('registry-image', raw('registry-image')),
     namespace:
       raw('namespace') === ''
         ? ''
@@ -244,6 +259,7 @@ export function parseInputs(get: InputGetter): Inputs {
             'a Kubernetes namespace name (lowercase letters, digits and "-", at most 63 characters)'
           ),
     athens: parseBoolean('athens', raw('athens')),
+    athensImage: parseImage('athens-image', raw('athens-image')),
     cleanup: parseBoolean('cleanup', raw('cleanup')),
     cacheVolume: parseCacheVolume(raw('cache-volume'))
   }
@@ -372,6 +388,13 @@ function parseGoProxy(value: string): string {
       )
     }
   }
+  return value
+}
+
+function parseImage(name: InputName, value: string): string {
+  const parsed = parseImageReference(value)
+  if ('error' in parsed)
+    throw new InputError(name, value, `expected ${parsed.error}`)
   return value
 }
 

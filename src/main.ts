@@ -438,7 +438,8 @@ async function startServices(ctx: Context): Promise<void> {
     const registry = await startRegistry({
       cluster: cluster.name,
       port: inputs.registryPort,
-      hostsFile: ctx.runner.hostsFile
+      hostsFile: ctx.runner.hostsFile,
+      image: inputs.registryImage
     })
     cluster.registry.started = !registry.reused
     for (const warning of registry.warnings) {
@@ -453,7 +454,8 @@ async function startServices(ctx: Context): Promise<void> {
     const athens = await startAthens({
       storageDir: athensStorageDir(ctx.dirs.modSaveDir),
       githubToken: ctx.runner.githubToken || undefined,
-      noSumPatterns: parseList(inputs.goPrivate)
+      noSumPatterns: parseList(inputs.goPrivate),
+      image: inputs.athensImage
     })
     cluster.athens.started = true
     ctx.athensProxy = athens.goproxy

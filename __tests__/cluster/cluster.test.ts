@@ -455,7 +455,7 @@ describe('startRegistry', () => {
         '127.0.0.1:5000:5000',
         '-e',
         'REGISTRY_HTTP_ADDR=0.0.0.0:5000',
-        'registry:2'
+        'registry:2@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373'
       ],
       ['docker', 'network', 'connect', 'kind', 'kind-registry'],
       ['kind', 'get', 'nodes', '--name', 'ci'],

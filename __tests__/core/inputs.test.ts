@@ -116,6 +116,45 @@ describe('parseInputs', () => {
     }
   )
 
+  it('runs the registry by digest and Athens by tag unless told otherwise', () => {
+    const inputs = parse({})
+    expect(inputs.registryImage).toBe(
+      'registry:2@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373'
+    )
+    expect(inputs.athensImage).toBe('gomods/athens:v0.18.0')
+    expect(inputs.kanikoImage).toBe('')
+  })
+
+  it.each(['registry-image', 'athens-image', 'kaniko-image'] as const)(
+    'takes %s pinned as name@sha256:<64 hex>',
+    (name) => {
+      const value = `mirror.example/team/image@sha256:${'ab'.repeat(32)}`
+      const inputs = parse({ [name]: value })
+      const key = {
+        'registry-image': 'registryImage',
+        'athens-image': 'athensImage',
+        'kaniko-image': 'kanikoImage'
+      }[name] as 'registryImage' | 'athensImage' | 'kanikoImage'
+      expect(inputs[key]).toBe(value)
+    }
+  )
+
+  it.each(['registry-image', 'athens-image', 'kaniko-image'] as const)(
+    'refuses a malformed %s, naming it',
+    (name) => {
+      expect(() => parse({ [name]: 'image@sha256:1234' })).toThrow(
+        new InputError(
+          name,
+          'image@sha256:1234',
+          'expected a digest written sha256:<64 lowercase hex digits> after the @, not "sha256:1234"'
+        )
+      )
+      expect(() => parse({ [name]: '--network=host' })).toThrow(
+        `Input '${name}' has an invalid value`
+      )
+    }
+  )
+
   it('refuses credentials for an http:// proxy, without echoing them', () => {
     const run = () =>
       parse({ 'go-proxy': 'http://bot:s3cret@goproxy.corp/,direct' })

@@ -13,6 +13,7 @@ import * as core from '@actions/core'
 import * as exec from '@actions/exec'
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { DEFAULT_ATHENS_IMAGE, DEFAULT_REGISTRY_IMAGE } from '../images.js'
 
 /** The outcome of one command. */
 export interface CommandResult {
@@ -334,7 +335,7 @@ export interface RegistryRequest {
   port: number
   /** The runner's hosts file (/etc/hosts in the action; a temp file in tests). */
   hostsFile: string
-  /** Default registry:2, as helm/kind-action. */
+  /** Default DEFAULT_REGISTRY_IMAGE: registry:2 (as helm/kind-action), by digest. */
   image?: string
   /** Default kind-registry. */
   name?: string
@@ -390,7 +391,7 @@ export async function startRegistry(
       `127.0.0.1:${request.port}:${request.port}`,
       '-e',
       `REGISTRY_HTTP_ADDR=0.0.0.0:${request.port}`,
-      request.image ?? 'registry:2'
+      request.image ?? DEFAULT_REGISTRY_IMAGE
     ])
   }
   const connect = await run('docker', ['network', 'connect', 'kind', name], {
@@ -455,7 +456,7 @@ export interface AthensRequest {
   storageDir: string
   /** The step's GITHUB_TOKEN, when present: for Athens only, never the build. */
   githubToken?: string
-  /** Default gomods/athens:v0.18.0. */
+  /** Default DEFAULT_ATHENS_IMAGE. */
   image?: string
   /** Default athens (the host name in GOPROXY). */
   name?: string
@@ -530,7 +531,7 @@ export async function startAthens(
         : []),
       '-v',
       `${request.storageDir}:/var/lib/athens`,
-      request.image ?? 'gomods/athens:v0.18.0'
+      request.image ?? DEFAULT_ATHENS_IMAGE
     ],
     undefined,
     true,
