@@ -53,6 +53,26 @@ function warmState(): MainState {
 }
 
 describe('job summary sections', () => {
+  it('says how each tool was checked, naming both skaffold servers when they had to agree', () => {
+    const state = warmState()
+    state.tools = [
+      { tool: 'kind', version: 'v0.32.0', fromCache: true, checksum: 'pinned' },
+      {
+        tool: 'skaffold',
+        version: 'v2.24.0',
+        fromCache: false,
+        checksum: 'two-origins'
+      }
+    ]
+    const html = renderMainSummary(state)
+    expect(html).toContain(
+      'kind v0.32.0 (tool cache, sha256 checked against a pinned value)'
+    )
+    expect(html).toContain(
+      'skaffold v2.24.0 (downloaded, sha256 checked against the checksum files of both release servers, which agree)'
+    )
+  })
+
   it('titles the section by service and states the speed-up against the last cold build', () => {
     const html = renderMainSummary(warmState())
     expect(html).toContain('<h2>skaffold-kaniko-cache: feed-agg</h2>')
