@@ -67,9 +67,12 @@ import {
 } from './state.js'
 import { renderMainSummary } from './summary.js'
 import {
+  DEFAULT_VERSIONS,
+  planToolDownload,
   platformFromRunner,
   skaffoldFallbackBase,
-  type Platform
+  type Platform,
+  type ToolDownloadRequest
 } from './tools/catalog.js'
 
 /** A failure the user can fix; its message is the whole story. */
@@ -190,6 +193,12 @@ async function plan(): Promise<Context> {
       restored: {}
     }
   }
+  // A download URL the install would refuse (plain http:// for a version
+  // without a pin) fails the step here, before anything is restored or created.
+  const tools = toolRequests(ctx)
+  for (const request of [tools.kind, tools.skaffold, tools.kubectl]) {
+    if (request !== undefined) planToolDownload(request)
+  }
   saveMainState(state)
   log.info(`service: ${service}; config: ${configPath}`)
   // Patch in memory once now, so a config the action cannot handle fails the
@@ -204,26 +213,49 @@ interface InstalledTools {
   skaffold: string
 }
 
-/** kind (unless a PVC cluster is used), skaffold, and kubectl where missing. */
-async function installTools(ctx: Context): Promise<InstalledTools> {
-  const { inputs, platform, state } = ctx
-  return group('Install tools', async () => {
-    const needKind = inputs.cacheVolume.kind === 'hostpath'
-    const kind = needKind
-      ? await installTool({
-          tool: 'kind',
-          version: inputs.kindVersion,
-          platform,
-          baseUrl: inputs.kindDownloadUrl
-        })
-      : undefined
-    const skaffold = await installTool({
+/** What to install: kind (unless a PVC cluster is used), skaffold, kubectl. */
+function toolRequests(ctx: Context): {
+  kind?: ToolDownloadRequest
+  skaffold: ToolDownloadRequest
+  kubectl: ToolDownloadRequest
+} {
+  const { inputs, platform } = ctx
+  return {
+    ...(inputs.cacheVolume.kind === 'hostpath'
+      ? {
+          kind: {
+            tool: 'kind',
+            version: inputs.kindVersion,
+            platform,
+            baseUrl: inputs.kindDownloadUrl
+          }
+        }
+      : {}),
+    skaffold: {
       tool: 'skaffold',
       version: inputs.skaffoldVersion,
       platform,
       baseUrl: inputs.skaffoldDownloadUrl,
       fallbackBaseUrl: skaffoldFallbackBase(inputs.skaffoldDownloadUrl)
-    })
+    },
+    // kubectl is installed only where missing; its default version is the
+    // one checked here.
+    kubectl: {
+      tool: 'kubectl',
+      version: inputs.kubectlVersion || DEFAULT_VERSIONS.kubectl,
+      platform,
+      baseUrl: inputs.kubectlDownloadUrl
+    }
+  }
+}
+
+/** kind (unless a PVC cluster is used), skaffold, and kubectl where missing. */
+async function installTools(ctx: Context): Promise<InstalledTools> {
+  const { inputs, platform, state } = ctx
+  const requests = toolRequests(ctx)
+  return group('Install tools', async () => {
+    const kind = requests.kind ? await installTool(requests.kind) : undefined
+    const skaffold = await installTool(requests.skaffold)
     const kubectl = await ensureKubectl({
       version: inputs.kubectlVersion,
       platform,

@@ -98,4 +98,22 @@ describe('the committed bundle, run as the runner runs it', () => {
     expect(errors(run.post.annotations)).toEqual([])
     expect(run.post.stderr).not.toMatch(/Error:|\n\s+at /)
   })
+  it('refuses a plain http:// download URL for an unpinned version before installing or creating anything', async () => {
+    const run = await runIn(
+      { 'skaffold.yaml': SKAFFOLD },
+      { 'skaffold-download-url': 'http://mirror.invalid/skaffold' }
+    )
+
+    expect(run.main.exitCode).toBe(1)
+    const messages = errors(run.main.annotations)
+    expect(messages).toHaveLength(1)
+    expect(messages[0]).toContain(
+      'skaffold-download-url http://mirror.invalid/skaffold is plain http:// and the action has no pinned checksum for skaffold v2.24.0'
+    )
+    // Refused in the plan: kind (whose download would fail on the closed
+    // port) was never fetched.
+    expect(run.main.log).not.toContain('127.0.0.1:9/kind')
+    expect(messages[0]).not.toMatch(/\n\s+at /)
+    expect(run.post.exitCode).toBe(0)
+  })
 })
