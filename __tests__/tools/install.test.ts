@@ -379,7 +379,7 @@ describe('installTool', () => {
           fallbackBaseUrl: s.baseUrls.skaffoldGithub
         })
       ).rejects.toThrow(
-        `its checksum file ${origin}/${missingBase}/v2.95.0/skaffold-linux-amd64.sha256 could not be downloaded (HTTP 404), the action has no pinned checksum for skaffold v2.95.0 linux/amd64, so the checksum files of both release servers must agree`
+        `its checksum file ${origin}/${missingBase}/v2.95.0/skaffold-linux-amd64.sha256 could not be downloaded (HTTP 404); the action has no pinned checksum for skaffold v2.95.0 linux/amd64, so the checksum files of both release servers must agree`
       )
       expect(
         s.requests.filter((r) => r.path.endsWith('skaffold-linux-amd64'))

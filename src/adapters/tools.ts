@@ -254,19 +254,19 @@ async function expectedSha256(
       sha256: await fetchChecksum(
         plan,
         source,
-        'and the action has no pinned checksum for this version and platform. Use a version whose release publishes checksum files, or a mirror that serves them'
+        ', and the action has no pinned checksum for this version and platform. Use a version whose release publishes checksum files, or a mirror that serves them'
       ),
       against: `the checksum file ${source.checksumUrl}`
     }
   }
-  const why = `the action has no pinned checksum for ${plan.tool} ${plan.version} ${plan.platform.os}/${plan.platform.arch}, so the checksum files of both release servers must agree. Use a version both servers publish, or set ${plan.tool}-download-url to the one server you trust`
+  const why = `; the action has no pinned checksum for ${plan.tool} ${plan.version} ${plan.platform.os}/${plan.platform.arch}, so the checksum files of both release servers must agree. Use a version both servers publish, or set ${plan.tool}-download-url to the one server you trust`
   const digests: string[] = []
   for (const s of plan.sources) digests.push(await fetchChecksum(plan, s, why))
   const [first, ...rest] = digests
   const other = rest.findIndex((d) => d !== first)
   if (other >= 0) {
     throw new ToolError(
-      `Refusing ${plan.tool} ${plan.version}: its release servers disagree on its checksum: ${plan.sources[0].checksumUrl} says ${first}, ${plan.sources[other + 1].checksumUrl} says ${rest[other]}. Nothing was run; ${why}`
+      `Refusing ${plan.tool} ${plan.version}: its release servers disagree on its checksum: ${plan.sources[0].checksumUrl} says ${first}, ${plan.sources[other + 1].checksumUrl} says ${rest[other]}. Nothing was run${why}`
     )
   }
   return {
@@ -285,7 +285,7 @@ async function fetchChecksum(
     file = await tc.downloadTool(source.checksumUrl)
   } catch (error) {
     throw new ToolError(
-      `Cannot verify ${plan.tool} ${plan.version}: its checksum file ${source.checksumUrl} could not be downloaded (${describe(error)}), ${why}`
+      `Cannot verify ${plan.tool} ${plan.version}: its checksum file ${source.checksumUrl} could not be downloaded (${describe(error)})${why}`
     )
   }
   try {
