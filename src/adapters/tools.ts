@@ -68,33 +68,9 @@ export async function installTool(
 ): Promise<InstallResult> {
   const started = Date.now()
   const plan = planToolDownload(request)
-  let expected: Expected | undefined
-
-  const cachedDir = tc.find(plan.tool, plan.version, plan.platform.arch)
-  if (cachedDir !== '') {
-    const binary = path.join(cachedDir, plan.binaryName)
-    const sha256 = await sha256File(binary)
-    // A cached binary is checked again, pinned or not: the tool cache is
-    // writable by anything that ran on a self-hosted runner before us.
-    expected = await expectedSha256(plan, plan.sources[0])
-    if (expected.sha256 === sha256) {
-      core.addPath(cachedDir)
-      return {
-        tool: plan.tool,
-        version: plan.version,
-        path: binary,
-        fromCache: true,
-        checksum: plan.checksumMode,
-        sha256,
-        seconds: elapsed(started)
-      }
-    }
-    core.warning(
-      `The tool cache's ${plan.tool} ${plan.version} (${binary}) has sha256 ${sha256}, not ${expected.sha256} (${expected.against}); downloading it again`
-    )
-    await io.rmRF(cachedDir)
-    await io.rmRF(`${cachedDir}.complete`)
-  }
+  const cached = await fromToolCache(plan, started)
+  if ('result' in cached) return cached.result
+  let expected = cached.expected
 
   // Both servers' checksums are settled before any binary is fetched.
   if (plan.checksumMode === 'two-origins') {
@@ -134,6 +110,42 @@ export async function installTool(
     url: source.url,
     seconds: elapsed(started)
   }
+}
+
+/**
+ * A tool-cache hit, checked again, pinned or not: the tool cache is writable
+ * by anything that ran on a self-hosted runner before us. A binary that no
+ * longer matches is removed, with a warning, and the expected digest kept.
+ */
+async function fromToolCache(
+  plan: ToolDownload,
+  started: number
+): Promise<{ result: InstallResult } | { expected?: Expected }> {
+  const cachedDir = tc.find(plan.tool, plan.version, plan.platform.arch)
+  if (cachedDir === '') return {}
+  const binary = path.join(cachedDir, plan.binaryName)
+  const sha256 = await sha256File(binary)
+  const expected = await expectedSha256(plan, plan.sources[0])
+  if (expected.sha256 === sha256) {
+    core.addPath(cachedDir)
+    return {
+      result: {
+        tool: plan.tool,
+        version: plan.version,
+        path: binary,
+        fromCache: true,
+        checksum: plan.checksumMode,
+        sha256,
+        seconds: elapsed(started)
+      }
+    }
+  }
+  core.warning(
+    `The tool cache's ${plan.tool} ${plan.version} (${binary}) has sha256 ${sha256}, not ${expected.sha256} (${expected.against}); downloading it again`
+  )
+  await io.rmRF(cachedDir)
+  await io.rmRF(`${cachedDir}.complete`)
+  return { expected }
 }
 
 /** What ensureKubectl needs. */
