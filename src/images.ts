@@ -47,8 +47,8 @@ export interface ImageReference {
 
 /**
  * Checks an image reference: `name[:tag][@sha256:<64 lowercase hex>]`.
- * Digests other than sha256 are refused: they cannot be compared with what
- * registries publish.
+ * Only sha256 digests are taken: it is the algorithm registries name image
+ * content by, and the one the pins here are written in.
  * @returns the parts, or what is wrong, worded to follow "expected".
  */
 export function parseImageReference(
