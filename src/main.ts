@@ -18,7 +18,12 @@ import {
   type RunnerEnv
 } from './adapters/actions.js'
 import { restoreBothCaches, type RestoreResult } from './adapters/cache.js'
-import { backdateBuildCache, readStatsFile } from './adapters/cache-files.js'
+import {
+  backdateBuildCache,
+  checkRestoredCache,
+  emptyCacheDir,
+  readStatsFile
+} from './adapters/cache-files.js'
 import {
   ATHENS_NAME,
   REGISTRY_NAME,
@@ -35,8 +40,8 @@ import {
   startRegistry,
   waitForNodes
 } from './adapters/cluster.js'
-import { ensureDir, pathKind, readTextIfExists } from './adapters/files.js'
-import { hashDependencyFiles } from './adapters/hash.js'
+import { ensureRealDir, pathKind, readTextIfExists } from './adapters/files.js'
+import { hashDependencyFiles, listDependencyFiles } from './adapters/hash.js'
 import { runSkaffoldBuild } from './adapters/skaffold-build.js'
 import {
   checkDockerfilesFor,
@@ -190,7 +195,10 @@ async function plan(): Promise<Context> {
       },
       save: { enabled: decision.save, reason: decision.reason },
       trim: inputs.trimBuildCache,
-      restored: {}
+      restored: {},
+      goSumFiles: (
+        await listDependencyFiles(inputs.cacheDependencyPath, runner.workspace)
+      ).filter((file) => /(^|\/)go(\.work)?\.sum$/.test(file))
     }
   }
   // A download URL the install would refuse (plain http:// for a version
@@ -294,8 +302,9 @@ async function prepareClusterAndCaches(
     await timed(ctx, 'cluster', () => prepareExistingCluster(ctx))
     return
   }
-  await ensureDir(ctx.dirs.runnerDirs.mod)
-  await ensureDir(ctx.dirs.runnerDirs.build)
+  // Real dirs, not links a previous job left: they are mounted into the node.
+  await ensureRealDir(ctx.dirs.runnerDirs.mod)
+  await ensureRealDir(ctx.dirs.runnerDirs.build)
   if (inputs.createCluster) {
     await Promise.all([
       timed(ctx, 'restore', () => restore(ctx)),
@@ -312,8 +321,14 @@ async function prepareClusterAndCaches(
 
 async function restore(ctx: Context): Promise<void> {
   const cache = ctx.state.cache
-  if (!cache) return
   const dirs = ctx.dirs
+  if (!cache) {
+    // cache: false builds with empty caches, not what a previous job on this
+    // machine left in the runner dirs.
+    await emptyCacheDir(dirs.runnerDirs.mod)
+    await emptyCacheDir(dirs.runnerDirs.build)
+    return
+  }
   const results = await group('Restore Go caches', () =>
     restoreBothCaches(
       {
@@ -332,6 +347,16 @@ async function restore(ctx: Context): Promise<void> {
       }
     )
   )
+  // Content warnings are not service failures: they do not stop the save.
+  const checks = [
+    await checkRestored(results.mod, dirs.runnerDirs.mod, 'mod'),
+    await checkRestored(results.build, dirs.runnerDirs.build, 'build')
+  ]
+  results.mod = checks[0].result
+  results.build = checks[1].result
+  for (const check of checks) {
+    if (check.warning !== undefined) ctx.state.warnings.push(check.warning)
+  }
   cache.restored = {
     mod: restoreRecord(results.mod),
     build: restoreRecord(results.build)
@@ -359,6 +384,40 @@ async function restore(ctx: Context): Promise<void> {
     `module cache: ${describeRestore(results.mod)}; build cache: ${describeRestore(results.build)}`
   )
   saveMainState(ctx.state)
+}
+
+/**
+ * The client extracts an archive whole (tar -P): before any build sees a
+ * restored cache, everything in it that Go does not write there (other
+ * names, links, special files) is dropped with one warning. A tree that
+ * cannot be cleaned is emptied: the build goes on cold.
+ */
+async function checkRestored(
+  result: RestoreResult,
+  dir: string,
+  which: 'mod' | 'build'
+): Promise<{ result: RestoreResult; warning?: string }> {
+  if (result.result === 'miss') return { result }
+  const label = which === 'mod' ? 'module cache' : 'build cache'
+  const checked = await checkRestoredCache(dir, which)
+  if (checked.failed.length > 0) {
+    await emptyCacheDir(dir)
+    const warning = `${label}: ${result.matchedKey ?? ''} holds ${checked.failed.length} entries Go never writes there that could not be removed (${sample(checked.failed)}); the cache dir was emptied, building cold`
+    log.warning(warning)
+    return {
+      result: { result: 'miss', bytes: 0, seconds: result.seconds },
+      warning
+    }
+  }
+  if (checked.removed.length === 0) return { result }
+  const warning = `${label}: ${result.matchedKey ?? ''} held ${checked.removed.length} entries Go never writes there (links, special files or foreign names: ${sample(checked.removed)}); they were removed before the build`
+  log.warning(warning)
+  return { result, warning }
+}
+
+function sample(paths: string[]): string {
+  const shown = paths.slice(0, 5).join(', ')
+  return paths.length > 5 ? `${shown}, …` : shown
 }
 
 function restoreRecord(result: RestoreResult): RestoreRecord {

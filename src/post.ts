@@ -15,9 +15,11 @@ import { saveCacheDir, type SaveResult } from './adapters/cache.js'
 import {
   pruneModuleCache,
   readStatsFile,
+  removeLinksAndSpecialFiles,
   trimBuildCache,
   writeStatsFile
 } from './adapters/cache-files.js'
+import { readTextIfExists } from './adapters/files.js'
 import { cleanupCluster, copyCachesFromNode } from './adapters/cluster.js'
 import { giveCacheDirsToRunner } from './adapters/ownership.js'
 import { removePatchedCopies } from './adapters/skaffold-files.js'
@@ -50,7 +52,9 @@ export async function runPost(): Promise<void> {
     } catch (error) {
       warn(report, `${what}: ${messageOf(error)}`)
     } finally {
-      report.timings[phase] = (Date.now() - started) / 1000
+      // Added up: the trim phase runs in two steps (links, then the trim).
+      report.timings[phase] =
+        (report.timings[phase] ?? 0) + (Date.now() - started) / 1000
     }
   }
 
@@ -66,6 +70,14 @@ export async function runPost(): Promise<void> {
         ? undefined
         : 'some cache files are not readable by the runner user'
     })
+    if (saveable === undefined) {
+      // Before anything walks, writes or archives the caches: the build had
+      // them mounted read-write and may have planted links to follow.
+      saveable = 'the caches could not be checked for links'
+      await step('trim', 'Remove links from the caches', async () => {
+        saveable = await removeLinks(cache, report)
+      })
+    }
     let buildUnused = false
     if (saveable === undefined) {
       await step('trim', 'Trim the caches', async () => {
@@ -115,6 +127,33 @@ async function takeCachesBack(
 }
 
 /**
+ * Removes every symlink and special file from both caches (Go never makes
+ * them there). Returns why the caches cannot be saved, or undefined.
+ */
+async function removeLinks(
+  cache: CacheState,
+  report: PostReport
+): Promise<string | undefined> {
+  const failed: string[] = []
+  for (const [label, dir] of [
+    ['module cache', cache.runnerDirs.mod],
+    ['build cache', cache.runnerDirs.build]
+  ] as const) {
+    const checked = await removeLinksAndSpecialFiles(dir)
+    if (checked.removed.length > 0) {
+      warn(
+        report,
+        `${label}: the build left ${checked.removed.length} symlinks or special files in ${dir} (${checked.removed.slice(0, 5).join(', ')}${checked.removed.length > 5 ? ', …' : ''}); removed, not followed`
+      )
+    }
+    failed.push(...checked.failed.map((path) => `${dir}/${path}`))
+  }
+  return failed.length === 0
+    ? undefined
+    : `symlinks or special files could not be removed from the caches (${failed.slice(0, 5).join(', ')})`
+}
+
+/**
  * Drops the GOCACHE entries this build did not use and the extracted module
  * trees, and records the build in the stats file. Returns true when the
  * build used no GOCACHE entry at all (Go did not run).
@@ -158,11 +197,21 @@ async function trim(
       })
     )
   }
-  const pruned = await pruneModuleCache(cache.runnerDirs.mod)
+  const goSums: string[] = []
+  for (const file of cache.goSumFiles ?? []) {
+    const text = await readTextIfExists(file)
+    if (text !== undefined) goSums.push(text)
+  }
+  const pruned = await pruneModuleCache(cache.runnerDirs.mod, goSums)
   report.trim.mod = {
     bytesBefore: pruned.bytesBefore,
     bytesAfter: pruned.bytesAfter
   }
+  log.info(
+    pruned.droppedVersions === undefined
+      ? 'module cache: no go.sum among the cache-dependency-path files: module versions kept as restored'
+      : `module cache: ${pruned.bytesBefore} -> ${pruned.bytesAfter} bytes, ${pruned.droppedVersions.length} module versions no go.sum names and the build did not extract dropped`
+  )
   return unused
 }
 

@@ -44,6 +44,11 @@ export interface CacheState {
   save: { enabled: boolean; reason: string }
   trim: boolean
   restored: { mod?: RestoreRecord; build?: RestoreRecord }
+  /**
+   * The go.sum files among the cache-dependency-path matches (absolute): the
+   * module versions they name are the ones the saved module cache keeps.
+   */
+  goSumFiles?: string[]
 }
 
 export interface ClusterState {

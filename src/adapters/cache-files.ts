@@ -4,16 +4,16 @@
  * decisions are pure (src/cache/trim.ts, src/cache/stats.ts); this only walks,
  * stats, deletes and reads/writes.
  */
+import { chmod, lstat, readFile, readdir, rm, utimes } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import {
-  chmod,
-  lstat,
-  readFile,
-  readdir,
-  rm,
-  utimes,
-  writeFile
-} from 'node:fs/promises'
-import { join } from 'node:path'
+  decideModuleTrim,
+  goSumVersions,
+  isBuildCacheDir,
+  isBuildCacheFile,
+  isModuleCacheDir,
+  isModuleCacheFile
+} from '../cache/layout.js'
 import { decideTrim, parseActionEntry, type CacheFile } from '../cache/trim.js'
 import {
   parseStats,
@@ -21,6 +21,7 @@ import {
   STATS_FILE_NAME,
   type BuildStats
 } from '../cache/stats.js'
+import { readRegularText, replaceFile } from './files.js'
 
 /** Size of a tree: apparent bytes of regular files, and their count. */
 export interface DirSize {
@@ -119,48 +120,199 @@ export async function trimBuildCache(
 export interface PruneReport {
   bytesBefore: number
   bytesAfter: number
+  /**
+   * Module versions dropped from cache/download (`<path>@<version>`), or
+   * undefined when the versions were not trimmed (no go.sum to go by).
+   */
+  droppedVersions?: string[]
 }
 
 /**
  * Keeps only cache/download of a GOMODCACHE (the zips, a GOPROXY layout; Go
- * re-extracts on use). Go makes the extracted trees read-only (0444 files,
- * 0555 dirs), so they are made writable first or rm fails with EACCES
- * (buildkit-cache-dance #26).
+ * re-extracts on use), and in it only the module versions this build can
+ * use: those the go.sum texts name and those the build extracted
+ * (`<module>@<version>` dirs beside cache/: cmd/go/internal/modfetch
+ * fetch.go download). Without go.sum texts the versions are left as they
+ * are: the go.mod-only versions a build reads leave no other trace. Go makes
+ * the extracted trees read-only (0444 files, 0555 dirs), so they are made
+ * writable first or rm fails with EACCES (buildkit-cache-dance #26).
+ * Symlinks are removed, never followed.
  */
-export async function pruneModuleCache(dir: string): Promise<PruneReport> {
+export async function pruneModuleCache(
+  dir: string,
+  goSums: string[] = []
+): Promise<PruneReport> {
   const before = await measureDir(dir)
-  const names = await readdir(dir).catch(() => [] as string[])
-  for (const name of names) {
-    if (name === 'cache') continue
-    await makeWritable(join(dir, name))
-    await rm(join(dir, name), { recursive: true, force: true })
+  const extracted = await listExtractedModules(dir)
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (name === 'cache' && (await isRealDir(join(dir, name)))) continue
+    await removeTree(join(dir, name))
   }
-  const cacheNames = await readdir(join(dir, 'cache')).catch(
-    () => [] as string[]
-  )
-  for (const name of cacheNames) {
-    if (name === 'download') continue
-    await makeWritable(join(dir, 'cache', name))
-    await rm(join(dir, 'cache', name), { recursive: true, force: true })
+  const cache = join(dir, 'cache')
+  for (const name of await readdir(cache).catch(() => [] as string[])) {
+    if (name === 'download' && (await isRealDir(join(cache, name)))) continue
+    await removeTree(join(cache, name))
+  }
+  let droppedVersions: string[] | undefined
+  const used = goSumVersions(goSums)
+  if (used.size > 0) {
+    for (const version of extracted) used.add(version)
+    const files = (await listFiles(dir)).map((f) => f.path)
+    const decision = decideModuleTrim(files, used)
+    for (const path of decision.remove) await removeTree(join(dir, path))
+    droppedVersions = decision.droppedVersions
   }
   const after = await measureDir(dir)
-  return { bytesBefore: before.bytes, bytesAfter: after.bytes }
+  return {
+    bytesBefore: before.bytes,
+    bytesAfter: after.bytes,
+    ...(droppedVersions === undefined ? {} : { droppedVersions })
+  }
 }
 
-/** Reads the stats file from a GOCACHE dir; missing or garbage gives empty stats. */
-export async function readStatsFile(buildDir: string): Promise<BuildStats> {
-  const text = await readFile(join(buildDir, STATS_FILE_NAME), 'utf8').catch(
-    () => undefined
+/**
+ * The modules Go extracted into a GOMODCACHE, `<escaped path>@<escaped
+ * version>`: the directories named `<module>@<version>` outside cache/
+ * (cmd/go/internal/modfetch cache.go DownloadDir).
+ */
+export async function listExtractedModules(dir: string): Promise<string[]> {
+  const found: string[] = []
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await readdir(join(dir, rel), {
+      withFileTypes: true
+    }).catch(() => [])
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue
+      const path = rel === '' ? entry.name : `${rel}/${entry.name}`
+      if (path === 'cache') continue
+      if (entry.name.includes('@')) found.push(path)
+      else await walk(path)
+    }
+  }
+  await walk('')
+  return found.sort()
+}
+
+/** What a tree check removed. */
+export interface TreeCheck {
+  /** Paths removed (a dir once, with a trailing "/"), relative to the root. */
+  removed: string[]
+  /** Paths that could not be removed. */
+  failed: string[]
+}
+
+/**
+ * Removes every symlink and every file that is neither a regular file nor a
+ * directory (FIFO, socket, device) from a cache tree, without following
+ * links. Go writes only regular files and directories into its caches
+ * (cmd/go/internal/cache and cmd/go/internal/modfetch create files with
+ * os.OpenFile / os.WriteFile and dirs with os.MkdirAll, never a link), so
+ * anything else was planted by the build.
+ */
+export async function removeLinksAndSpecialFiles(
+  dir: string
+): Promise<TreeCheck> {
+  return dropUnexpected(
+    dir,
+    () => true,
+    () => true
   )
-  return parseStats(text)
 }
 
-/** Writes the stats file into a GOCACHE dir (before the save). */
+/**
+ * Checks a restored cache before any build sees it: keeps only regular files
+ * and directories laid out as Go lays out that cache (src/cache/layout.ts)
+ * and removes anything else, links and special files included.
+ */
+export async function checkRestoredCache(
+  dir: string,
+  which: 'mod' | 'build'
+): Promise<TreeCheck> {
+  return which === 'mod'
+    ? dropUnexpected(dir, isModuleCacheFile, isModuleCacheDir)
+    : dropUnexpected(dir, isBuildCacheFile, isBuildCacheDir)
+}
+
+/** Empties a cache dir (read-only trees included) without following links. */
+export async function emptyCacheDir(dir: string): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    await removeTree(join(dir, name))
+  }
+}
+
+async function dropUnexpected(
+  dir: string,
+  fileAllowed: (path: string) => boolean,
+  dirAllowed: (path: string) => boolean
+): Promise<TreeCheck> {
+  const removed: string[] = []
+  const failed: string[] = []
+  const drop = async (path: string, shown: string): Promise<void> => {
+    try {
+      await removeTree(join(dir, path))
+      removed.push(shown)
+    } catch {
+      failed.push(shown)
+    }
+  }
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await readdir(join(dir, rel), {
+      withFileTypes: true
+    }).catch(() => [])
+    for (const entry of entries) {
+      const path = rel === '' ? entry.name : `${rel}/${entry.name}`
+      if (entry.isDirectory()) {
+        if (dirAllowed(path)) await walk(path)
+        else await drop(path, `${path}/`)
+      } else if (!entry.isFile() || !fileAllowed(path)) {
+        await drop(path, path)
+      }
+    }
+  }
+  await walk('')
+  return { removed: removed.sort(), failed: failed.sort() }
+}
+
+/**
+ * Removes a file, link or tree; links are removed, never followed. Read-only
+ * dirs (Go's extracted modules) are made writable first, the parent too.
+ */
+async function removeTree(path: string): Promise<void> {
+  const info = await lstat(path).catch(() => undefined)
+  if (!info) return
+  if (info.isDirectory()) await makeWritable(path)
+  try {
+    await rm(path, { recursive: true, force: true })
+  } catch {
+    const parent = await lstat(dirname(path))
+    await chmod(dirname(path), parent.mode | 0o200)
+    await rm(path, { recursive: true, force: true })
+  }
+}
+
+async function isRealDir(path: string): Promise<boolean> {
+  const info = await lstat(path).catch(() => undefined)
+  return info?.isDirectory() === true
+}
+
+/** Reads the stats file from a GOCACHE dir; missing, a link or garbage gives empty stats. */
+export async function readStatsFile(buildDir: string): Promise<BuildStats> {
+  return parseStats(await readRegularText(join(buildDir, STATS_FILE_NAME)))
+}
+
+/**
+ * Writes the stats file into a GOCACHE dir (before the save), replacing
+ * whatever is at its path rather than writing through it.
+ */
 export async function writeStatsFile(
   buildDir: string,
   stats: BuildStats
 ): Promise<void> {
-  await writeFile(join(buildDir, STATS_FILE_NAME), serializeStats(stats))
+  await replaceFile(
+    join(buildDir, STATS_FILE_NAME),
+    serializeStats(stats),
+    0o644
+  )
 }
 
 /** Every regular file under dir, relative paths with "/" separators. */

@@ -11,12 +11,30 @@ export async function hashDependencyFiles(
   patterns: string[],
   root: string
 ): Promise<string> {
-  // @actions/glob resolves relative patterns against the process cwd; anchor them.
-  const anchor = (p: string): string => (p.startsWith('/') ? p : `${root}/${p}`)
-  const anchored = patterns.map((p) =>
-    p.startsWith('!') ? `!${anchor(p.slice(1))}` : anchor(p)
-  )
-  return glob.hashFiles(anchored.join('\n'), root, {
+  return glob.hashFiles(anchorPatterns(patterns, root).join('\n'), root, {
     followSymbolicLinks: false
   })
+}
+
+/** The files the globs match (absolute paths, symlinks not followed), sorted. */
+export async function listDependencyFiles(
+  patterns: string[],
+  root: string
+): Promise<string[]> {
+  const globber = await glob.create(anchorPatterns(patterns, root).join('\n'), {
+    followSymbolicLinks: false,
+    matchDirectories: false
+  })
+  // Like hashFiles: only files inside the workspace count.
+  return (await globber.glob())
+    .filter((file) => file.startsWith(`${root.replace(/\/+$/, '')}/`))
+    .sort()
+}
+
+// @actions/glob resolves relative patterns against the process cwd; anchor them.
+function anchorPatterns(patterns: string[], root: string): string[] {
+  const anchor = (p: string): string => (p.startsWith('/') ? p : `${root}/${p}`)
+  return patterns.map((p) =>
+    p.startsWith('!') ? `!${anchor(p.slice(1))}` : anchor(p)
+  )
 }

@@ -4,7 +4,7 @@
  * them in the post step, read the Dockerfiles for the check. The decisions
  * are made by the pure modules in src/skaffold/ and src/dockerfile/.
  */
-import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { readFile, rm, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import {
   checkDockerfile,
@@ -20,6 +20,7 @@ import {
 } from '../skaffold/patch.js'
 import type { ArtifactReport, PatchReport } from '../skaffold/report.js'
 import { listLocalRequires } from '../skaffold/requires.js'
+import { replaceFile } from './files.js'
 
 /**
  * Reads the root config and, recursively, every local `requires[].path`
@@ -93,7 +94,8 @@ export async function preparePatchedConfigs(
 
 /**
  * Writes the copies a patch result needs beside their originals (mode 0600:
- * they may carry a proxy URL with credentials).
+ * they may carry a proxy URL with credentials), each by a temporary file and
+ * a rename, so nothing at the copy's path is followed.
  */
 export async function writePatchedCopies(
   result: PatchResult
@@ -101,9 +103,9 @@ export async function writePatchedCopies(
   const writtenFiles: string[] = []
   for (const file of result.files) {
     if (!file.needsCopy) continue
-    await writeFile(file.copyPath, file.text, { mode: 0o600 })
-    // writeFile keeps the mode of a file that already exists.
-    await chmod(file.copyPath, 0o600)
+    // A new file renamed into place: a symlink already at the copy's path
+    // (one the checked-out code may carry) is replaced, not written through.
+    await replaceFile(file.copyPath, file.text, 0o600)
     writtenFiles.push(file.copyPath)
   }
   return {
