@@ -7,7 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import {
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  writeFile
+} from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -175,6 +182,10 @@ describe('module-cache trim with the Go toolchain', () => {
       'example.com/testonly@v1.0.0'
     ])
     expect(kept).toContain('cache/download/example.com/!greet/@v/v1.1.0.zip')
+    // No empty directory of a dropped module travels either.
+    expect(
+      await readdir(join(gomodcache, 'cache/download/example.com'))
+    ).toEqual(['!greet', 'testonly'])
     expect(kept).toContain('cache/download/example.com/testonly/@v/v1.0.0.mod')
 
     // The next run: only cache/download travels; the build works with no

@@ -160,6 +160,7 @@ export async function pruneModuleCache(
     const files = (await listFiles(dir)).map((f) => f.path)
     const decision = decideModuleTrim(files, used)
     for (const path of decision.remove) await removeTree(join(dir, path))
+    await removeEmptyDirs(join(dir, 'cache/download'))
     droppedVersions = decision.droppedVersions
   }
   const after = await measureDir(dir)
@@ -288,6 +289,21 @@ async function removeTree(path: string): Promise<void> {
     await chmod(dirname(path), parent.mode | 0o200)
     await rm(path, { recursive: true, force: true })
   }
+}
+
+/** Removes the dirs under dir that hold no file (links are not followed). */
+async function removeEmptyDirs(dir: string): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+  let empty = true
+  for (const entry of entries) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory() && (await removeEmptyDirs(path))) {
+      await rm(path, { recursive: true, force: true })
+    } else {
+      empty = false
+    }
+  }
+  return empty
 }
 
 async function isRealDir(path: string): Promise<boolean> {
