@@ -6,8 +6,8 @@
  * Design sections 2, 3 and 5; the cluster is the strict double.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
+import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseAllDocuments } from 'yaml'
 import {
@@ -529,5 +529,31 @@ describe('cache: false', () => {
     expect(JSON.parse(run.outputs.images)).toEqual([
       expect.objectContaining({ imageName: 'shortener' })
     ])
+  }, 300_000)
+
+  it('builds with empty cache dirs, whatever a previous job left in them', async () => {
+    const where = machine()
+    const dirs = join(
+      where,
+      'home/.cache/skaffold-kaniko-cache/skaffold-kaniko-cache'
+    )
+    const planted = join(dirs, 'gobuildcache/00', `${'0'.repeat(64)}-d`)
+    const run = await runExample(stack, {
+      example: 'shortener',
+      machine: where,
+      runId: 1502,
+      inputs: { cache: 'false' },
+      beforeAction: async () => {
+        await mkdir(join(dirs, 'gobuildcache/00'), { recursive: true })
+        await writeFile(planted, 'left by another job')
+        await mkdir(join(dirs, 'gomodcache'), { recursive: true })
+        await symlink(where, join(dirs, 'gomodcache/cache'))
+      }
+    })
+    assertSucceeded(run)
+    expect(existsSync(planted)).toBe(false)
+    expect(existsSync(join(dirs, 'gomodcache/cache/download'))).toBe(true)
+    expect(lstatSync(join(dirs, 'gomodcache/cache')).isDirectory()).toBe(true)
+    expect(existsSync(join(where, 'cache/download'))).toBe(false)
   }, 300_000)
 })
