@@ -374,7 +374,8 @@ async function restore(ctx: Context): Promise<void> {
     }
   }
   // Backdate every entry so the post step can tell what this build used: Go
-  // refreshes an entry's mtime on use at most once an hour (design 4).
+  // refreshes an entry's mtime on use at most once an hour
+  // (cmd/go/internal/cache mtimeInterval).
   if (results.build.result !== 'miss') {
     await backdateBuildCache(dirs.runnerDirs.build)
     const stats = await readStatsFile(dirs.runnerDirs.build)

@@ -1,8 +1,8 @@
 /**
- * The post step (design section 5): load state, give the cache dirs back to
- * the runner user, trim, save (per the policy main decided), remove the
- * patched copies, delete what main created, finish the job summary. It
- * warns, never fails.
+ * The post step: load state, give the cache dirs back to the runner user,
+ * remove the links and special files the build left in them, trim, save (per
+ * the policy main decided), remove the patched copies, delete what main
+ * created, finish the job summary. It warns, never fails.
  */
 import {
   appendSummary,

@@ -1,6 +1,6 @@
 /**
  * The stats file that travels inside the build cache, so a warm run can say
- * "25 s, 6.0x faster than the last cold build (149 s)" (design section 6).
+ * "25 s, 6.0x faster than the last cold build (149 s)".
  * Pure: parse, update, serialise.
  */
 

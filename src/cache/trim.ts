@@ -1,5 +1,5 @@
 /**
- * The GOCACHE trim decision (design section 4). Go refreshes an entry's mtime
+ * The GOCACHE trim decision. Go refreshes an entry's mtime
  * when it uses it, at most once an hour (cmd/go/internal/cache: mtimeInterval),
  * so once every restored entry is backdated by more than an hour, an entry
  * whose mtime is still older than the build's start was not used by it.
