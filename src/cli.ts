@@ -67,6 +67,7 @@ Options (as the action's inputs):
   --build-arg KEY=VALUE     extra build arg (repeatable)
   --registry-mirror HOST    kaniko registryMirror
   --kaniko-image IMAGE      kaniko executor image
+  --init-image IMAGE        kaniko initImage (the pod's init container)
   --whitelist-var-run       kaniko whitelistVarRun: true
   --insecure-registry HOST  kaniko insecureRegistry entry (repeatable), e.g.
                             kind-registry:5000 for the local plain-HTTP registry
@@ -102,6 +103,7 @@ const OPTIONS = {
   'build-arg': { type: 'string', multiple: true },
   'registry-mirror': { type: 'string' },
   'kaniko-image': { type: 'string' },
+  'init-image': { type: 'string' },
   'whitelist-var-run': { type: 'boolean' },
   'insecure-registry': { type: 'string', multiple: true },
   'no-ignore-paths': { type: 'boolean' },
@@ -234,6 +236,7 @@ function toPatchOptions(values: Values): PatchOptions {
     buildArgs,
     registryMirror: values['registry-mirror'] ?? '',
     kanikoImage: values['kaniko-image'] ?? '',
+    initImage: values['init-image'] ?? '',
     whitelistVarRun: values['whitelist-var-run'] ?? false,
     ignorePaths: values['no-ignore-paths'] ? [] : d.ignorePaths,
     insecureRegistries: values['insecure-registry'] ?? [],

@@ -7,6 +7,13 @@ import {
   DEFAULT_REGISTRY_IMAGE,
   parseImageReference
 } from './images.js'
+import {
+  DEFAULT_INIT_IMAGE,
+  DEFAULT_KANIKO_IMAGE,
+  DEFAULT_REGISTRY_MIRROR,
+  NO_REGISTRY_MIRROR,
+  registryMirrorProblem
+} from './skaffold/images.js'
 
 /** Every input declared in action.yml, in the order action.yml declares them. */
 export const INPUT_NAMES = [
@@ -21,6 +28,7 @@ export const INPUT_NAMES = [
   'build-args',
   'registry-mirror',
   'kaniko-image',
+  'init-image',
   'whitelist-var-run',
   'cache',
   'save-cache',
@@ -72,8 +80,12 @@ export interface Inputs {
   goPrivate: string
   /** Extra build args in the order given. */
   buildArgs: [string, string][]
+  /** kaniko registryMirror; '' when turned off (registry-mirror: none). */
   registryMirror: string
+  /** kaniko executor image; the pinned default when the input is empty. */
   kanikoImage: string
+  /** Image of the kaniko pod's init container; the pinned default when empty. */
+  initImage: string
   whitelistVarRun: boolean
   cache: boolean
   saveCache: SavePolicy
@@ -129,8 +141,9 @@ export const INPUT_DEFAULTS: Readonly<Record<InputName, string>> = {
   'go-proxy': '',
   'go-private': '',
   'build-args': '',
-  'registry-mirror': '',
+  'registry-mirror': DEFAULT_REGISTRY_MIRROR,
   'kaniko-image': '',
+  'init-image': '',
   'whitelist-var-run': 'false',
   cache: 'true',
   'save-cache': 'auto',
@@ -198,11 +211,15 @@ export function parseInputs(get: InputGetter): Inputs {
     goProxy: parseGoProxy(raw('go-proxy')),
     goPrivate: raw('go-private'),
     buildArgs: parseBuildArgs(raw('build-args')),
-    registryMirror: raw('registry-mirror'),
+    registryMirror: parseRegistryMirror(raw('registry-mirror')),
     kanikoImage:
       raw('kaniko-image') === ''
-        ? ''
+        ? DEFAULT_KANIKO_IMAGE
         : parseImage('kaniko-image', raw('kaniko-image')),
+    initImage:
+      raw('init-image') === ''
+        ? DEFAULT_INIT_IMAGE
+        : parseImage('init-image', raw('init-image')),
     whitelistVarRun: parseBoolean(
       'whitelist-var-run',
       raw('whitelist-var-run')
@@ -395,6 +412,19 @@ function parseImage(name: InputName, value: string): string {
   const parsed = parseImageReference(value)
   if ('error' in parsed)
     throw new InputError(name, value, `expected ${parsed.error}`)
+  return value
+}
+
+/** registry-mirror: a registry host, or none to pull Docker Hub images directly. */
+function parseRegistryMirror(value: string): string {
+  if (value === NO_REGISTRY_MIRROR) return ''
+  const problem = registryMirrorProblem(value)
+  if (problem !== '')
+    throw new InputError(
+      'registry-mirror',
+      value,
+      `${problem}; or none to pull Docker Hub images directly`
+    )
   return value
 }
 

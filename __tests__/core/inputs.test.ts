@@ -122,7 +122,8 @@ describe('parseInputs', () => {
       'registry:2@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373'
     )
     expect(inputs.athensImage).toBe('gomods/athens:v0.18.0')
-    expect(inputs.kanikoImage).toBe('')
+    // The kaniko executor is pinned too (see __tests__/skaffold/images.test.ts).
+    expect(inputs.kanikoImage).toMatch(/@sha256:[0-9a-f]{64}$/)
   })
 
   it.each(['registry-image', 'athens-image', 'kaniko-image'] as const)(

@@ -753,6 +753,7 @@ describe('patchOptionsFromInputs', () => {
     buildArgs: [['A', '1']] as [string, string][],
     registryMirror: '',
     kanikoImage: '',
+    initImage: '',
     whitelistVarRun: false,
     profiles: ['ci'],
     namespace: 'builds'

@@ -45,6 +45,8 @@ export interface PatchOptions {
   registryMirror: string
   /** kaniko `image` (executor pin); '' adds none. */
   kanikoImage: string
+  /** kaniko `initImage` (the pod's init container); '' adds none. */
+  initImage: string
   /** Adds `whitelistVarRun: true` (the seed's setting; see skaffold-facts 8). */
   whitelistVarRun: boolean
   /**
@@ -80,6 +82,7 @@ export const DEFAULT_PATCH_OPTIONS: PatchOptions = {
   buildArgs: [],
   registryMirror: '',
   kanikoImage: '',
+  initImage: '',
   whitelistVarRun: false,
   ignorePaths: ['/product_uuid'],
   insecureRegistries: [],
@@ -233,6 +236,7 @@ export function patchOptionsFromInputs(
     | 'buildArgs'
     | 'registryMirror'
     | 'kanikoImage'
+    | 'initImage'
     | 'whitelistVarRun'
     | 'profiles'
     | 'cacheVolume'
@@ -256,6 +260,7 @@ export function patchOptionsFromInputs(
     buildArgs: inputs.buildArgs,
     registryMirror: inputs.registryMirror,
     kanikoImage: inputs.kanikoImage,
+    initImage: inputs.initImage,
     whitelistVarRun: inputs.whitelistVarRun,
     insecureRegistries,
     profiles: inputs.profiles,

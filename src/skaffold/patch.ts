@@ -1035,6 +1035,7 @@ class DocumentPatcher {
     const scalars: [string, string | boolean][] = []
     if (o.registryMirror) scalars.push(['registryMirror', o.registryMirror])
     if (o.kanikoImage) scalars.push(['image', o.kanikoImage])
+    if (o.initImage) scalars.push(['initImage', o.initImage])
     if (o.whitelistVarRun) scalars.push(['whitelistVarRun', true])
     for (const [key, value] of scalars) {
       const current = kaniko()[key]
