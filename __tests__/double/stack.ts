@@ -58,14 +58,20 @@ export function requireGo(): void {
     )
 }
 
-/** Starts proxy, daemon and executables under a fresh temp root. */
-export async function startDoubleStack(): Promise<DoubleStack> {
+/**
+ * Starts proxy, daemon and executables under a fresh temp root; `nodePlatform`
+ * stands for the docker host's platform (default: this machine's).
+ */
+export async function startDoubleStack(
+  options: { nodePlatform?: string } = {}
+): Promise<DoubleStack> {
   requireGo()
   const root = mkdtempSync(join(tmpdir(), 'double-test-'))
   const proxy = await startModuleProxy({ modules: debianModuleSources() })
   const daemon = await startDockerDaemon({
     home: join(root, 'home'),
-    moduleProxyUrl: proxy.url
+    moduleProxyUrl: proxy.url,
+    nodePlatform: options.nodePlatform
   })
   const binDir = join(root, 'bin')
   writeDoubleExecutables(binDir)

@@ -11,6 +11,12 @@ export interface DaemonOptions {
    * for any Athens container started with `docker run gomods/athens...`.
    */
   moduleProxyUrl?: string
+  /**
+   * The platform of the kind nodes, e.g. linux/arm64. kind runs its nodes as
+   * containers of the docker host, without emulation, so it is the host's
+   * platform; default: this machine's. The kaniko pod's images must have it.
+   */
+  nodePlatform?: string
 }
 
 /** A command in the daemon: state (saved after the command), io and options. */

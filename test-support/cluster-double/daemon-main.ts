@@ -1,6 +1,6 @@
 /**
  * Child-process entry of the daemon:
- *   node --import tsx daemon-main.ts --home <dir> [--socket <path>] [--module-proxy <url>]
+ *   node --import tsx daemon-main.ts --home <dir> [--socket <path>] [--module-proxy <url>] [--node-platform linux/arm64]
  * Prints "ready" once it listens; stops on SIGTERM or SIGINT.
  */
 import { startDockerDaemon } from './daemon.js'
@@ -21,7 +21,8 @@ const daemon = await startDockerDaemon({
   home,
   socketPath: flag('--socket'),
   moduleProxyUrl:
-    flag('--module-proxy') ?? process.env.CLUSTER_DOUBLE_MODULE_PROXY
+    flag('--module-proxy') ?? process.env.CLUSTER_DOUBLE_MODULE_PROXY,
+  nodePlatform: flag('--node-platform')
 })
 const stop = (): void => {
   void daemon.stop().then(() => process.exit(0))

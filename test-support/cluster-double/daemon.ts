@@ -171,6 +171,8 @@ export async function spawnDockerDaemon(
   ]
   if (options.moduleProxyUrl !== undefined)
     args.push('--module-proxy', options.moduleProxyUrl)
+  if (options.nodePlatform !== undefined)
+    args.push('--node-platform', options.nodePlatform)
   const env = { ...process.env }
   delete env.NODE_OPTIONS
   const child = spawn(process.execPath, args, {

@@ -20,6 +20,7 @@ import { parseBuildArgs } from './args.js'
 import { runStages } from './build.js'
 import { loadConfigs, selectModules, type LoadedConfig } from './config.js'
 import { parseDockerfile } from './dockerfile.js'
+import { checkPodImage, hostPlatform } from './images.js'
 import {
   CACHE_ARGS,
   checkCacheArgs,
@@ -231,7 +232,8 @@ async function buildArtifact(
   }
   const kaniko = isRecord(artifact.kaniko) ? artifact.kaniko : {}
   const clusterBlock = build.cluster
-  io.out(`Building [${image}]...\nTarget platforms: [linux/amd64]\n`)
+  const nodePlatform = ctx.options.nodePlatform ?? hostPlatform()
+  io.out(`Building [${image}]...\nTarget platforms: [${nodePlatform}]\n`)
 
   const namespace =
     typeof clusterBlock.namespace === 'string' && clusterBlock.namespace !== ''
@@ -261,6 +263,25 @@ async function buildArtifact(
       )
     }
   }
+
+  // The pod's two images and skaffold's defaults for them (skaffold v2.24.0
+  // pkg/skaffold/schema/defaults/defaults.go setKanikoArtifactDefaults; the
+  // init container is named in build/cluster/kaniko.go, initContainer).
+  checkPodImage(
+    image,
+    'kaniko-init-container',
+    'kaniko.initImage',
+    scalarText(kaniko.initImage) ||
+      'gcr.io/k8s-skaffold/skaffold-helpers/busybox',
+    nodePlatform
+  )
+  checkPodImage(
+    image,
+    'kaniko',
+    'kaniko.image',
+    scalarText(kaniko.image) || 'gcr.io/kaniko-project/executor:latest',
+    nodePlatform
+  )
 
   // A scratch root per build: the kaniko pod's own filesystem, gone after the build.
   await mkdir(join(ctx.options.home, 'builds'), { recursive: true })
