@@ -11,6 +11,10 @@ import { NODE_PATHS } from '../../src/plan.js'
 import { DEFAULT_PATCH_OPTIONS } from '../../src/skaffold/options.js'
 import { patchSkaffoldText } from '../../src/skaffold/patch.js'
 import {
+  debianModuleSources,
+  localGoSum
+} from '../../test-support/module-proxy/index.js'
+import {
   countFiles,
   goCachesLine,
   kindConfig,
@@ -97,6 +101,14 @@ beforeAll(async () => {
 
   service = join(stack.root, 'feed-agg')
   cpSync(EXAMPLE, service, { recursive: true })
+  // The example's go.sum is upstream's; the local proxy serves Debian's trees.
+  writeFileSync(
+    join(service, 'go.sum'),
+    await localGoSum(
+      readFileSync(join(service, 'go.sum'), 'utf8'),
+      debianModuleSources()
+    )
+  )
   const original = join(service, 'skaffold.yaml')
   const patched = patchSkaffoldText(
     { path: original, text: readFileSync(original, 'utf8') },

@@ -38,6 +38,7 @@ import {
 import {
   debianModuleSources,
   startModuleProxy,
+  useLocalGoSums,
   type ModuleProxy
 } from '../module-proxy/index.js'
 import {
@@ -196,6 +197,9 @@ export async function checkoutExamples(machine: string): Promise<string> {
   await cp(join(REPO_ROOT, 'examples'), join(workspace, 'examples'), {
     recursive: true
   })
+  // The examples' go.sum holds upstream's hashes; the local module proxy
+  // serves zips of Debian's trees, so the checkout gets a test-only go.sum.
+  await useLocalGoSums(join(workspace, 'examples'), debianModuleSources())
   return workspace
 }
 

@@ -17,6 +17,7 @@ export {
   type ModuleSource
 } from './layout.js'
 export { writeZip, type ZipEntry } from './zip.js'
+export { hash1, localGoSum, moduleHashes, useLocalGoSums } from './gosum.js'
 export {
   DEBIAN_GOCODE,
   DEBIAN_MODULES,

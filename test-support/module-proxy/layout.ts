@@ -56,7 +56,7 @@ export async function listModuleFiles(root: string): Promise<string[]> {
 }
 
 /** Reads the go.mod a module version publishes. */
-async function readGoMod(source: ModuleSource): Promise<string> {
+export async function readGoMod(source: ModuleSource): Promise<string> {
   if (source.dir !== undefined) {
     const path = join(source.dir, 'go.mod')
     const stat = await lstat(path).catch(() => undefined)
