@@ -68,6 +68,9 @@ Options (as the action's inputs):
   --registry-mirror HOST    kaniko registryMirror
   --kaniko-image IMAGE      kaniko executor image
   --init-image IMAGE        kaniko initImage (the pod's init container)
+                            (the action sets these three by default: a
+                            mirror.gcr.io mirror and both images pinned by
+                            digest; here they are added only when given)
   --whitelist-var-run       kaniko whitelistVarRun: true
   --insecure-registry HOST  kaniko insecureRegistry entry (repeatable), e.g.
                             kind-registry:5000 for the local plain-HTTP registry
