@@ -43,7 +43,7 @@ describe('images the kaniko pod pulls', () => {
       /^gcr\.io\/kaniko-project\/executor:v1\.24\.0@sha256:[0-9a-f]{64}$/
     )
     expect(DEFAULT_INIT_IMAGE).toMatch(
-      /^docker\.io\/library\/busybox:1\.36\.1@sha256:[0-9a-f]{64}$/
+      /^mirror\.gcr\.io\/library\/busybox:1\.36\.1@sha256:[0-9a-f]{64}$/
     )
     const parsed = inputs()
     expect(parsed.kanikoImage).toBe(DEFAULT_KANIKO_IMAGE)

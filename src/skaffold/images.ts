@@ -25,9 +25,13 @@ export const DEFAULT_KANIKO_IMAGE =
  * official busybox 1.36.1, pinned by the digest of its multi-platform index
  * (amd64, arm32v5/v6/v7, arm64v8, i386, ppc64le, riscv64, s390x:
  * docker-library/official-images library/busybox, "Tags: 1.36.1").
+ * It is pulled through mirror.gcr.io, Google's cache of Docker Hub's
+ * official images, by the same digest: the kubelet pulls the init image, and
+ * kaniko's registry mirror does not apply to it, so the name itself avoids
+ * Docker Hub's anonymous pull limit.
  */
 export const DEFAULT_INIT_IMAGE =
-  'docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662'
+  'mirror.gcr.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662'
 
 /**
  * kaniko's `--registry-mirror`: Docker Hub base images are pulled from this
