@@ -36,6 +36,7 @@ export const INPUT_NAMES = [
   'service',
   'cache-dependency-path',
   'trim-build-cache',
+  'cache-timeout',
   'kind-version',
   'skaffold-version',
   'kubectl-version',
@@ -93,6 +94,8 @@ export interface Inputs {
   service: string
   cacheDependencyPath: string[]
   trimBuildCache: boolean
+  /** Seconds one cache lookup, download or save may take. */
+  cacheTimeout: number
   kindVersion: string
   skaffoldVersion: string
   kubectlVersion: string
@@ -151,6 +154,7 @@ export const INPUT_DEFAULTS: Readonly<Record<InputName, string>> = {
   service: '',
   'cache-dependency-path': '**/go.sum',
   'trim-build-cache': 'true',
+  'cache-timeout': '300',
   'kind-version': 'v0.32.0',
   'skaffold-version': 'v2.24.0',
   'kubectl-version': '',
@@ -239,6 +243,7 @@ export function parseInputs(get: InputGetter): Inputs {
     service: raw('service'),
     cacheDependencyPath: parseLines(raw('cache-dependency-path')),
     trimBuildCache: parseBoolean('trim-build-cache', raw('trim-build-cache')),
+    cacheTimeout: parseSeconds('cache-timeout', raw('cache-timeout')),
     kindVersion: parseVersion('kind-version', raw('kind-version')),
     skaffoldVersion: parseVersion('skaffold-version', raw('skaffold-version')),
     kubectlVersion:
@@ -432,6 +437,18 @@ function parsePort(name: InputName, value: string): number {
   const port = /^\d+$/.test(value) ? Number(value) : NaN
   if (Number.isInteger(port) && port >= 1 && port <= 65535) return port
   throw new InputError(name, value, 'expected a port number from 1 to 65535')
+}
+
+function parseSeconds(name: InputName, value: string): number {
+  const seconds = /^\d+$/.test(value) ? Number(value) : NaN
+  if (Number.isInteger(seconds) && seconds >= 1 && seconds <= 21600) {
+    return seconds
+  }
+  throw new InputError(
+    name,
+    value,
+    'expected a whole number of seconds from 1 to 21600 (6 hours)'
+  )
 }
 
 function parseCacheVolume(value: string): CacheVolume {

@@ -198,7 +198,11 @@ async function plan(): Promise<Context> {
       restored: {},
       goSumFiles: (
         await listDependencyFiles(inputs.cacheDependencyPath, runner.workspace)
-      ).filter((file) => /(^|\/)go(\.work)?\.sum$/.test(file))
+      ).filter((file) => /(^|\/)go(\.work)?\.sum$/.test(file)),
+      deadline: {
+        seconds: inputs.cacheTimeout,
+        hint: `the input 'cache-timeout' sets this limit`
+      }
     }
   }
   // A download URL the install would refuse (plain http:// for a version
@@ -336,14 +340,16 @@ async function restore(ctx: Context): Promise<void> {
         paths: [cache.paths.mod],
         dir: dirs.runnerDirs.mod,
         key: cache.keys.mod.primary,
-        restoreKeys: cache.keys.mod.restoreKeys
+        restoreKeys: cache.keys.mod.restoreKeys,
+        deadline: cache.deadline
       },
       {
         label: 'build cache',
         paths: [cache.paths.build],
         dir: dirs.runnerDirs.build,
         key: cache.keys.build.primary,
-        restoreKeys: cache.keys.build.restoreKeys
+        restoreKeys: cache.keys.build.restoreKeys,
+        deadline: cache.deadline
       }
     )
   )

@@ -250,11 +250,12 @@ async function save(
       label: which === 'mod' ? 'module cache' : 'build cache',
       paths: [cache.paths[which]],
       dir: cache.saveDirs[which],
-      key: cache.keys[which].primary
+      key: cache.keys[which].primary,
+      deadline: cache.deadline
     })
     // The adapter has logged its warning already: only the summary gets it.
     if (result.warning) report.warnings.push(result.warning)
-    return saveRecord(result, cache.keys[which].primary)
+    return saveRecord(result)
   }
   // One after the other: the two archives would fight for the same cores.
   const mod = await saveOne('mod')
@@ -262,15 +263,12 @@ async function save(
   report.save = { mod, build }
 }
 
-function saveRecord(result: SaveResult, key: string): SaveRecord {
+function saveRecord(result: SaveResult): SaveRecord {
   return {
     outcome: result.outcome,
     bytes: result.bytes,
     seconds: result.seconds,
-    reason:
-      result.outcome === 'exists'
-        ? `${key} was saved by another job`
-        : result.warning
+    reason: result.warning
   }
 }
 

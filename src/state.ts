@@ -49,6 +49,8 @@ export interface CacheState {
    * module versions they name are the ones the saved module cache keeps.
    */
   goSumFiles?: string[]
+  /** How long one cache client call may take, and how to allow more. */
+  deadline?: { seconds: number; hint: string }
 }
 
 export interface ClusterState {

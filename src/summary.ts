@@ -7,7 +7,7 @@
 import type { CacheHit, MainState, Phase, RestoreRecord } from './state.js'
 
 export interface SaveRecord {
-  outcome: 'saved' | 'exists' | 'skipped' | 'failed'
+  outcome: 'saved' | 'exists' | 'reserved' | 'skipped' | 'failed'
   bytes: number
   seconds: number
   reason?: string
@@ -96,6 +96,10 @@ function saveCell(record: SaveRecord | undefined): string {
     }
     case 'exists':
       return `already saved under this key${reason}`
+    case 'reserved':
+      // The service refused the reservation (409): the entry may be final,
+      // still uploading, or a reservation an earlier failed upload left open.
+      return `this key exists or is being saved by another job${reason}`
     case 'skipped':
       return `not saved${reason}`
     case 'failed':

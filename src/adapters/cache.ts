@@ -1,17 +1,28 @@
 /**
  * Restore and save through the real @actions/cache client, as typed results.
- * Cache trouble never throws out of here and never fails the job (design
- * section 4): every failure becomes a miss or a failed save with one warning.
+ * Cache trouble never throws out of here and never fails the job: every
+ * failure becomes a miss or an unsaved cache with one warning.
  *
  * The client reports failures only as log lines (it catches them and returns
- * undefined or -1: ../shared/notes/actions-cache-protocol.md section 7), so
- * this adapter listens to the annotations it writes while a call runs to
- * tell a miss from a failure and to quote the reason in the summary.
+ * undefined or -1), so every call runs under traceCall, which tells this
+ * call's annotations and HTTP exchanges apart from other work's, and races
+ * the call against its deadline.
  */
 import * as cache from '@actions/cache'
 import * as core from '@actions/core'
 import { mkdir, readdir, rm } from 'node:fs/promises'
+import { explainFailedSave } from '../cache/save-outcome.js'
+import { traceCall } from './call-trace.js'
 import { measureDir } from './cache-files.js'
+
+/** How long one client call (a lookup, a download, a save) may take. */
+export interface Deadline {
+  seconds: number
+  /** Appended to the expiry warning: how to allow more time. */
+  hint: string
+}
+
+export const DEFAULT_DEADLINE: Deadline = { seconds: 300, hint: '' }
 
 /** What to restore, and where. */
 export interface RestoreRequest {
@@ -23,6 +34,8 @@ export interface RestoreRequest {
   dir: string
   key: string
   restoreKeys: string[]
+  /** Absent: DEFAULT_DEADLINE (benchmarks and tests). */
+  deadline?: Deadline
 }
 
 /** The outcome of one restore. */
@@ -43,16 +56,20 @@ export interface SaveRequest {
   /** The dir the paths live in, measured for the summary. */
   dir: string
   key: string
+  /** Absent: DEFAULT_DEADLINE (benchmarks and tests). */
+  deadline?: Deadline
 }
 
 /** The outcome of one save. */
 export interface SaveResult {
   /**
-   * saved: uploaded; exists: the key was already there (found by the lookup,
-   * or another job reserved it first: no upload); skipped: the service is not
-   * available or the dir is empty; failed: a warning says why.
+   * saved: uploaded; exists: the lookup found the key; reserved: the service
+   * refused the reservation with 409 (the key exists, or another job is
+   * saving it or left its reservation unfinished); skipped: the service is
+   * not available, the dir is empty or the deadline passed; failed: a
+   * warning says why.
    */
-  outcome: 'saved' | 'exists' | 'skipped' | 'failed'
+  outcome: 'saved' | 'exists' | 'reserved' | 'skipped' | 'failed'
   bytes: number
   seconds: number
   warning?: string
@@ -70,7 +87,7 @@ export async function restoreCacheDir(
 }
 
 /**
- * Restores both caches (design section 2 step 4): the two lookups one after
+ * Restores both caches: the two lookups one after
  * the other (milliseconds each, and each failure is told apart from a miss),
  * then the downloads and extractions in parallel. When the service fails the
  * first lookup, the second is not tried: that would only repeat the client's
@@ -129,15 +146,23 @@ async function lookUp(req: RestoreRequest): Promise<Lookup> {
     }
     // Look up first so a lookup failure, a miss and a broken download can be
     // told apart, and download exactly the entry that was found.
-    const lookup = await listen(() =>
-      cache.restoreCache(req.paths, req.key, req.restoreKeys, {
-        lookupOnly: true
-      })
+    const lookup = await traceCall(
+      () =>
+        cache.restoreCache(req.paths, req.key, req.restoreKeys, {
+          lookupOnly: true
+        }),
+      deadlineOf(req).seconds * 1000
     )
+    if (lookup.kind === 'expired') {
+      const warning = warn(
+        `${req.label}: the cache lookup got no answer within ${late(req)}; building cold${hintOf(req)}`
+      )
+      return { kind: 'done', result: { result: 'miss', bytes: 0, warning } }
+    }
     if (lookup.value !== undefined) {
       return { kind: 'found', matchedKey: lookup.value }
     }
-    const said = lookup.annotations[0]
+    const said = lookup.trace.annotations[0]
     return {
       kind: 'done',
       result:
@@ -161,18 +186,34 @@ async function download(
   started: number
 ): Promise<RestoreResult> {
   try {
-    const restored = await listen(() =>
-      cache.restoreCache(req.paths, matchedKey, [])
+    const restored = await traceCall(
+      () => cache.restoreCache(req.paths, matchedKey, []),
+      deadlineOf(req).seconds * 1000
     )
+    if (restored.kind === 'expired') {
+      // The download is cut and tar killed: nothing more lands in the dir.
+      await emptyDir(req.dir)
+      return finish(
+        {
+          result: 'miss',
+          bytes: 0,
+          warning: warn(
+            `${req.label}: restoring ${matchedKey} took longer than ${late(req)} and was stopped; building cold with an empty cache dir${hintOf(req)}`
+          )
+        },
+        started
+      )
+    }
     if (restored.value !== matchedKey) {
       await emptyDir(req.dir)
-      const said = restored.annotations[0] ?? 'the client returned no entry'
+      const annotations = restored.trace.annotations
+      const said = annotations[0] ?? 'the client returned no entry'
       const message = `${req.label}: restoring ${matchedKey} failed, building cold with an empty cache dir: ${said}`
       return finish(
         {
           result: 'miss',
           bytes: 0,
-          warning: restored.annotations.length > 0 ? message : warn(message)
+          warning: annotations.length > 0 ? message : warn(message)
         },
         started
       )
@@ -233,8 +274,7 @@ function finish(
 
 /**
  * Saves one cache under its key. The key is looked up first (lookupOnly), so
- * a key that exists costs one lookup and no archive or upload; a key reserved
- * meanwhile by another job (409) is "exists" too. Never throws.
+ * a key that exists costs one lookup and no archive or upload. Never throws.
  */
 export async function saveCacheDir(req: SaveRequest): Promise<SaveResult> {
   const started = Date.now()
@@ -242,65 +282,88 @@ export async function saveCacheDir(req: SaveRequest): Promise<SaveResult> {
     ...r,
     seconds: (Date.now() - started) / 1000
   })
+  const notSaved = (
+    outcome: 'skipped' | 'failed',
+    warning: string
+  ): SaveResult => done({ outcome, bytes: 0, warning })
   try {
     if (!cache.isFeatureAvailable()) {
-      return done({
-        outcome: 'skipped',
-        bytes: 0,
-        warning: warn(
+      return notSaved(
+        'skipped',
+        warn(
           `${req.label}: not saved, the Actions cache service is not available`
         )
-      })
+      )
     }
     // A cheap emptiness check: measuring the tree waits until it is saved.
     const names = await readdir(req.dir).catch(() => [] as string[])
     if (names.length === 0) {
-      return done({
-        outcome: 'skipped',
-        bytes: 0,
-        warning: `${req.label}: not saved, ${req.dir} is empty`
-      })
+      return notSaved('skipped', `${req.label}: not saved, ${req.dir} is empty`)
     }
-    const lookup = await listen(() =>
-      cache.restoreCache(req.paths, req.key, [], { lookupOnly: true })
+    const ms = deadlineOf(req).seconds * 1000
+    const lookup = await traceCall(
+      () => cache.restoreCache(req.paths, req.key, [], { lookupOnly: true }),
+      ms
     )
-    if (lookup.annotations.length > 0) {
+    if (lookup.kind === 'expired') {
+      return notSaved(
+        'skipped',
+        warn(
+          `${req.label}: not saved, the cache lookup got no answer within ${late(req)}${hintOf(req)}`
+        )
+      )
+    }
+    if (lookup.trace.annotations.length > 0) {
       // The service is failing (rate limit, 5xx, denied): archiving now would
       // cost minutes for an upload that would fail the same way.
-      return done({
-        outcome: 'failed',
-        bytes: 0,
-        warning: `${req.label}: not saved, the cache lookup failed: ${lookup.annotations.join('; ')}`
-      })
+      return notSaved(
+        'failed',
+        `${req.label}: not saved, the cache lookup failed: ${lookup.trace.annotations.join('; ')}`
+      )
     }
     // The primary key is prefix-matched too: only an equal key means "exists".
-    if (lookup.value === req.key) {
-      return done({ outcome: 'exists', bytes: 0 })
+    if (lookup.value === req.key) return done({ outcome: 'exists', bytes: 0 })
+    const saved = await traceCall(() => cache.saveCache(req.paths, req.key), ms)
+    if (saved.kind === 'expired') {
+      return notSaved(
+        'skipped',
+        warn(
+          `${req.label}: not saved, archiving and uploading took longer than ${late(req)} and was stopped${hintOf(req)}`
+        )
+      )
     }
-    const saved = await listen(() => cache.saveCache(req.paths, req.key))
     if (saved.value > 0) {
       const size = await measureDir(req.dir)
       return done({ outcome: 'saved', bytes: size.bytes })
     }
-    if (saved.annotations.length === 0) {
-      // -1 with no warning is the client's "another job may be creating this
-      // cache" (HTTP 409, logged at info level): someone else saved it.
-      return done({ outcome: 'exists', bytes: 0 })
+    const failure = explainFailedSave(saved.trace)
+    if (failure.outcome === 'reserved') {
+      return done({ outcome: 'reserved', bytes: 0 })
     }
-    return done({
-      outcome: 'failed',
-      bytes: 0,
-      warning: `${req.label}: not saved: ${saved.annotations.join('; ')}`
-    })
+    const message = `${req.label}: not saved: ${failure.reason}`
+    return notSaved('failed', failure.clientWarned ? message : warn(message))
   } catch (error) {
     // saveCache rejects on a missing token, on paths that match nothing and on
-    // validation errors (protocol note section 7).
-    return done({
-      outcome: 'failed',
-      bytes: 0,
-      warning: warn(`${req.label}: not saved: ${messageOf(error)}`)
-    })
+    // validation errors (actions/toolkit packages/cache/src/cache.ts, saveCacheV2).
+    return notSaved(
+      'failed',
+      warn(`${req.label}: not saved: ${messageOf(error)}`)
+    )
   }
+}
+
+function deadlineOf(req: { deadline?: Deadline }): Deadline {
+  return req.deadline ?? DEFAULT_DEADLINE
+}
+
+/** "300 s", for messages. */
+function late(req: { deadline?: Deadline }): string {
+  return `${deadlineOf(req).seconds} s`
+}
+
+function hintOf(req: { deadline?: Deadline }): string {
+  const { hint } = deadlineOf(req)
+  return hint ? ` (${hint})` : ''
 }
 
 /** Logs a warning the client did not log itself, and returns it for the summary. */
@@ -319,46 +382,4 @@ async function emptyDir(dir: string): Promise<void> {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
-}
-
-type Listener = (annotation: string) => void
-const listeners = new Set<Listener>()
-let originalWrite: typeof process.stdout.write | undefined
-
-/**
- * Runs fn and collects the ::warning:: and ::error:: lines written meanwhile
- * (the output still goes to stdout). Calls that overlap see each other's lines.
- */
-async function listen<T>(
-  fn: () => Promise<T>
-): Promise<{ value: T; annotations: string[] }> {
-  const annotations: string[] = []
-  const listener: Listener = (line) => annotations.push(line)
-  if (listeners.size === 0) {
-    const write = process.stdout.write.bind(process.stdout)
-    originalWrite = write
-    process.stdout.write = (chunk: unknown, ...rest: unknown[]) => {
-      if (typeof chunk === 'string') {
-        for (const line of chunk.split('\n')) {
-          const match = /^::(warning|error)[^:]*::(.*)$/.exec(line.trimEnd())
-          if (match) listeners.forEach((l) => l(unescapeCommand(match[2])))
-        }
-      }
-      return (write as (...args: unknown[]) => boolean)(chunk, ...rest)
-    }
-  }
-  listeners.add(listener)
-  try {
-    return { value: await fn(), annotations }
-  } finally {
-    listeners.delete(listener)
-    if (listeners.size === 0 && originalWrite) {
-      process.stdout.write = originalWrite
-      originalWrite = undefined
-    }
-  }
-}
-
-function unescapeCommand(text: string): string {
-  return text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
 }

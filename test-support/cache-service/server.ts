@@ -1,8 +1,12 @@
 /**
  * A loopback GitHub Actions cache service (v2: Twirp JSON plus an Azure-like
  * blob side) for tests, benchmarks and the demo. It speaks exactly what the
- * real @actions/cache 6.x client needs; the spec is
- * ../shared/notes/actions-cache-protocol.md (sections 2 to 4 and 12).
+ * real @actions/cache 6.x client needs (actions/toolkit packages/cache:
+ * src/internal/shared/cacheTwirpClient.ts for the Twirp side,
+ * src/internal/uploadUtils.ts and downloadUtils.ts for the blob side), and
+ * is as strict as an independent server implementation of the protocol
+ * (falcondev-oss/github-actions-cache-server, routes/twirp/…) where the
+ * client could get away with less.
  *
  * Plain node:http, no dependencies. Every request is recorded so tests can
  * assert on traffic (versions, blocks, bytes); fault switches can be flipped
@@ -27,6 +31,13 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import {
+  BLOB_ERRORS,
+  requestedRange,
+  sendBlobError as sendAzureError,
+  sendBlobStatus as sendAzureStatus,
+  type BlobError
+} from './azure-blob.js'
 
 const TWIRP_PREFIX = '/twirp/github.actions.results.api.v1.CacheService/'
 const BLOB_PREFIX = '/devstoreaccount1/cache/'
@@ -71,7 +82,8 @@ export interface CacheEntry {
 export interface Faults {
   /**
    * Answer every Twirp call with this 5xx status. The client retries for
-   * about 30 s before giving up (protocol note section 2), so prefer `count`.
+   * about 30 s before giving up (actions/toolkit packages/cache/src/internal/
+   * shared/cacheTwirpClient.ts, retryableRequest: 5 attempts), so prefer `count`.
    */
   twirpServerError?: { status: number; count?: number }
   /** Answer blob uploads with this 5xx status (the Azure SDK retries ~16 s). */
@@ -88,6 +100,22 @@ export interface Faults {
   downloadTruncated?: boolean
   /** Delay before every response, in milliseconds. */
   slowMs?: number
+  /**
+   * Accept the request and never answer it (the connection stays open until
+   * stop): Twirp calls, blob uploads, downloads, or all of them.
+   */
+  neverAnswer?: 'twirp' | 'blob' | 'download' | 'all'
+  /**
+   * Blob uploads answer 200 instead of 201: the Azure SDK accepts only 201,
+   * so the client fails the save with an empty message.
+   */
+  uploadAnswers200?: boolean
+  /**
+   * CreateCacheEntry hands out an upload URL with one path segment, which
+   * the Azure SDK cannot parse ("Unable to extract blobName and
+   * containerName"); the reservation stays open, as a real one would.
+   */
+  unparsableUploadUrl?: boolean
 }
 
 /** Options for startCacheService. */
@@ -154,6 +182,15 @@ export async function startCacheService(
     return fault.status
   }
 
+  const neverAnswers = (method: string, path: string): boolean => {
+    const which = faults.neverAnswer
+    if (which === undefined) return false
+    if (which === 'all') return true
+    if (which === 'twirp') return path.startsWith(TWIRP_PREFIX)
+    if (which === 'blob') return method === 'PUT'
+    return path.startsWith(DOWNLOAD_PREFIX)
+  }
+
   const handle = async (
     req: IncomingMessage,
     res: ServerResponse
@@ -167,6 +204,11 @@ export async function startCacheService(
       status: 0
     }
     requests.push(record)
+    if (neverAnswers(req.method ?? '', url.pathname)) {
+      // Keep the socket open without a response; stop() closes it.
+      req.resume()
+      return
+    }
     if (faults.slowMs) await sleep(faults.slowMs)
 
     if (req.method === 'POST' && url.pathname.startsWith(TWIRP_PREFIX)) {
@@ -229,8 +271,24 @@ export async function startCacheService(
         msg: 'missing bearer token'
       })
     }
-    const key = typeof body.key === 'string' ? body.key : ''
-    const version = typeof body.version === 'string' ? body.version : ''
+    // All three methods require key and version; a body without them is
+    // refused with 400 (falcondev-oss/github-actions-cache-server, the zod
+    // bodySchema of each routes/twirp/…CacheService/<Method> handler), which
+    // Twirp names invalid_argument (twitchtv/twirp errors.go, ServerHTTPStatusFromErrorCode).
+    const key = body.key
+    const version = body.version
+    if (typeof key !== 'string' || key === '') {
+      return sendJson(res, record, 400, {
+        code: 'invalid_argument',
+        msg: 'key is required'
+      })
+    }
+    if (typeof version !== 'string' || version === '') {
+      return sendJson(res, record, 400, {
+        code: 'invalid_argument',
+        msg: 'version is required'
+      })
+    }
     if (method === 'GetCacheEntryDownloadURL') {
       if (faults.readDenied) {
         return sendJson(res, record, 403, {
@@ -277,7 +335,9 @@ export async function startCacheService(
       })
       return sendJson(res, record, 200, {
         ok: true,
-        signed_upload_url: `${origin}${BLOB_PREFIX}${id}?sv=2025-01-05&sp=cw&${SIG}`
+        signed_upload_url: faults.unparsableUploadUrl
+          ? `${origin}/upload${id}?sv=2025-01-05&sp=cw&${SIG}`
+          : `${origin}${BLOB_PREFIX}${id}?sv=2025-01-05&sp=cw&${SIG}`
       })
     }
     if (method === 'FinalizeCacheEntryUpload') {
@@ -329,18 +389,25 @@ export async function startCacheService(
     const status = takeCounted('blobServerError')
     if (status !== undefined) {
       record.bytes = (await readBody(req)).length
-      return sendBlobError(res, record, status)
+      return sendBlobError(res, record, {
+        ...BLOB_ERRORS.serverBusy,
+        status,
+        message: `fault switch: blob server error ${status}`
+      })
     }
     if (!entry || entry.state !== 'reserved') {
+      // A real upload URL carries a SAS that stops working once the entry
+      // is finalized or the reservation is gone.
       record.bytes = (await readBody(req)).length
-      return sendBlobStatus(res, record, 404)
+      return sendBlobError(res, record, BLOB_ERRORS.authenticationFailed)
     }
+    const ok = faults.uploadAnswers200 ? 200 : 201
     if (comp === 'block') {
       const blockId = url.searchParams.get('blockid') ?? ''
       const blockDir = `${entry.blobPath}.blocks`
       await mkdir(blockDir, { recursive: true })
       record.bytes = await streamToFile(req, join(blockDir, blockFile(blockId)))
-      return sendBlobStatus(res, record, 201)
+      return sendBlobStatus(res, record, ok)
     }
     if (comp === 'blocklist') {
       const xml = await readBody(req)
@@ -364,14 +431,14 @@ export async function startCacheService(
         }
       } catch {
         await out.close()
-        return sendBlobStatus(res, record, 400)
+        return sendBlobError(res, record, BLOB_ERRORS.invalidBlockList)
       }
       await out.close()
       await rm(`${entry.blobPath}.blocks`, { recursive: true, force: true })
-      return sendBlobStatus(res, record, 201)
+      return sendBlobStatus(res, record, ok)
     }
     record.bytes = await streamToFile(req, entry.blobPath)
-    sendBlobStatus(res, record, 201)
+    sendBlobStatus(res, record, ok)
   }
 
   const handleDownload = async (
@@ -383,15 +450,38 @@ export async function startCacheService(
     const id = Number(url.pathname.slice(DOWNLOAD_PREFIX.length).split('/')[0])
     const entry = entries.get(id)
     if (faults.download404 || !entry || entry.state !== 'final') {
-      record.status = 404
-      res.writeHead(404, { 'Content-Type': 'text/plain' })
-      res.end('Not Found')
+      return sendBlobError(res, record, BLOB_ERRORS.notFound)
+    }
+    const range = requestedRange(req.headers, entry.size)
+    if (range === 'invalid') {
+      return sendBlobError(res, record, BLOB_ERRORS.invalidRange)
+    }
+    if (range !== undefined) {
+      record.status = 206
+      res.writeHead(206, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': String(range.end - range.start + 1),
+        'Content-Range': `bytes ${range.start}-${range.end}/${entry.size}`,
+        'Accept-Ranges': 'bytes'
+      })
+      if (req.method === 'HEAD') {
+        res.end()
+        return
+      }
+      await pipeline(
+        createReadStream(entry.blobPath, {
+          start: range.start,
+          end: range.end
+        }),
+        res
+      )
       return
     }
     record.status = 200
     res.writeHead(200, {
       'Content-Type': 'application/octet-stream',
-      'Content-Length': String(entry.size)
+      'Content-Length': String(entry.size),
+      'Accept-Ranges': 'bytes'
     })
     if (req.method === 'HEAD') {
       res.end()
@@ -506,33 +596,16 @@ function sendBlobStatus(
   status: number
 ): void {
   record.status = status
-  // The Azure SDK accepts exactly 201; these headers are what Azure sends.
-  res.writeHead(status, {
-    'Content-Length': '0',
-    ETag: `"0x${Date.now().toString(16)}"`,
-    'Last-Modified': new Date().toUTCString(),
-    'x-ms-request-id': crypto.randomUUID(),
-    'x-ms-version': '2026-02-06',
-    Date: new Date().toUTCString()
-  })
-  res.end()
+  sendAzureStatus(res, status)
 }
 
 function sendBlobError(
   res: ServerResponse,
   record: RecordedRequest,
-  status: number
+  error: BlobError
 ): void {
-  record.status = status
-  // Azure's error shape, so the SDK's message is not empty.
-  const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>ServerBusy</Code><Message>fault switch: blob server error ${status}</Message></Error>`
-  res.writeHead(status, {
-    'Content-Type': 'application/xml',
-    'Content-Length': String(Buffer.byteLength(xml)),
-    'x-ms-request-id': crypto.randomUUID(),
-    'x-ms-error-code': 'ServerBusy'
-  })
-  res.end(xml)
+  record.status = error.status
+  sendAzureError(res, error)
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

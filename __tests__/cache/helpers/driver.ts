@@ -16,21 +16,43 @@ import {
 import { giveCacheDirsToRunner } from '../../../src/adapters/ownership.js'
 import type { OwnershipRequest } from '../../../src/adapters/ownership.js'
 
-type Op =
+type Op = (
   | { op: 'restore'; req: RestoreRequest }
   | { op: 'restore-both'; mod: RestoreRequest; build: RestoreRequest }
+  | {
+      // Other work writing ::warning:: lines while the restore runs, as
+      // kind does beside it in the main step.
+      op: 'restore-with-noise'
+      mod: RestoreRequest
+      build: RestoreRequest
+    }
   | { op: 'save'; req: SaveRequest }
   | {
       op: 'ownership-then-save'
       ownership: OwnershipRequest
       save: SaveRequest
     }
+) & {
+  /** false: end without process.exit, to show nothing is left running. */
+  exit?: boolean
+}
 
 const op = JSON.parse(process.argv[2] ?? '{}') as Op
 let result: unknown
 if (op.op === 'restore') result = await restoreCacheDir(op.req)
 else if (op.op === 'restore-both') {
   result = await restoreBothCaches(op.mod, op.build)
+} else if (op.op === 'restore-with-noise') {
+  let noisy = true
+  const noise = (async () => {
+    for (let i = 0; noisy; i++) {
+      process.stdout.write(`::warning::kind: retrying (${i})\n`)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  })()
+  result = await restoreBothCaches(op.mod, op.build)
+  noisy = false
+  await noise
 } else if (op.op === 'save') result = await saveCacheDir(op.req)
 else if (op.op === 'ownership-then-save') {
   const ownership = await giveCacheDirsToRunner(op.ownership)
@@ -40,4 +62,4 @@ else if (op.op === 'ownership-then-save') {
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
 // As the post step does: exit once done, so no dangling HTTP retry keeps
 // the process alive.
-process.exit(0)
+if (op.exit !== false) process.exit(0)
