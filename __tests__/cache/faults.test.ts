@@ -251,3 +251,185 @@ describe('save under faults', () => {
     expect(run.annotations).toHaveLength(1)
   })
 })
+
+describe('deadlines: a service that accepts and never answers', () => {
+  const deadline = { seconds: 3, hint: 'test limit' }
+  const restoreOnce = (extra: Record<string, unknown> = {}) =>
+    runDriver<RestoreResult>(
+      {
+        op: 'restore',
+        exit: false,
+        req: {
+          label: 'build cache',
+          paths: PATHS,
+          dir,
+          key: KEY,
+          restoreKeys: [],
+          deadline
+        },
+        ...extra
+      },
+      env
+    )
+
+  // exit: false: the driver ends on its own, so nothing the stopped call
+  // started (a socket, a timer, tar) keeps the process alive.
+  it.each<['twirp' | 'download', RegExp]>([
+    ['twirp', /lookup got no answer within 3 s; building cold \(test limit\)/],
+    ['download', /restoring fault-1 took longer than 3 s and was stopped/]
+  ])(
+    '%s: a miss with one warning, an empty dir, and the process ends',
+    async (where, said) => {
+      service.setFault({ neverAnswer: where })
+      try {
+        await mkdir(dir, { recursive: true })
+        await writeFile(join(dir, 'left-over'), 'x')
+        const run = await restoreOnce()
+        expect(run.code).toBe(0)
+        expect(run.result.result).toBe('miss')
+        expect(run.result.warning).toMatch(said)
+        expect(run.annotations).toHaveLength(1)
+        expect(await readdir(dir)).toEqual([])
+      } finally {
+        service.clearFaults()
+      }
+    },
+    90_000
+  )
+
+  it('upload: the save is stopped and skipped with one warning, nothing finalized', async () => {
+    await fillTree()
+    const key = `hang-${Math.random().toString(16).slice(2)}`
+    service.setFault({ neverAnswer: 'blob' })
+    try {
+      const run = await runDriver<SaveResult>(
+        {
+          op: 'save',
+          exit: false,
+          req: { label: 'build cache', paths: PATHS, dir, key, deadline }
+        },
+        env
+      )
+      expect(run.code).toBe(0)
+      expect(run.result.outcome).toBe('skipped')
+      expect(run.result.warning).toMatch(
+        /archiving and uploading took longer than 3 s and was stopped/
+      )
+      expect(run.annotations).toHaveLength(1)
+      expect(
+        service.entries().some((e) => e.key === key && e.state === 'final')
+      ).toBe(false)
+    } finally {
+      service.clearFaults()
+    }
+  }, 90_000)
+})
+
+describe('warnings written beside a lookup', () => {
+  it('do not turn a hit into a failure', async () => {
+    const modDir = join(runner.home, 'gomodcache')
+    await mkdir(modDir, { recursive: true })
+    await writeFile(join(modDir, 'mod-file'), 'module zip')
+    const modKey = `noise-mod-${Math.random().toString(16).slice(2)}`
+    const saved = await runDriver<SaveResult>(
+      {
+        op: 'save',
+        req: {
+          label: 'module cache',
+          paths: ['~/gomodcache'],
+          dir: modDir,
+          key: modKey
+        }
+      },
+      env
+    )
+    expect(saved.result.outcome).toBe('saved')
+    // Slow answers keep each lookup open while the noise is written.
+    service.setFault({ slowMs: 200 })
+    try {
+      const run = await runDriver<{ mod: RestoreResult; build: RestoreResult }>(
+        {
+          op: 'restore-with-noise',
+          mod: {
+            label: 'module cache',
+            paths: ['~/gomodcache'],
+            dir: modDir,
+            key: modKey,
+            restoreKeys: []
+          },
+          build: {
+            label: 'build cache',
+            paths: PATHS,
+            dir,
+            key: KEY,
+            restoreKeys: []
+          }
+        },
+        env
+      )
+      expect(run.annotations.length).toBeGreaterThan(10)
+      expect(run.annotations.every((l) => l.includes('kind: retrying'))).toBe(
+        true
+      )
+      expect(run.result.mod).toMatchObject({
+        result: 'exact',
+        matchedKey: modKey
+      })
+      expect(run.result.mod.warning).toBeUndefined()
+      expect(run.result.build).toMatchObject({
+        result: 'exact',
+        matchedKey: KEY
+      })
+      expect(run.result.build.warning).toBeUndefined()
+    } finally {
+      service.clearFaults()
+    }
+  })
+})
+
+describe('saves the real client fails without a reason', () => {
+  beforeAll(fillTree)
+
+  it('an upload answered 200: failed, the summary says which request and status; the next run gets "reserved"', async () => {
+    const key = `up200-${Math.random().toString(16).slice(2)}`
+    service.setFault({ uploadAnswers200: true })
+    let run: Awaited<ReturnType<typeof save>>
+    try {
+      run = await save(key)
+    } finally {
+      service.clearFaults()
+    }
+    expect(run.code).toBe(0)
+    expect(run.result.outcome).toBe('failed')
+    // The client's own line has nothing after its colon.
+    expect(run.stdout).toMatch(
+      /uploadCacheArchiveSDK: internal error uploading cache archive: *$/m
+    )
+    expect(run.result.warning).toMatch(
+      /upload: PUT \/devstoreaccount1\/cache\/\d+ answered HTTP 200, expected HTTP 201/
+    )
+    // The reservation stays open: the next save is refused with 409.
+    const next = await save(key)
+    expect(next.result.outcome).toBe('reserved')
+    expect(next.annotations).toEqual([])
+  })
+
+  it('an upload URL the client cannot parse: failed, and the summary says no upload was sent', async () => {
+    const key = `badurl-${Math.random().toString(16).slice(2)}`
+    const before = service.requests.length
+    service.setFault({ unparsableUploadUrl: true })
+    try {
+      const run = await save(key)
+      expect(run.code).toBe(0)
+      expect(run.result.outcome).toBe('failed')
+      expect(run.result.warning).toMatch(
+        /the service reserved the key but no upload was sent; .*Unable to extract blobName and containerName/
+      )
+      expect(
+        service.requests.slice(before).filter((r) => r.blob !== undefined)
+      ).toEqual([])
+    } finally {
+      service.clearFaults()
+    }
+  })
+})
