@@ -213,6 +213,35 @@ describe('a cache service that is down', () => {
   }, 300_000)
 })
 
+describe('a cache service that accepts connections and never answers', () => {
+  it('gives up at cache-timeout, builds cold, stays green, warns once, and main exits', async () => {
+    stack.cacheService.setFault({ neverAnswer: 'all' })
+    try {
+      const run = await runExample(stack, {
+        example: 'shortener',
+        machine: machine(),
+        runId: 402,
+        inputs: { 'cache-key-prefix': 'e2e-hang', 'cache-timeout': '5' }
+      })
+      assertSucceeded(run)
+      expect(run.outputs['mod-cache-hit']).toBe('miss')
+      expect(run.outputs['build-cache-hit']).toBe('miss')
+      expect(goCacheUse(run)).toBeGreaterThan(0)
+      const cacheWarnings = warnings(run).filter((w) => /cache/i.test(w))
+      expect(cacheWarnings).toEqual([
+        expect.stringMatching(
+          /module cache: the cache lookup got no answer within 5 s; building cold \(the input 'cache-timeout' sets this limit\)/
+        )
+      ])
+      expect(run.summary).toContain(
+        'the cache service failed during the restore'
+      )
+    } finally {
+      stack.cacheService.clearFaults()
+    }
+  }, 300_000)
+})
+
 describe('failures', () => {
   it('a build that fails fails the step with the compiler error; post cleans up and reports', async () => {
     const where = machine()

@@ -87,9 +87,9 @@ export async function restoreCacheDir(
 }
 
 /**
- * Restores both caches: the two lookups one after
- * the other (milliseconds each, and each failure is told apart from a miss),
- * then the downloads and extractions in parallel. When the service fails the
+ * Restores both caches: the two lookups one after the other (milliseconds
+ * each, and each failure is told apart from a miss), then the downloads and
+ * extractions in parallel. When the service fails the
  * first lookup, the second is not tried: that would only repeat the client's
  * retries (about 30 s for a 5xx) for the same answer.
  */
