@@ -326,24 +326,11 @@ describe('deadlines: a service that accepts and never answers', () => {
 })
 
 describe('warnings written beside a lookup', () => {
-  it('do not turn a hit into a failure', async () => {
+  // The old stdout listener counted them as the lookup's: a plain miss became
+  // a failed lookup, the second cache was not looked up and saving was off.
+  it('do not turn a miss into a failure, nor a hit into a miss', async () => {
     const modDir = join(runner.home, 'gomodcache')
     await mkdir(modDir, { recursive: true })
-    await writeFile(join(modDir, 'mod-file'), 'module zip')
-    const modKey = `noise-mod-${Math.random().toString(16).slice(2)}`
-    const saved = await runDriver<SaveResult>(
-      {
-        op: 'save',
-        req: {
-          label: 'module cache',
-          paths: ['~/gomodcache'],
-          dir: modDir,
-          key: modKey
-        }
-      },
-      env
-    )
-    expect(saved.result.outcome).toBe('saved')
     // Slow answers keep each lookup open while the noise is written.
     service.setFault({ slowMs: 200 })
     try {
@@ -354,7 +341,7 @@ describe('warnings written beside a lookup', () => {
             label: 'module cache',
             paths: ['~/gomodcache'],
             dir: modDir,
-            key: modKey,
+            key: `noise-mod-${Math.random().toString(16).slice(2)}`,
             restoreKeys: []
           },
           build: {
@@ -371,16 +358,36 @@ describe('warnings written beside a lookup', () => {
       expect(run.annotations.every((l) => l.includes('kind: retrying'))).toBe(
         true
       )
-      expect(run.result.mod).toMatchObject({
-        result: 'exact',
-        matchedKey: modKey
-      })
+      expect(run.result.mod).toMatchObject({ result: 'miss', bytes: 0 })
       expect(run.result.mod.warning).toBeUndefined()
       expect(run.result.build).toMatchObject({
         result: 'exact',
         matchedKey: KEY
       })
       expect(run.result.build.warning).toBeUndefined()
+    } finally {
+      service.clearFaults()
+    }
+  })
+
+  it('do not turn a save into a failed lookup', async () => {
+    await fillTree()
+    service.setFault({ slowMs: 200 })
+    try {
+      const run = await runDriver<SaveResult>(
+        {
+          op: 'save-with-noise',
+          req: {
+            label: 'build cache',
+            paths: PATHS,
+            dir,
+            key: `noise-save-${Math.random().toString(16).slice(2)}`
+          }
+        },
+        env
+      )
+      expect(run.result.outcome).toBe('saved')
+      expect(run.result.warning).toBeUndefined()
     } finally {
       service.clearFaults()
     }

@@ -27,6 +27,7 @@ type Op = (
       build: RestoreRequest
     }
   | { op: 'save'; req: SaveRequest }
+  | { op: 'save-with-noise'; req: SaveRequest }
   | {
       op: 'ownership-then-save'
       ownership: OwnershipRequest
@@ -37,12 +38,8 @@ type Op = (
   exit?: boolean
 }
 
-const op = JSON.parse(process.argv[2] ?? '{}') as Op
-let result: unknown
-if (op.op === 'restore') result = await restoreCacheDir(op.req)
-else if (op.op === 'restore-both') {
-  result = await restoreBothCaches(op.mod, op.build)
-} else if (op.op === 'restore-with-noise') {
+/** Runs fn while other work writes ::warning:: lines, as kind does in main. */
+async function withNoise<T>(fn: () => Promise<T>): Promise<T> {
   let noisy = true
   const noise = (async () => {
     for (let i = 0; noisy; i++) {
@@ -50,9 +47,23 @@ else if (op.op === 'restore-both') {
       await new Promise((resolve) => setTimeout(resolve, 10))
     }
   })()
+  try {
+    return await fn()
+  } finally {
+    noisy = false
+    await noise
+  }
+}
+
+const op = JSON.parse(process.argv[2] ?? '{}') as Op
+let result: unknown
+if (op.op === 'restore') result = await restoreCacheDir(op.req)
+else if (op.op === 'restore-both') {
   result = await restoreBothCaches(op.mod, op.build)
-  noisy = false
-  await noise
+} else if (op.op === 'restore-with-noise') {
+  result = await withNoise(() => restoreBothCaches(op.mod, op.build))
+} else if (op.op === 'save-with-noise') {
+  result = await withNoise(() => saveCacheDir(op.req))
 } else if (op.op === 'save') result = await saveCacheDir(op.req)
 else if (op.op === 'ownership-then-save') {
   const ownership = await giveCacheDirsToRunner(op.ownership)
