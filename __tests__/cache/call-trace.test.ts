@@ -27,10 +27,10 @@ beforeAll(async () => {
   const original = process.stdout.write.bind(process.stdout) as (
     ...a: unknown[]
   ) => boolean
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+  process.stdout.write = (chunk: unknown, ...rest: unknown[]) => {
     if (typeof chunk === 'string') seen.push(chunk)
     return original(chunk, ...rest)
-  })
+  }
   server = createServer((req, res) => {
     req.on('close', () => closed++)
     if (req.url?.startsWith('/hang')) return
