@@ -1,5 +1,5 @@
 /**
- * Where every piece of the data path lives (design section 1):
+ * Where every piece of the data path lives (docs/design.md#the-data-path):
  *
  *   Actions cache -> runner dirs -> kind extraMounts -> node dirs
  *     -> cluster.volumes hostPath -> kaniko pod mounts <- GOMODCACHE/GOCACHE build args
@@ -7,7 +7,7 @@
  * Every link must agree, so the names are decided here once. Pure.
  */
 
-/** Paths inside the kaniko pod (as in the seed: under /var/run). */
+/** Paths inside the kaniko pod, under /var/run as in the hand-built recipe; kaniko keeps every mount out of the image wherever it is (docs/upstream-behaviour.md#mounts-are-never-snapshotted). */
 export const POD_PATHS = {
   mod: '/var/run/gomodcache',
   build: '/var/run/gobuildcache'

@@ -1,5 +1,5 @@
 /**
- * Cache keys and restore-key ladders for the two Go caches (design section 4).
+ * Cache keys and restore-key ladders for the two Go caches (docs/design.md#cache-keys-and-restore-ladders).
  * Pure: every fact (os, arch, hash, run id) is passed in.
  */
 import { createHash } from 'node:crypto'

@@ -1,6 +1,6 @@
 /**
  * skaffold apiVersions in release order, and what each one lets the patcher
- * write. Facts: ../shared/notes/skaffold-facts.md sections 1-3.
+ * write. Facts: docs/upstream-behaviour.md#schema-versions, #kaniko-fields-by-version and #volumes-and-mounts-decoding-by-apiversion.
  */
 
 const ORDER: string[] = [

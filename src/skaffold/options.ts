@@ -11,7 +11,7 @@ export type VolumeSource =
       kind: 'hostPath'
       /** Directories inside the kind node (the extraMounts containerPath). */
       paths: { mod: string; build: string }
-      /** hostPath `type`; '' leaves it out (the seed's config has none). */
+      /** hostPath `type`; '' leaves it out, which makes Kubernetes check nothing. */
       type: string
     }
   | {
@@ -47,7 +47,7 @@ export interface PatchOptions {
   kanikoImage: string
   /** kaniko `initImage` (the pod's init container); '' adds none. */
   initImage: string
-  /** Adds `whitelistVarRun: true` (the seed's setting; see skaffold-facts 8). */
+  /** Adds `whitelistVarRun: true`, which only repeats kaniko's default and breaks kaniko v1.7.0 (docs/upstream-behaviour.md#whitelistvarrun). */
   whitelistVarRun: boolean
   /**
    * kaniko `ignorePaths` (v4beta2+ only). `/product_uuid`: multi-stage
@@ -90,7 +90,7 @@ export const DEFAULT_PATCH_OPTIONS: PatchOptions = {
   defaultNamespace: ''
 }
 
-/** Volume names skaffold gives its own kaniko pod volumes (skaffold-facts 8). */
+/** Volume names skaffold gives its own kaniko pod volumes (skaffold v2.24.0 pkg/skaffold/build/kaniko/types.go, used by pkg/skaffold/build/cluster/pod.go kanikoPodSpec; docs/upstream-behaviour.md#the-kaniko-pod). */
 export const RESERVED_VOLUME_NAMES = [
   'kaniko-emptydir',
   'kaniko-secret',
@@ -98,7 +98,7 @@ export const RESERVED_VOLUME_NAMES = [
   'docker-cfg'
 ]
 
-/** Mount paths skaffold and kaniko use themselves (skaffold-facts 8). */
+/** Mount paths skaffold and kaniko use themselves (skaffold v2.24.0 pkg/skaffold/build/kaniko/types.go, used by pkg/skaffold/build/cluster/pod.go kanikoPodSpec; docs/upstream-behaviour.md#the-kaniko-pod). */
 export const RESERVED_MOUNT_PATHS = [
   '/kaniko/buildcontext',
   '/secret',

@@ -1,5 +1,5 @@
 /**
- * The strict cluster double (design 8.4): docker, kind, kubectl and skaffold
+ * The strict cluster double (docs/design.md#cluster-double): docker, kind, kubectl and skaffold
  * executables backed by a daemon that keeps cluster state in
  * CLUSTER_DOUBLE_HOME and builds Go services for real.
  */

@@ -26,7 +26,7 @@ export class CommandError extends Error {
   }
 }
 
-/** The error for any command form outside the contract (.tmp/commands.md in the project). */
+/** The error for any command form the action does not use (docs/design.md#command-forms). */
 export function unsupported(
   tool: string,
   args: readonly string[]

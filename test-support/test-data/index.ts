@@ -132,7 +132,7 @@ export function listCorpus(corpus: TestData = CORPUS): string[] {
   return found
 }
 
-/** The text of the seed write-up, or '' when it is absent (its suites skip). */
+/** The text of the hand-built setup write-up (SEED_DOC), or '' when it is absent (its suites skip). */
 export function readSeedDoc(): string {
   return SEED_DOC.present ? readFileSync(SEED_DOC.path, 'utf8') : ''
 }
