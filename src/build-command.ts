@@ -68,19 +68,3 @@ export function parseBuildOutput(text: string): BuiltImage[] {
       : []
   })
 }
-
-/** Masks credentials in a URL (https://user:pass@host -> https://***@host). */
-export function redactUrlCredentials(text: string): string {
-  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@')
-}
-
-/**
- * The credentials (user:pass) of every URL in a GOPROXY-style list (entries
- * separated by "," or "|"), to be masked.
- */
-export function urlCredentials(value: string): string[] {
-  return value.split(/[,|]/).flatMap((entry) => {
-    const match = /^[a-z][a-z0-9+.-]*:\/\/([^/@\s]+)@/i.exec(entry.trim())
-    return match ? [match[1]] : []
-  })
-}

@@ -49,16 +49,13 @@ import {
   writePatchedCopies
 } from './adapters/skaffold-files.js'
 import { ensureKubectl, installTool } from './adapters/tools.js'
-import {
-  buildCommandArgs,
-  redactUrlCredentials,
-  urlCredentials
-} from './build-command.js'
+import { buildCommandArgs } from './build-command.js'
 import { deriveServiceName, makeCacheKeys } from './cache/keys.js'
 import { decideSave } from './cache/policy.js'
 import { InputError, parseList, type Inputs } from './inputs.js'
 import { cacheMounts, renderKindConfig } from './kind/kind-config.js'
 import { cacheDirs, nodeCopies, type CacheDirs } from './plan.js'
+import { makeRedactor, urlSecrets } from './redact.js'
 import {
   patchOptionsFromInputs,
   type PatchOptions
@@ -128,10 +125,9 @@ export async function runMain(): Promise<void> {
 async function plan(): Promise<Context> {
   const inputs = readInputs()
   const runner = readRunnerEnv()
-  const secrets = [
-    ...urlCredentials(inputs.goProxy),
-    runner.githubToken
-  ].filter((s) => s !== '')
+  const secrets = [...urlSecrets(inputs.goProxy), runner.githubToken].filter(
+    (s) => s !== ''
+  )
   for (const secret of secrets) maskSecret(secret)
 
   const workingDir = path.resolve(runner.workspace, inputs.workingDirectory)
@@ -692,11 +688,7 @@ async function build(
     modules: inputs.modules,
     extraArgs: inputs.skaffoldArgs
   })
-  const redact = (line: string): string =>
-    ctx.secrets.reduce(
-      (text, secret) => text.split(secret).join('***'),
-      redactUrlCredentials(line)
-    )
+  const redact = makeRedactor(ctx.secrets)
   const result = await group('skaffold build', () => {
     log.info(`skaffold ${args.map((a) => redact(a)).join(' ')}`)
     return runSkaffoldBuild(

@@ -1,10 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  buildCommandArgs,
-  parseBuildOutput,
-  redactUrlCredentials,
-  urlCredentials
-} from '../../src/build-command.js'
+import { buildCommandArgs, parseBuildOutput } from '../../src/build-command.js'
 
 describe('buildCommandArgs', () => {
   const base = {
@@ -71,19 +66,5 @@ describe('parseBuildOutput', () => {
     ['{broken', []]
   ])('parses %j', (text, expected) => {
     expect(parseBuildOutput(text)).toEqual(expected)
-  })
-})
-
-describe('URL credentials', () => {
-  it('finds and redacts user:password in proxy URLs', () => {
-    const proxy = 'https://bot:s3cret@goproxy.corp.example/,direct'
-    expect(urlCredentials(proxy)).toEqual(['bot:s3cret'])
-    expect(
-      urlCredentials('https://proxy.golang.org|https://u:tok@private.example')
-    ).toEqual(['u:tok'])
-    expect(redactUrlCredentials(`GOPROXY=${proxy}`)).toBe(
-      'GOPROXY=https://***@goproxy.corp.example/,direct'
-    )
-    expect(urlCredentials('https://proxy.golang.org,direct')).toEqual([])
   })
 })
