@@ -14,6 +14,7 @@ import {
   NO_REGISTRY_MIRROR,
   registryMirrorProblem
 } from './skaffold/images.js'
+import { redactUrlCredentials } from './redact.js'
 
 /** Every input declared in action.yml, in the order action.yml declares them. */
 export const INPUT_NAMES = [
@@ -116,7 +117,10 @@ export interface Inputs {
   cacheVolume: CacheVolume
 }
 
-/** A user error in an input: names the input, the value and what is accepted. */
+/**
+ * A user error in an input: names the input, the value and what is accepted.
+ * The value is shown with URL credentials redacted and cut to 120 characters.
+ */
 export class InputError extends Error {
   constructor(
     readonly input: InputName,
@@ -124,10 +128,14 @@ export class InputError extends Error {
     accepted: string
   ) {
     super(
-      `Input '${input}' has an invalid value ${JSON.stringify(value)}: ${accepted}`
+      `Input '${input}' has an invalid value ${JSON.stringify(shorten(redactUrlCredentials(value)))}: ${accepted}`
     )
     this.name = 'InputError'
   }
+}
+
+function shorten(value: string): string {
+  return value.length > 120 ? `${value.slice(0, 120)}…` : value
 }
 
 /** Reads one raw input; returns '' when it is not set (core.getInput semantics). */
@@ -193,6 +201,7 @@ const KEY_PREFIX = /^[A-Za-z0-9._-]{1,64}$/
 export function parseInputs(get: InputGetter): Inputs {
   const raw = (name: InputName): string => {
     const value = get(name).trim()
+    checkCharacters(name, value)
     return value === '' ? INPUT_DEFAULTS[name] : value
   }
   for (const name of UNIMPLEMENTED_INPUTS) {
@@ -213,7 +222,7 @@ export function parseInputs(get: InputGetter): Inputs {
     defaultRepo: raw('default-repo'),
     skaffoldArgs: parseArgs('skaffold-args', raw('skaffold-args')),
     goProxy: parseGoProxy(raw('go-proxy')),
-    goPrivate: raw('go-private'),
+    goPrivate: refuseTemplate('go-private', raw('go-private')),
     buildArgs: parseBuildArgs(raw('build-args')),
     registryMirror: parseRegistryMirror(raw('registry-mirror')),
     kanikoImage:
@@ -293,6 +302,16 @@ function checkCombinations(
   inputs: Inputs,
   raw: (name: InputName) => string
 ): void {
+  for (const [key, value] of inputs.buildArgs) {
+    const owner = buildArgOwner(inputs, key)
+    if (owner !== undefined) {
+      throw new InputError(
+        'build-args',
+        `${key}=${value}`,
+        `the action sets ${key} itself ${owner}; remove it from build-args`
+      )
+    }
+  }
   if (inputs.cacheVolume.kind === 'pvc' && inputs.createCluster) {
     throw new InputError(
       'cache-volume',
@@ -328,6 +347,23 @@ function checkCombinations(
       'a kind config only applies when the action creates the cluster (create-cluster: true)'
     )
   }
+}
+
+/**
+ * Why the action passes this build arg itself (its own value would win
+ * silently), or undefined when the key is free.
+ */
+function buildArgOwner(inputs: Inputs, key: string): string | undefined {
+  if (key === 'GOMODCACHE' || key === 'GOCACHE') {
+    return '(it points Go at the cache mounted in the kaniko pod)'
+  }
+  if (key === 'GOPROXY' && (inputs.goProxy !== '' || inputs.athens)) {
+    return inputs.goProxy !== '' ? 'from go-proxy' : 'for Athens (athens: true)'
+  }
+  if ((key === 'GOPRIVATE' || key === 'GONOSUMDB') && inputs.goPrivate !== '') {
+    return 'from go-private'
+  }
+  return undefined
 }
 
 /** Splits a comma- or newline-separated list, dropping empty entries. */
@@ -398,14 +434,26 @@ function parseUrl(name: InputName, value: string): string {
 /**
  * GOPROXY: a list of URLs (or direct/off) separated by "," or "|". Go
  * refuses to send credentials to an http:// proxy ("refusing to pass
- * credentials to insecure URL"), so such an entry could never work.
+ * credentials to insecure URL"), so such an entry could never work. A raw
+ * "@" in the credentials is refused: URL parsers take the authority's last
+ * "@" as its end, so the password would be split where a reader (or a log
+ * mask) does not expect it.
  */
 function parseGoProxy(value: string): string {
-  for (const entry of value.split(/[,|]/)) {
-    if (/^http:\/\/[^/@\s]+@/i.test(entry.trim())) {
+  refuseTemplate('go-proxy', value)
+  for (const entry of value.split(/[,|]/).map((e) => e.trim())) {
+    const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\\]*)/i.exec(entry)?.[1]
+    if (authority !== undefined && authority.split('@').length > 2) {
       throw new InputError(
         'go-proxy',
-        entry.replace(/\/\/[^/@\s]+@/, '//***@'),
+        entry,
+        'the URL has a raw "@" in its user or password; percent-encode it as %40'
+      )
+    }
+    if (/^http:\/\/[^/@\s]+@/i.test(entry)) {
+      throw new InputError(
+        'go-proxy',
+        entry,
         'Go refuses to send credentials to an http:// proxy; use an https:// URL, or run Athens (athens: true), which holds the token itself'
       )
     }
@@ -431,6 +479,61 @@ function parseRegistryMirror(value: string): string {
       `${problem}; or none to pull Docker Hub images directly`
     )
   return value
+}
+
+/**
+ * Inputs that reach skaffold's build args. skaffold expands `{{…}}` in build
+ * arg values as Go templates (with Sprig) against its own environment before
+ * the kaniko pod is made (skaffold pkg/skaffold/build/cluster/kaniko.go
+ * runKanikoBuild -> pkg/skaffold/docker/build_args.go EvalBuildArgsWithEnv),
+ * so a template there could copy a token of the job into the image.
+ */
+export const TEMPLATE_EXPANDED_INPUTS: readonly InputName[] = [
+  'go-proxy',
+  'go-private',
+  'build-args'
+]
+
+function refuseTemplate(name: InputName, value: string): string {
+  if (value.includes('{{')) {
+    throw new InputError(
+      name,
+      value,
+      'skaffold expands "{{" in build args as a Go template against its own environment, which holds the job\'s tokens; the action passes this value to the build as it is, so write it without "{{"'
+    )
+  }
+  return value
+}
+
+/** Inputs that hold a list, one entry per line (or split like a shell). */
+const MULTI_LINE_INPUTS: readonly InputName[] = [
+  'profile',
+  'module',
+  'skaffold-args',
+  'build-args',
+  'cache-dependency-path'
+]
+
+/**
+ * No input may hold a NUL or another control character (Node refuses NUL in
+ * an argument; the others only hide what a value is). Single-value inputs
+ * may not hold a line break either: a second line would be a second value
+ * reaching a URL, an image name or a build arg unseen.
+ */
+function checkCharacters(name: InputName, value: string): void {
+  const multiLine = MULTI_LINE_INPUTS.includes(name)
+  // eslint-disable-next-line no-control-regex
+  const bad = multiLine ? /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/ : /[\x00-\x1f\x7f]/
+  const match = bad.exec(value)
+  if (!match) return
+  const code = match[0].charCodeAt(0)
+  throw new InputError(
+    name,
+    value,
+    code === 0x0a || code === 0x0d
+      ? 'expected a single line; this input takes one value'
+      : `it holds the control character U+${code.toString(16).padStart(4, '0').toUpperCase()}; remove it`
+  )
 }
 
 function parsePort(name: InputName, value: string): number {
@@ -480,6 +583,7 @@ function parseBuildArgs(value: string): [string, string][] {
       throw new InputError('build-args', line, `KEY ${key} is given twice`)
     }
     seen.add(key)
+    refuseTemplate('build-args', line)
     return [key, line.slice(eq + 1)]
   })
 }
@@ -538,8 +642,9 @@ function parseArgs(name: InputName, value: string): string[] {
     )
   }
   const owned = result
-    .map((arg) => arg.split('=')[0])
-    .find((flag) => OWNED_FLAGS.includes(flag))
+    .slice(0, endOfFlags(result))
+    .map(ownedFlagIn)
+    .find((flag) => flag !== undefined)
   if (owned !== undefined) {
     throw new InputError(
       name,
@@ -548,6 +653,33 @@ function parseArgs(name: InputName, value: string): string[] {
     )
   }
   return result
+}
+
+/** skaffold parses no flag after a `--` argument (spf13/pflag flag.go Parse). */
+function endOfFlags(args: string[]): number {
+  const end = args.indexOf('--')
+  return end < 0 ? args.length : end
+}
+
+/**
+ * The owned flag an argument sets, if any. Long flags as `--name` or
+ * `--name=value`. A single-dash argument is a run of shorthands, parsed as
+ * spf13/pflag does (flag.go parseSingleShortArg): a boolean shorthand lets
+ * the next letter be another flag (`-qpprod` is `-q -p prod`); a shorthand
+ * that takes a value takes the rest of the argument (`-fother.yaml`,
+ * `-p=prod`), so the walk stops there.
+ */
+function ownedFlagIn(arg: string): string | undefined {
+  if (arg.startsWith('--')) {
+    const flag = arg.split('=')[0]
+    return OWNED_FLAGS.includes(flag) ? flag : undefined
+  }
+  if (!arg.startsWith('-') || arg.length < 2) return undefined
+  for (const letter of arg.slice(1)) {
+    if (OWNED_FLAGS.includes(`-${letter}`)) return `-${letter}`
+    if (!BOOLEAN_SHORTHANDS.includes(letter)) return undefined
+  }
+  return undefined
 }
 
 /** skaffold build flags the action sets itself from other inputs or its plan. */
@@ -563,3 +695,10 @@ const OWNED_FLAGS = [
   '-d',
   '--default-repo'
 ]
+
+/**
+ * The shorthands of `skaffold build` that take no value: `-q` (--quiet,
+ * skaffold cmd/skaffold/app/cmd/build.go NewCmdBuild) and `-h` (help, which
+ * pflag handles itself). Every other shorthand takes a value.
+ */
+const BOOLEAN_SHORTHANDS = ['q', 'h']

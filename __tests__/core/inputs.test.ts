@@ -213,3 +213,110 @@ describe('splitArgs', () => {
     expect(splitArgs(value)).toEqual(expected)
   })
 })
+
+describe('parseInputs refuses what would reach the build unseen', () => {
+  it.each<[InputName, string]>([
+    ['build-args', 'TOKEN={{.GITHUB_TOKEN | b64enc}}'],
+    ['go-proxy', 'https://proxy.golang.org,{{.ACTIONS_RUNTIME_TOKEN}}'],
+    ['go-private', 'github.com/corp/*{{.GITHUB_TOKEN}}']
+  ])('a template in %s (skaffold expands it)', (name, value) => {
+    expect(() => parse({ [name]: value })).toThrow(InputError)
+    expect(() => parse({ [name]: value })).toThrow(
+      new RegExp(`Input '${name}'.*Go template`)
+    )
+  })
+
+  it.each<InputName>([
+    'go-proxy',
+    'go-private',
+    'kaniko-image',
+    'registry-mirror',
+    'node-image',
+    'default-repo',
+    'service'
+  ])('a second line in the single-value input %s', (name) => {
+    const run = () => parse({ [name]: 'first\nsecond' })
+    expect(run).toThrow(InputError)
+    expect(run).toThrow(new RegExp(`Input '${name}'.*single line`))
+  })
+
+  it('a NUL in any input, lists included', () => {
+    expect(() => parse({ profile: 'a\u0000b' })).toThrow(
+      /Input 'profile'.*U\+0000/
+    )
+    expect(() => parse({ 'skaffold-file': 'a\u0000.yaml' })).toThrow(
+      /Input 'skaffold-file'/
+    )
+  })
+
+  it('keeps lists on several lines', () => {
+    expect(parse({ profile: 'a\r\nb' }).profiles).toEqual(['a', 'b'])
+  })
+
+  it.each<[string, string]>([
+    ['https://user:p@ss@goproxy.corp/', 'user:p@ss'],
+    ['https://proxy.golang.org|https://a@b:c@goproxy.corp', 'a@b:c']
+  ])('a raw "@" in the credentials of %j, without echoing them', (value) => {
+    const run = () => parse({ 'go-proxy': value })
+    expect(run).toThrow(/Input 'go-proxy'.*percent-encode it as %40/)
+    expect(run).not.toThrow(/p@ss|b:c/)
+    expect(
+      parse({ 'go-proxy': 'https://user:p%40ss@goproxy.corp/' }).goProxy
+    ).toBe('https://user:p%40ss@goproxy.corp/')
+  })
+
+  it.each<[string, string]>([
+    ['-fother.yaml', '-f'],
+    ['-pprod', '-p'],
+    ['-p=prod', '-p'],
+    ['-dX', '-d'],
+    ['-mfoo', '-m'],
+    ['-qpprod', '-p'],
+    ['--cache-artifacts=false -mfoo', '-m']
+  ])('the attached short flag %j in skaffold-args', (value, flag) => {
+    expect(() => parse({ 'skaffold-args': value })).toThrow(
+      new RegExp(`Input 'skaffold-args'.*${flag} is set by the action itself`)
+    )
+  })
+
+  it.each<string>(['-vdebug', '-q', '-t fixed', '-b app', '-- -pprod'])(
+    'keeps skaffold-args %j whose shorthands the action does not own',
+    (value) => {
+      expect(parse({ 'skaffold-args': value }).skaffoldArgs.length).toBe(
+        value.split(' ').length
+      )
+    }
+  )
+
+  it.each<[Partial<Record<InputName, string>>, string]>([
+    [{ 'build-args': 'GOCACHE=/tmp/x' }, 'GOCACHE'],
+    [{ 'build-args': 'A=1\nGOMODCACHE=/go' }, 'GOMODCACHE'],
+    [
+      { 'build-args': 'GOPROXY=direct', 'go-proxy': 'https://p.example' },
+      'GOPROXY'
+    ],
+    [{ 'build-args': 'GOPROXY=direct', athens: 'true' }, 'GOPROXY'],
+    [
+      { 'build-args': 'GONOSUMDB=x', 'go-private': 'github.com/corp/*' },
+      'GONOSUMDB'
+    ]
+  ])('a build arg the action sets itself: %j', (values, key) => {
+    expect(() => parse(values)).toThrow(
+      new RegExp(`Input 'build-args'.*the action sets ${key} itself`)
+    )
+  })
+
+  it('leaves GOPROXY and GOPRIVATE to build-args when the action sets neither', () => {
+    expect(
+      parse({ 'build-args': 'GOPROXY=direct\nGOPRIVATE=x' }).buildArgs
+    ).toEqual([
+      ['GOPROXY', 'direct'],
+      ['GOPRIVATE', 'x']
+    ])
+  })
+
+  it('shows a very long value cut short', () => {
+    const run = () => parse({ 'kaniko-image': `${'a'.repeat(5000)}\nb` })
+    expect(run).toThrow(/a{120}…"/)
+  })
+})
