@@ -178,9 +178,14 @@ async function plan(): Promise<Context> {
     })
     const decision = decideSave({
       policy: inputs.saveCache,
+      eventName: runner.eventName,
       event: await readEvent(runner.eventPath),
       ref: runner.ref
     })
+    if (decision.warning) {
+      log.warning(decision.warning)
+      state.warnings.push(decision.warning)
+    }
     state.cache = {
       paths: { mod: dirs.modSavePath, build: dirs.cachePaths.build },
       runnerDirs: dirs.runnerDirs,

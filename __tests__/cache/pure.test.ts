@@ -173,7 +173,7 @@ describe('decideSave', () => {
     ['always on a pull request', 'always', push, 'refs/pull/7/merge', true],
     ['never on the default branch', 'never', push, 'refs/heads/main', false]
   ] as const)('%s', (_name, policy, event, ref, save) => {
-    const decision = decideSave({ policy, event, ref })
+    const decision = decideSave({ policy, eventName: 'push', event, ref })
     expect(decision.save).toBe(save)
     expect(decision.reason).toContain(`save-cache is ${policy}`)
   })
