@@ -126,6 +126,14 @@ export function listOurBuildArgs(options: PatchOptions): [string, string][] {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
+
+/**
+ * Whether a name is a DNS-1123 label, the rule for namespace and volume names:
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+ */
+export function isDnsLabel(name: string): boolean {
+  return DNS_LABEL.test(name)
+}
 const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /**

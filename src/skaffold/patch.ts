@@ -27,6 +27,7 @@ import { SkaffoldConfigError } from './errors.js'
 import { spliceEdits } from './splice.js'
 import {
   DEFAULT_PATCH_OPTIONS,
+  isDnsLabel,
   listOurBuildArgs,
   normalizePath,
   RESERVED_VOLUME_NAMES,
@@ -1169,6 +1170,16 @@ class DocumentPatcher {
         : typeof current === 'string'
           ? current
           : JSON.stringify(current)
+    // The action hands this name to kubectl (it creates the namespace), and
+    // skaffold to the API server as the kaniko pod's namespace
+    // (pkg/skaffold/build/cluster/pod.go podTemplate): refuse anything that
+    // is not a namespace name, such as "--kubeconfig=./evil".
+    if (own !== '' && !isDnsLabel(own)) {
+      this.failAt(
+        [...clusterPath, 'namespace'],
+        `cluster.namespace ${JSON.stringify(own)} is not a Kubernetes namespace name (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)`
+      )
+    }
     if (ours === '') return own
     if (own !== '') {
       if (own !== ours) {
