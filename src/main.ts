@@ -53,9 +53,14 @@ import { buildCommandArgs } from './build-command.js'
 import { deriveServiceName, makeCacheKeys } from './cache/keys.js'
 import { decideSave } from './cache/policy.js'
 import { InputError, parseList, type Inputs } from './inputs.js'
-import { cacheMounts, renderKindConfig } from './kind/kind-config.js'
+import {
+  cacheMounts,
+  renderKindConfig,
+  type KindConfigResult
+} from './kind/kind-config.js'
 import { cacheDirs, nodeCopies, type CacheDirs } from './plan.js'
 import { makeRedactor, urlSecrets } from './redact.js'
+import { checkModules } from './skaffold/modules.js'
 import {
   patchOptionsFromInputs,
   type PatchOptions
@@ -96,6 +101,8 @@ interface Context {
   secrets: string[]
   /** GOPROXY of the Athens started for this job ('' when none). */
   athensProxy: string
+  /** The kind config, rendered in the plan (when the action creates the cluster). */
+  kindConfig?: KindConfigResult
   state: MainState
 }
 
@@ -214,11 +221,32 @@ async function plan(): Promise<Context> {
   }
   saveMainState(state)
   log.info(`service: ${service}; config: ${configPath}`)
-  // Patch in memory once now, so a config the action cannot handle fails the
-  // step before anything is installed or created (the copies are written
-  // later, once Athens' address is known).
-  patchSkaffoldConfigs(configFiles, patchOptions(ctx))
+  await checkBeforeEffects(ctx)
   return ctx
+}
+
+/**
+ * Everything that can fail on the user's files or machine, checked before
+ * any tool is installed, any cache restored or any cluster created.
+ */
+async function checkBeforeEffects(ctx: Context): Promise<void> {
+  const { inputs } = ctx
+  // Patch in memory once now, so a config the action cannot handle fails the
+  // step here (the copies are written later, once Athens' address is known).
+  const { report } = patchSkaffoldConfigs(ctx.configFiles, patchOptions(ctx))
+  checkModules(inputs.modules, ctx.configFiles, report.documents)
+  if (inputs.cacheVolume.kind !== 'hostpath') return
+  if (inputs.createCluster) {
+    ctx.kindConfig = renderKindConfig({
+      mounts: cacheMounts(ctx.dirs.runnerDirs),
+      user: inputs.kindConfig ? await readUserKindConfig(ctx) : undefined,
+      registry: inputs.registry,
+      nodeImage: inputs.nodeImage || undefined,
+      clusterName: inputs.clusterName
+    })
+  }
+  // kind runs its nodes as Docker containers, created or reused.
+  await checkDocker()
 }
 
 interface InstalledTools {
@@ -450,19 +478,9 @@ async function prepareKindCluster(
   kind: string | undefined
 ): Promise<void> {
   const { inputs, state } = ctx
-  if (!kind) throw new Error('kind was not installed')
+  const config = ctx.kindConfig
+  if (!kind || !config) throw new Error('kind or its config is missing')
   await group(`Create kind cluster ${inputs.clusterName}`, async () => {
-    await checkDocker()
-    const userConfig = inputs.kindConfig
-      ? await readUserKindConfig(ctx)
-      : undefined
-    const config = renderKindConfig({
-      mounts: cacheMounts(ctx.dirs.runnerDirs),
-      user: userConfig,
-      registry: inputs.registry,
-      nodeImage: inputs.nodeImage || undefined,
-      clusterName: inputs.clusterName
-    })
     for (const note of config.notes) log.info(note)
     state.cluster = {
       name: inputs.clusterName,
@@ -501,7 +519,6 @@ async function prepareKindCluster(
 async function reuseKindCluster(ctx: Context): Promise<void> {
   const { inputs, state } = ctx
   await group(`Reuse kind cluster ${inputs.clusterName}`, async () => {
-    await checkDocker()
     await requireCluster(inputs.clusterName)
     const nodes = await nodeNames(inputs.clusterName)
     state.cluster = {

@@ -53,7 +53,7 @@ export async function checkDocker(): Promise<{ serverVersion: string }> {
   )
   if (result.exitCode !== 0) {
     throw new ClusterError(
-      `Docker is not reachable (docker info exited ${result.exitCode}): ${firstLine(result)}. kind needs a running Docker daemon: use a Linux runner with Docker, or start the daemon`,
+      `Docker is not reachable (docker info exited ${result.exitCode}): ${firstLine(result).replace(/\.+$/, '')}. kind needs a running Docker daemon: use a Linux runner with Docker, or start the daemon`,
       output(result)
     )
   }
