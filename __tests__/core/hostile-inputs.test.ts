@@ -291,6 +291,7 @@ describe('hostile input values', () => {
   it.each([...INPUT_NAMES])(
     '%s: refused naming the input, or unchanged and inert downstream',
     (name) => {
+      expect.hasAssertions()
       fc.assert(
         fc.property(hostile, (value) => checkOne(name, value)),
         { numRuns: 150 }
