@@ -16,11 +16,14 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RunnerEnv } from '../../src/adapters/actions.js'
+import type { MainState } from '../../src/state.js'
 import { parseInputs, type InputName } from '../../src/inputs.js'
 
 /** Names of the adapter functions with effects that main called, in order. */
 const effects: string[] = []
 const failures: string[] = []
+const warnings: string[] = []
+let saved: MainState | undefined
 let values: Partial<Record<InputName, string>> = {}
 let runner: RunnerEnv
 let dockerAnswer: () => Promise<{ serverVersion: string }>
@@ -77,13 +80,20 @@ jest.unstable_mockModule('../../src/adapters/actions.js', () => ({
   ...actual.actions,
   readInputs: () => parseInputs((name) => values[name] ?? ''),
   readRunnerEnv: () => runner,
-  saveMainState: () => undefined,
+  saveMainState: (state: MainState) => {
+    saved = structuredClone(state)
+  },
   appendSummary: () => Promise.resolve(),
   setOutputs: () => undefined,
   maskSecret: () => undefined,
   group: (_name: string, fn: () => Promise<unknown>) => fn(),
   fail: (message: string) => failures.push(message),
-  log: { info: () => {}, debug: () => {}, warning: () => {}, error: () => {} }
+  log: {
+    info: () => {},
+    debug: () => {},
+    warning: (message: string) => warnings.push(message),
+    error: () => {}
+  }
 }))
 
 const { runMain } = await import('../../src/main.js')
@@ -106,6 +116,10 @@ beforeAll(async () => {
   await mkdir(join(root, 'temp'))
   await writeFile(join(workspace, 'skaffold.yaml'), CONFIG)
   await writeFile(join(workspace, 'go.sum'), '')
+  await writeFile(
+    join(root, 'event.json'),
+    JSON.stringify({ repository: { default_branch: 'main' } })
+  )
   runner = {
     home: join(root, 'home'),
     runnerTemp: join(root, 'temp'),
@@ -116,7 +130,7 @@ beforeAll(async () => {
     runAttempt: '1',
     ref: 'refs/heads/main',
     eventName: 'push',
-    eventPath: '',
+    eventPath: join(root, 'event.json'),
     uid: 1001,
     gid: 1001,
     githubToken: '',
@@ -127,6 +141,8 @@ beforeAll(async () => {
 beforeEach(() => {
   effects.length = 0
   failures.length = 0
+  warnings.length = 0
+  saved = undefined
   values = {}
   dockerAnswer = () => Promise.resolve({ serverVersion: '29.0.0' })
 })
@@ -191,4 +207,21 @@ describe('the main step before any effect', () => {
     expect(failures.join('\n')).not.toMatch(/docker was asked/)
     expect(effects[0]).toBe('installTool')
   })
+
+  it.each([
+    ['push', 'auto', true, false],
+    ['pull_request_target', 'auto', false, false],
+    ['pull_request_target', 'always', true, true]
+  ])(
+    'decides the save from the event: %s with save-cache %s saves: %s',
+    async (eventName, policy, save, warned) => {
+      runner = { ...runner, eventName }
+      values = { 'save-cache': policy }
+      await runMain()
+      runner = { ...runner, eventName: 'push' }
+      expect(saved?.cache?.save.enabled).toBe(save)
+      expect(warnings.some((w) => w.includes(eventName))).toBe(warned)
+      expect(saved?.warnings.some((w) => w.includes(eventName))).toBe(warned)
+    }
+  )
 })
