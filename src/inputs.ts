@@ -428,28 +428,35 @@ function parseUrl(name: InputName, value: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InputError(name, value, 'expected an http:// or https:// URL')
   }
+  refuseRawAt(name, value)
   return value.replace(/\/+$/, '')
+}
+
+/**
+ * Refuses a URL with a raw "@" in its user or password: URL parsers end the
+ * credentials at the authority's last "@", so the password would be split
+ * where a reader (or a log mask) does not expect it.
+ */
+function refuseRawAt(name: InputName, url: string): void {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\\]*)/i.exec(url)?.[1]
+  if (authority !== undefined && authority.split('@').length > 2) {
+    throw new InputError(
+      name,
+      url,
+      'the URL has a raw "@" in its user or password; percent-encode it as %40'
+    )
+  }
 }
 
 /**
  * GOPROXY: a list of URLs (or direct/off) separated by "," or "|". Go
  * refuses to send credentials to an http:// proxy ("refusing to pass
- * credentials to insecure URL"), so such an entry could never work. A raw
- * "@" in the credentials is refused: URL parsers take the authority's last
- * "@" as its end, so the password would be split where a reader (or a log
- * mask) does not expect it.
+ * credentials to insecure URL"), so such an entry could never work.
  */
 function parseGoProxy(value: string): string {
   refuseTemplate('go-proxy', value)
   for (const entry of value.split(/[,|]/).map((e) => e.trim())) {
-    const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\\]*)/i.exec(entry)?.[1]
-    if (authority !== undefined && authority.split('@').length > 2) {
-      throw new InputError(
-        'go-proxy',
-        entry,
-        'the URL has a raw "@" in its user or password; percent-encode it as %40'
-      )
-    }
+    refuseRawAt('go-proxy', entry)
     if (/^http:\/\/[^/@\s]+@/i.test(entry)) {
       throw new InputError(
         'go-proxy',

@@ -132,9 +132,13 @@ export async function runMain(): Promise<void> {
 async function plan(): Promise<Context> {
   const inputs = readInputs()
   const runner = readRunnerEnv()
-  const secrets = [...urlSecrets(inputs.goProxy), runner.githubToken].filter(
-    (s) => s !== ''
-  )
+  const secrets = [
+    ...urlSecrets(inputs.goProxy),
+    ...urlSecrets(inputs.kindDownloadUrl),
+    ...urlSecrets(inputs.skaffoldDownloadUrl),
+    ...urlSecrets(inputs.kubectlDownloadUrl),
+    runner.githubToken
+  ].filter((s) => s !== '')
   for (const secret of secrets) maskSecret(secret)
 
   const workingDir = path.resolve(runner.workspace, inputs.workingDirectory)

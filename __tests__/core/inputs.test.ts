@@ -265,6 +265,16 @@ describe('parseInputs refuses what would reach the build unseen', () => {
     ).toBe('https://user:p%40ss@goproxy.corp/')
   })
 
+  it.each<InputName>([
+    'kind-download-url',
+    'skaffold-download-url',
+    'kubectl-download-url'
+  ])('a raw "@" in the credentials of %s', (name) => {
+    const run = () => parse({ [name]: 'https://bot:p@ss@mirror.corp/kind' })
+    expect(run).toThrow(new RegExp(`Input '${name}'.*percent-encode it as %40`))
+    expect(run).not.toThrow(/p@ss/)
+  })
+
   it.each<[string, string]>([
     ['-fother.yaml', '-f'],
     ['-pprod', '-p'],

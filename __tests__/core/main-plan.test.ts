@@ -23,6 +23,7 @@ import { parseInputs, type InputName } from '../../src/inputs.js'
 const effects: string[] = []
 const failures: string[] = []
 const warnings: string[] = []
+const masked: string[] = []
 let saved: MainState | undefined
 let values: Partial<Record<InputName, string>> = {}
 let runner: RunnerEnv
@@ -85,7 +86,7 @@ jest.unstable_mockModule('../../src/adapters/actions.js', () => ({
   },
   appendSummary: () => Promise.resolve(),
   setOutputs: () => undefined,
-  maskSecret: () => undefined,
+  maskSecret: (secret: string) => masked.push(secret),
   group: (_name: string, fn: () => Promise<unknown>) => fn(),
   fail: (message: string) => failures.push(message),
   log: {
@@ -142,6 +143,7 @@ beforeEach(() => {
   effects.length = 0
   failures.length = 0
   warnings.length = 0
+  masked.length = 0
   saved = undefined
   values = {}
   dockerAnswer = () => Promise.resolve({ serverVersion: '29.0.0' })
@@ -224,4 +226,16 @@ describe('the main step before any effect', () => {
       expect(saved?.warnings.some((w) => w.includes(eventName))).toBe(warned)
     }
   )
+
+  it('masks every form of the credentials of go-proxy and the download URLs first', async () => {
+    values = {
+      'go-proxy': 'https://bot:p%40ss@goproxy.corp/,direct',
+      'kind-download-url': 'https://ghp_tok3n@mirror.corp/kind'
+    }
+    await runMain()
+    expect(masked).toEqual(
+      expect.arrayContaining(['bot:p%40ss', 'p%40ss', 'p@ss', 'ghp_tok3n'])
+    )
+    expect(effects[0]).toBe('installTool')
+  })
 })
