@@ -489,18 +489,13 @@ function parseRegistryMirror(value: string): string {
 }
 
 /**
- * Inputs that reach skaffold's build args. skaffold expands `{{…}}` in build
- * arg values as Go templates (with Sprig) against its own environment before
- * the kaniko pod is made (skaffold pkg/skaffold/build/cluster/kaniko.go
- * runKanikoBuild -> pkg/skaffold/docker/build_args.go EvalBuildArgsWithEnv),
- * so a template there could copy a token of the job into the image.
+ * For the inputs that become build args (go-proxy, go-private, build-args).
+ * skaffold expands `{{…}}` in build arg values as Go templates (with Sprig)
+ * against its own environment before the kaniko pod is made (skaffold
+ * pkg/skaffold/build/cluster/kaniko.go runKanikoBuild ->
+ * pkg/skaffold/docker/build_args.go EvalBuildArgsWithEnv), so a template
+ * there could copy a token of the job into the image.
  */
-export const TEMPLATE_EXPANDED_INPUTS: readonly InputName[] = [
-  'go-proxy',
-  'go-private',
-  'build-args'
-]
-
 function refuseTemplate(name: InputName, value: string): string {
   if (value.includes('{{')) {
     throw new InputError(
