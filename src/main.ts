@@ -362,8 +362,17 @@ async function restore(ctx: Context): Promise<void> {
   if (!cache) {
     // cache: false builds with empty caches, not what a previous job on this
     // machine left in the runner dirs.
-    await emptyCacheDir(dirs.runnerDirs.mod)
-    await emptyCacheDir(dirs.runnerDirs.build)
+    for (const dir of [dirs.runnerDirs.mod, dirs.runnerDirs.build]) {
+      try {
+        await emptyCacheDir(dir)
+      } catch (error) {
+        // Files an earlier job left that this user cannot remove (root-owned
+        // on a self-hosted runner): the build still runs, and says so.
+        const warning = `cache: false could not empty ${dir} (${errorMessage(error)}); the build may see what an earlier job left there`
+        log.warning(warning)
+        ctx.state.warnings.push(warning)
+      }
+    }
     return
   }
   const results = await group('Restore Go caches', () =>
