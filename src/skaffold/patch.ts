@@ -569,6 +569,7 @@ class DocumentPatcher {
       artifactOwner: s.artifacts !== null ? s : base,
       clusterOwner: s.builder !== null ? s : base
     }))
+    const effective = this.effectiveBuild(sections)
     // Decide which artifacts we patch.
     const decisions = new Map<string, { artifactPath: (string | number)[] }>()
     const plans: {
@@ -590,8 +591,12 @@ class DocumentPatcher {
       // `kaniko:` would break a profile that switches it to the local
       // builder, so only the sections this build can use decide.
       const activeUsing = using.filter((c) => c.section.active)
+      // The copy runs only with the given profiles: when they settle which
+      // builder these artifacts get, that builder alone decides.
       const activeBuilders = new Set(
-        (activeUsing.length > 0 ? activeUsing : using).map((c) => c.builder)
+        effective.artifactOwner === section && effective.builder !== null
+          ? [effective.builder]
+          : (activeUsing.length > 0 ? activeUsing : using).map((c) => c.builder)
       )
       artifacts.forEach((raw, index) => {
         const artifact = isObject(raw) ? raw : {}
@@ -774,6 +779,40 @@ class DocumentPatcher {
       })
     }
     return sections
+  }
+
+  /**
+   * The builder and the artifact list the build ends up with. skaffold
+   * applies the auto-activated profiles first, then the `-p` ones in order
+   * (skaffold pkg/skaffold/schema/profiles.go activatedProfiles, ApplyProfiles);
+   * a profile's builder replaces the one before it and a non-empty artifact
+   * list replaces the list before it (overlayProfileField). A value set only
+   * by a profile that may auto-activate is unknown here (null).
+   */
+  private effectiveBuild(sections: Section[]): {
+    builder: Builder | null
+    artifactOwner: Section | null
+  } {
+    const base = sections[0]
+    const profiles = sections.slice(1)
+    const named = this.options.profiles
+      .filter((p) => !p.startsWith('-'))
+      .map((name) =>
+        profiles.find(
+          (s) => s.place.kind === 'profile' && s.place.name === name
+        )
+      )
+      .filter((s): s is Section => s !== undefined)
+    const auto = profiles.filter((s) => s.active && !named.includes(s))
+    const pick = <T>(own: (s: Section) => T | null, fallback: T): T | null => {
+      const last = named.filter((s) => own(s) !== null).at(-1)
+      if (last !== undefined) return own(last)
+      return auto.some((s) => own(s) !== null) ? null : fallback
+    }
+    return {
+      builder: pick((s) => s.builder, base.builder ?? 'local'),
+      artifactOwner: pick((s) => (s.artifacts !== null ? s : null), base)
+    }
   }
 
   private warnAboutPatches(): void {
