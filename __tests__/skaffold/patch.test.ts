@@ -89,8 +89,10 @@ describe('apiVersion spelling', () => {
     const v4b1 = parse(patch(kaniko('v4beta1')).text) as Any
     expect(v4b1.build.artifacts[0].kaniko.ignorePaths).toBeUndefined()
     const v4b2 = parse(patch(kaniko('v4beta2')).text) as Any
+    // kind mount-product-files.sh copies both product files into the root.
     expect(v4b2.build.artifacts[0].kaniko.ignorePaths).toEqual([
-      '/product_uuid'
+      '/product_uuid',
+      '/product_name'
     ])
   })
 

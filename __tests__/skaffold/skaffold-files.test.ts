@@ -120,6 +120,35 @@ describe('skaffold-files adapter', () => {
     await removePatchedCopies(prepared.writtenFiles)
   })
 
+  it('warns before the build when a pre-v4beta2 config builds a multi-stage Dockerfile', async () => {
+    const dir = join(tmp, 'old-multistage')
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(
+      join(dir, 'skaffold.yaml'),
+      SVC.replace('v4beta14', 'v2beta16').replace(
+        'build/Dockerfile',
+        'Dockerfile'
+      )
+    )
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      'FROM golang AS build\nARG GOCACHE\nARG GOMODCACHE\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n'
+    )
+    const prepared = await preparePatchedConfigs(
+      join(dir, 'skaffold.yaml'),
+      DEFAULT_PATCH_OPTIONS
+    )
+    const findings = await checkDockerfilesFor(
+      prepared.report,
+      join(dir, 'skaffold.yaml'),
+      dir
+    )
+    expect(findings.map((f) => [f.kind, f.file, f.line])).toEqual([
+      ['product-files-not-ignored', join(dir, 'skaffold.yaml'), 5]
+    ])
+    await removePatchedCopies(prepared.writtenFiles)
+  })
+
   it('reports a Dockerfile that is not there', async () => {
     const dir = join(tmp, 'nodockerfile')
     mkdirSync(dir, { recursive: true })

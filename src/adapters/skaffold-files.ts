@@ -18,6 +18,7 @@ import {
   removeExcludeEntries
 } from '../skaffold/git-exclude.js'
 import type { PatchOptions } from '../skaffold/options.js'
+import { checkProductFiles } from '../skaffold/product-files.js'
 import {
   patchSkaffoldConfigs,
   type ConfigFile,
@@ -258,6 +259,18 @@ export async function checkDockerfilesFor(
         text,
         target: artifact.target,
         buildArgs: Object.keys(artifact.buildArgs)
+      }),
+      ...checkProductFiles({
+        file: artifact.file,
+        line: artifact.line,
+        image: artifact.image,
+        apiVersion:
+          report.documents.find(
+            (d) => d.file === artifact.file && d.document === artifact.document
+          )?.apiVersion ?? '',
+        dockerfile: path,
+        text,
+        target: artifact.target
       })
     )
   }

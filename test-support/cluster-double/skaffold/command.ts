@@ -405,6 +405,10 @@ async function buildArtifact(
       context,
       buildArgs,
       target: typeof kaniko.target === 'string' ? kaniko.target : undefined,
+      skipUnusedStages: kaniko.skipUnusedStages === true,
+      ignorePaths: Array.isArray(kaniko.ignorePaths)
+        ? kaniko.ignorePaths.map(String)
+        : [],
       mounts,
       scratch,
       goroot,

@@ -1,7 +1,9 @@
 /**
- * The double's skaffold tags images as skaffold's default gitCommit tagger
- * does (skaffold pkg/skaffold/tag/git_commit.go) and honours
- * build.insecureRegistries (pkg/skaffold/runner/runcontext/context.go).
+ * The double's skaffold as strict as the real tools: it tags images as
+ * skaffold's default gitCommit tagger does (skaffold
+ * pkg/skaffold/tag/git_commit.go), honours build.insecureRegistries
+ * (pkg/skaffold/runner/runcontext/context.go), and fails multi-stage kaniko
+ * builds on kind without ignorePaths: [/product_uuid] (kaniko issue 2164).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
@@ -18,6 +20,13 @@ import {
   type ArtifactLinks,
   type DoubleStack
 } from './stack.js'
+
+interface Config {
+  apiVersion: string
+  build: Record<string, unknown> & {
+    artifacts: { kaniko: Record<string, unknown> }[]
+  }
+}
 
 let stack: DoubleStack
 let links: ArtifactLinks
@@ -43,11 +52,13 @@ async function must(tool: string, args: string[]): Promise<void> {
     throw new Error(`${tool} ${args.join(' ')}: ${result.stderr}`)
 }
 
-function service(build: Record<string, unknown> = {}): string {
-  const config = parse(skaffoldConfig('hello', links)) as {
-    build: Record<string, unknown>
-  }
+function service(
+  build: Record<string, unknown> = {},
+  edit: (config: Config) => void = () => undefined
+): string {
+  const config = parse(skaffoldConfig('hello', links)) as Config
   Object.assign(config.build, build)
+  edit(config)
   return writeHelloService(
     join(stack.root, `svc-${++serial}`),
     seedDockerfile(ARGS),
@@ -185,5 +196,44 @@ describe('cluster double: image tags', () => {
     expect(unlisted.output).toContain(
       'server gave HTTP response to HTTPS client'
     )
+  }, 300_000)
+})
+
+// kind's mount-product-files.sh puts /product_uuid in every container's root;
+// kaniko cannot remove it between stages (kaniko issue 2164, pkg/executor/build.go).
+describe('cluster double: kind product files and multi-stage builds', () => {
+  const withoutIgnorePaths =
+    (apiVersion: string) =>
+    (config: Config): void => {
+      config.apiVersion = apiVersion
+      delete config.build.artifacts[0].kaniko.ignorePaths
+    }
+  const insecure = ['--insecure-registry', REGISTRY]
+
+  it.each(['skaffold/v2beta16', 'skaffold/v4beta14'])(
+    'fails a multi-stage build at %s without ignorePaths, after the first stage',
+    async (apiVersion) => {
+      const result = await build(
+        service({}, withoutIgnorePaths(apiVersion)),
+        insecure
+      )
+      expect(result.code).toBe(1)
+      expect(result.output).toContain(
+        'error building image: deleting file system after stage 0: unlinkat //product_uuid: device or resource busy'
+      )
+    },
+    300_000
+  )
+
+  it('builds a single stage without ignorePaths, and every stage with them', async () => {
+    const single = await build(
+      service({}, (config) => {
+        withoutIgnorePaths('skaffold/v2beta16')(config)
+        config.build.artifacts[0].kaniko.target = 'build'
+      }),
+      insecure
+    )
+    expect(single.code).toBe(0)
+    expect((await build(service(), insecure)).code).toBe(0)
   }, 300_000)
 })
