@@ -11,7 +11,10 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
 import { NODE_PATHS, POD_PATHS, VOLUME_NAMES } from '../../src/plan.js'
+import { DEFAULT_PATCH_OPTIONS } from '../../src/skaffold/options.js'
+import { patchSkaffoldText } from '../../src/skaffold/patch.js'
 import {
+  goCachesLine,
   kindConfig,
   seedDockerfile,
   skaffoldConfig,
@@ -235,5 +238,64 @@ describe('cluster double: kind product files and multi-stage builds', () => {
     )
     expect(single.code).toBe(0)
     expect((await build(service(), insecure)).code).toBe(0)
+  }, 300_000)
+})
+
+// With a base build.local, a -p profile's build.cluster makes the artifact
+// without a builder key a kaniko artifact (skaffold schema/profiles.go,
+// schema/defaults/defaults.go); the patched copy is used with that profile.
+describe('cluster double: a builder-less artifact on a profile cluster builder', () => {
+  it('builds the action-patched copy with -p cluster from the runner caches', async () => {
+    const dir = writeHelloService(
+      join(stack.root, `svc-${++serial}`),
+      seedDockerfile(ARGS),
+      `apiVersion: skaffold/v4beta14
+kind: Config
+build:
+  artifacts:
+    - image: hello
+  local: {}
+profiles:
+  - name: cluster
+    build:
+      cluster:
+        namespace: default
+`
+    )
+    const text = readFileSync(join(dir, 'skaffold.yaml'), 'utf8')
+    const patched = patchSkaffoldText(
+      { path: join(dir, 'skaffold.yaml'), text },
+      {
+        ...DEFAULT_PATCH_OPTIONS,
+        goProxy: stack.proxy.url,
+        profiles: ['cluster']
+      }
+    )
+    writeFileSync(join(dir, 'patched.yaml'), patched.text)
+    const result = await stack.run(
+      'skaffold',
+      [
+        'build',
+        '-f',
+        'patched.yaml',
+        '-p',
+        'cluster',
+        '--file-output',
+        'out.json',
+        '--kube-context',
+        'kind-tags',
+        '--default-repo',
+        REGISTRY,
+        '--insecure-registry',
+        REGISTRY
+      ],
+      { cwd: dir }
+    )
+    expect(result.stderr).not.toContain('WARN')
+    expect(result.code).toBe(0)
+    expect(goCachesLine(result.stdout + result.stderr)).toEqual({
+      GOCACHE: join(stack.root, 'runner/gobuildcache'),
+      GOMODCACHE: join(stack.root, 'runner/gomodcache')
+    })
   }, 300_000)
 })
