@@ -1,7 +1,9 @@
 /**
  * The skaffold patcher: every kaniko artifact that runs on the cluster builder
  * gets the Go cache mounts and build args, every cluster block they use gets
- * the volumes (design section 3, skaffold-facts section 11). Pure: text in,
+ * the volumes (skaffold appends cluster.volumes to the kaniko pod and
+ * kaniko.volumeMounts to its containers: pkg/skaffold/build/cluster/pod.go
+ * kanikoPodSpec). Pure: text in,
  * text and a report out. Edits go through the `yaml` Document API so
  * comments, key order, quoting, anchors and `{{.TEMPLATES}}` survive; a file
  * with nothing to add is returned byte for byte.
@@ -1191,7 +1193,8 @@ class DocumentPatcher {
    * Gives a cluster block that names no namespace the action's one: skaffold
    * creates the kaniko pod in `cluster.namespace`, or in the kube context's
    * namespace when it is empty, and the pod fails when that namespace does
-   * not exist (skaffold-facts 2.1). The block's own namespace wins.
+   * not exist (skaffold pkg/skaffold/build/cluster/pod.go kanikoPodSpec,
+   * ObjectMeta.Namespace). The block's own namespace wins.
    * @returns the namespace the block ends up with ('' for none).
    */
   private patchNamespace(
