@@ -74,7 +74,7 @@ Options (as the action's inputs):
   --whitelist-var-run       kaniko whitelistVarRun: true
   --insecure-registry HOST  kaniko insecureRegistry entry (repeatable), e.g.
                             kind-registry:5000 for the local plain-HTTP registry
-  --no-ignore-paths         do not add ignorePaths: [/product_uuid] (v4beta2+)
+  --no-ignore-paths         do not add ignorePaths: [/product_uuid, /product_name] (v4beta2+)
   --namespace NAME          namespace of the kaniko pods: added to every patched
                             cluster block that names none (a block's own
                             namespace is kept); without it the blocks keep

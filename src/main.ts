@@ -495,6 +495,10 @@ async function prepareKindCluster(
   if (!kind || !config) throw new Error('kind or its config is missing')
   await group(`Create kind cluster ${inputs.clusterName}`, async () => {
     for (const note of config.notes) log.info(note)
+    for (const warning of config.warnings) {
+      log.warning(warning)
+      state.warnings.push(warning)
+    }
     state.cluster = {
       name: inputs.clusterName,
       context: kubeContext(inputs.clusterName),

@@ -92,6 +92,8 @@ function claimService(
             image: 'hello',
             kaniko: {
               dockerfile: 'Dockerfile',
+              // kind's /product_uuid cannot be removed between stages (kaniko issue 2164).
+              ignorePaths: ['/product_uuid'],
               buildArgs: {
                 GOMODCACHE: '/var/run/gomodcache',
                 GOCACHE: '/var/run/gobuildcache'

@@ -111,6 +111,36 @@ describe('cluster double: kind create cluster validates the config', () => {
     expect(result.stderr).toContain('nodes[0].extraMounts[0].hostPath')
   })
 
+  // containerd internal/cri/config/config.go ValidateImageConfig refuses
+  // registry mirrors together with config_path; kubeadm init then fails.
+  it('fails creation when containerd patches set registry mirrors and config_path', async () => {
+    const mirrors =
+      '  - |\n    [plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n      endpoint = ["https://mirror.gcr.io"]\n'
+    const configPath =
+      '  - |\n    [plugins."io.containerd.grpc.v1.cri".registry]\n      config_path = "/etc/containerd/certs.d"\n'
+    const head =
+      'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\ncontainerdConfigPatches:\n'
+    for (const attempt of [1, 2]) {
+      const result = await create(
+        'mirrors',
+        writeConfig('mirrors.yaml', head + mirrors + configPath)
+      )
+      expect({ attempt, code: result.code }).toEqual({ attempt, code: 1 })
+      expect(result.stderr).toContain(
+        'ERROR: failed to create cluster: failed to init node with kubeadm'
+      )
+      expect(result.stderr).toContain(
+        '`mirrors` cannot be set when `config_path` is provided'
+      )
+    }
+    const alone = await create(
+      'mirrors',
+      writeConfig('mirrors-only.yaml', head + mirrors)
+    )
+    expect(alone.code).toBe(0)
+    await stack.run('kind', ['delete', 'cluster', '--name', 'mirrors'])
+  }, 120_000)
+
   it('refuses a second cluster with the same name', async () => {
     const config = writeConfig('dup.yaml', kindConfig([]))
     expect((await create('dup', config)).code).toBe(0)

@@ -161,6 +161,8 @@ export function skaffoldConfig(image: string, links: ArtifactLinks): string {
           image,
           kaniko: {
             dockerfile: 'Dockerfile',
+            // kind's /product_uuid cannot be removed between stages (kaniko issue 2164).
+            ignorePaths: ['/product_uuid'],
             buildArgs: links.buildArgs,
             volumeMounts: links.mounts
           }

@@ -67,6 +67,7 @@ describe('kind config', () => {
     )
     expect(config).toEqual({
       name: 'x',
+      containerdConfigPatches: ['[plugins]\n'],
       nodes: [
         {
           role: 'control-plane',

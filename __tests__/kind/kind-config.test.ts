@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { LineCounter, parse, parseDocument } from 'yaml'
 import {
   cacheMounts,
+  findRegistrySettings,
   KindConfigError,
   kindNodeNames,
   REGISTRY_CONTAINERD_PATCH,
@@ -198,12 +199,87 @@ nodes:
   })
 
   it('appends the registry patch after the user containerd patches', () => {
-    const parsed = parse(render(MIRROR_PATCH).text) as ParsedCluster
+    const text = `kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+containerdConfigPatches:
+- |-
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+`
+    const parsed = parse(render(text).text) as ParsedCluster
     expect(parsed.containerdConfigPatches).toEqual([
-      '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["https://mirror.gcr.io"]',
+      '[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "overlayfs"',
       REGISTRY_CONTAINERD_PATCH
     ])
     expect(parsed.nodes).toEqual([{ role: 'control-plane', extraMounts: OURS }])
+  })
+
+  // containerd internal/cri/config/config.go ValidateImageConfig: "`mirrors`
+  // cannot be set when `config_path` is provided"; kind create would fail.
+  it('leaves out config_path, with a warning naming the line, when the user sets registry mirrors', () => {
+    const result = render(MIRROR_PATCH)
+    const parsed = parse(result.text) as ParsedCluster
+    expect(parsed.containerdConfigPatches).toEqual([
+      '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["https://mirror.gcr.io"]'
+    ])
+    expect(result.text).not.toContain('config_path')
+    expect(result.warnings).toHaveLength(1)
+    expect(result.warnings[0]).toContain(
+      'ci/kind.yaml: line 5: containerdConfigPatches sets registry mirrors'
+    )
+    expect(result.warnings[0]).toContain('set registry: false')
+    expect(render(MIRROR_PATCH, { registry: false }).warnings).toEqual([])
+  })
+
+  it.each([
+    [
+      'a mirrors key under the registry table',
+      '[plugins."io.containerd.grpc.v1.cri".registry]\n  [plugins."io.containerd.grpc.v1.cri".registry.mirrors]\n',
+      2
+    ],
+    [
+      'a dotted mirrors key',
+      '[plugins."io.containerd.grpc.v1.cri".registry]\n  mirrors."docker.io".endpoint = ["https://m.example"]\n',
+      2
+    ],
+    [
+      'an inline mirrors table',
+      "[plugins.'io.containerd.cri.v1.images']\nregistry = { mirrors = { 'docker.io' = { endpoint = ['https://m'] } } }\n",
+      2
+    ],
+    [
+      'containerd 2 config version 3 names',
+      '[plugins."io.containerd.cri.v1.images".registry.mirrors."docker.io"]\nendpoint = ["https://m"]\n',
+      1
+    ]
+  ])('finds %s', (_name, patch, line) => {
+    expect(findRegistrySettings(patch)).toEqual([{ lineInPatch: line }])
+  })
+
+  it('does not take other mirrors-like keys for registry mirrors', () => {
+    expect(
+      findRegistrySettings(
+        '[plugins."io.containerd.grpc.v1.cri".containerd]\n  mirrors_note = "x"\n# registry.mirrors in a comment\n'
+      )
+    ).toEqual([])
+  })
+
+  it('refuses mirrors together with the user own config_path, naming both lines', () => {
+    const text = `kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+containerdConfigPatches:
+  - |
+    [plugins."io.containerd.grpc.v1.cri".registry]
+      config_path = "/etc/containerd/certs.d"
+  - |
+    [plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]
+      endpoint = ["https://mirror.gcr.io"]
+`
+    for (const registry of [true, false]) {
+      expect(() => render(text, { registry })).toThrow(
+        'kind-config ci/kind.yaml: line 8: containerdConfigPatches sets registry mirrors and line 6 sets config_path = "/etc/containerd/certs.d": containerd refuses both together'
+      )
+    }
   })
 
   it('does not repeat a config_path the user already set to certs.d', () => {
@@ -227,7 +303,7 @@ containerdConfigPatches:
       config_path = "/etc/containerd/registries"
 `
     expect(() => render(text)).toThrow(
-      'line 4: containerdConfigPatches sets config_path = "/etc/containerd/registries"'
+      'line 6: containerdConfigPatches sets config_path = "/etc/containerd/registries"'
     )
     expect(render(text, { registry: false }).text).toContain(
       '/etc/containerd/registries'
@@ -297,6 +373,12 @@ describe('renderKindConfig: invalid configs', () => {
       'an unknown node key',
       'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n    extraMount:\n      - hostPath: /a\n',
       'line 5: nodes[0]: unknown key "extraMount"; kind\'s v1alpha4 node accepts role, image, labels, extraMounts,'
+    ],
+    [
+      // kind v0.32.0 pkg/apis/config/v1alpha4/types.go: Node has no gpus field.
+      'a gpus node field, which kind v0.32.0 does not have',
+      'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n    gpus: all\n',
+      'line 5: nodes[0]: unknown key "gpus"'
     ],
     [
       'a misspelt mount key',

@@ -98,7 +98,10 @@ describeWithData([SEED_DOC, SCHEMAS], 'the seed (golden)', () => {
         cluster: { volumes: { hostPath: { type: string } }[] }
       }
     }
-    expect(doc.build.artifacts[0].kaniko.ignorePaths).toEqual(['/product_uuid'])
+    expect(doc.build.artifacts[0].kaniko.ignorePaths).toEqual([
+      '/product_uuid',
+      '/product_name'
+    ])
     expect(doc.build.cluster.volumes.map((v) => v.hostPath.type)).toEqual([
       'DirectoryOrCreate',
       'DirectoryOrCreate'

@@ -89,8 +89,10 @@ describe('apiVersion spelling', () => {
     const v4b1 = parse(patch(kaniko('v4beta1')).text) as Any
     expect(v4b1.build.artifacts[0].kaniko.ignorePaths).toBeUndefined()
     const v4b2 = parse(patch(kaniko('v4beta2')).text) as Any
+    // kind mount-product-files.sh copies both product files into the root.
     expect(v4b2.build.artifacts[0].kaniko.ignorePaths).toEqual([
-      '/product_uuid'
+      '/product_uuid',
+      '/product_name'
     ])
   })
 
@@ -540,6 +542,80 @@ profiles:
     const withLocal = patch(input, { profiles: ['local'] })
     expect(withLocal.text).toBe(input)
     expect(withLocal.report.artifacts[0].status).toBe('skipped')
+  })
+})
+
+describe('a builder-less artifact whose cluster builder comes from a profile', () => {
+  const input = `apiVersion: skaffold/v4beta14
+kind: Config
+build:
+  artifacts:
+    - image: svc
+  local: {}
+profiles:
+  - name: cluster
+    build:
+      cluster:
+        namespace: ci
+`
+
+  // skaffold applies -p profiles after the base (schema/profiles.go
+  // ApplyProfiles); the profile's cluster replaces build.local, and an
+  // artifact without a builder key under cluster is kaniko
+  // (schema/defaults/defaults.go).
+  it('patches it as kaniko, with the volumes in the profile cluster block, for profile cluster', () => {
+    const { text, report } = patch(input, { profiles: ['cluster'] })
+    const doc = parse(text) as Any
+    expect(report.artifacts).toEqual([
+      expect.objectContaining({
+        image: 'svc',
+        builder: 'kaniko-implicit',
+        status: 'patched'
+      })
+    ])
+    expect(report.warnings).toEqual([])
+    expect(doc.build.artifacts[0].kaniko.buildArgs).toEqual(
+      expect.objectContaining({ GOCACHE: O.mountPaths.build })
+    )
+    expect(
+      (doc.profiles[0].build.cluster.volumes as unknown as Any[]).map(
+        (v) => v.name
+      )
+    ).toEqual([O.volumeNames.mod, O.volumeNames.build])
+    expect(doc.build.local).toEqual({})
+  })
+
+  it('leaves it to docker without the profile', () => {
+    const { text, report } = patch(input)
+    expect(text).toBe(input)
+    expect(report.artifacts[0].status).toBe('skipped')
+  })
+
+  it('lets a -p profile win over auto-activated ones, and skips what only an auto-activated profile decides', () => {
+    const withAuto = `${input}  - name: auto-local
+    activation:
+      - env: LOCAL=1
+    build:
+      local: {}
+`
+    const { report } = patch(withAuto, { profiles: ['cluster'] })
+    expect(report.artifacts[0].status).toBe('patched')
+    const reversed = `apiVersion: skaffold/v4beta14
+kind: Config
+build:
+  artifacts:
+    - image: svc
+  local: {}
+profiles:
+  - name: auto-cluster
+    activation:
+      - env: CI=true
+    build:
+      cluster: {}
+`
+    const auto = patch(reversed)
+    expect(auto.report.artifacts[0].status).toBe('skipped')
+    expect(auto.report.warnings[0].message).toMatch(/several builders/)
   })
 })
 

@@ -8,6 +8,7 @@ import {
   statSync,
   writeFileSync
 } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
@@ -18,6 +19,12 @@ import {
   removePatchedCopies
 } from '../../src/adapters/skaffold-files.js'
 import { SkaffoldConfigError } from '../../src/skaffold/errors.js'
+import {
+  addExcludeEntries,
+  EXCLUDE_MARKER,
+  excludePattern,
+  removeExcludeEntries
+} from '../../src/skaffold/git-exclude.js'
 import { DEFAULT_PATCH_OPTIONS } from '../../src/skaffold/options.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'skc-files-'))
@@ -113,6 +120,35 @@ describe('skaffold-files adapter', () => {
     await removePatchedCopies(prepared.writtenFiles)
   })
 
+  it('warns before the build when a pre-v4beta2 config builds a multi-stage Dockerfile', async () => {
+    const dir = join(tmp, 'old-multistage')
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(
+      join(dir, 'skaffold.yaml'),
+      SVC.replace('v4beta14', 'v2beta16').replace(
+        'build/Dockerfile',
+        'Dockerfile'
+      )
+    )
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      'FROM golang AS build\nARG GOCACHE\nARG GOMODCACHE\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n'
+    )
+    const prepared = await preparePatchedConfigs(
+      join(dir, 'skaffold.yaml'),
+      DEFAULT_PATCH_OPTIONS
+    )
+    const findings = await checkDockerfilesFor(
+      prepared.report,
+      join(dir, 'skaffold.yaml'),
+      dir
+    )
+    expect(findings.map((f) => [f.kind, f.file, f.line])).toEqual([
+      ['product-files-not-ignored', join(dir, 'skaffold.yaml'), 5]
+    ])
+    await removePatchedCopies(prepared.writtenFiles)
+  })
+
   it('reports a Dockerfile that is not there', async () => {
     const dir = join(tmp, 'nodockerfile')
     mkdirSync(dir, { recursive: true })
@@ -128,5 +164,102 @@ describe('skaffold-files adapter', () => {
     )
     expect(findings.map((f) => f.kind)).toEqual(['dockerfile-missing'])
     await removePatchedCopies(prepared.writtenFiles)
+  })
+
+  // skaffold's gitCommit tagger appends -dirty when `git status . --porcelain`
+  // prints anything (skaffold pkg/skaffold/tag/git_commit.go).
+  describe('keeps the copies out of git status while they exist', () => {
+    const git = (cwd: string, ...args: string[]): string => {
+      const r = spawnSync('git', args, { cwd, encoding: 'utf8' })
+      if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`)
+      return r.stdout
+    }
+    const commitAll = (dir: string): void => {
+      git(dir, 'add', '.')
+      git(
+        dir,
+        '-c',
+        'user.name=t',
+        '-c',
+        'user.email=t@example.com',
+        'commit',
+        '-qm',
+        'init'
+      )
+    }
+
+    it('adds marked entries to info/exclude and removes only those, keeping the user lines', async () => {
+      const dir = layout('git')
+      git(dir, 'init', '-q')
+      commitAll(dir)
+      const exclude = join(dir, '.git', 'info', 'exclude')
+      const userText = `${readFileSync(exclude, 'utf8')}*.local\n/out.json\n`
+      writeFileSync(exclude, userText)
+
+      const prepared = await preparePatchedConfigs(
+        join(dir, 'skaffold.yaml'),
+        DEFAULT_PATCH_OPTIONS
+      )
+      expect(prepared.writtenFiles).toHaveLength(2)
+      expect(git(dir, 'status', '--porcelain')).toBe('')
+      expect(git(join(dir, 'svc'), 'status', '.', '--porcelain')).toBe('')
+      expect(readFileSync(exclude, 'utf8')).toContain(
+        '/svc/.skaffold-kaniko-cache.skaffold.yaml'
+      )
+
+      await removePatchedCopies(prepared.writtenFiles)
+      expect(readFileSync(exclude, 'utf8')).toBe(userText)
+      expect(git(dir, 'status', '--porcelain')).toBe('')
+    })
+
+    it('finds the shared info/exclude of a linked worktree', async () => {
+      const main = layout('git-main')
+      git(main, 'init', '-q')
+      commitAll(main)
+      const linked = join(tmp, 'git-linked')
+      git(main, 'worktree', 'add', '-q', linked)
+      const prepared = await preparePatchedConfigs(
+        join(linked, 'skaffold.yaml'),
+        DEFAULT_PATCH_OPTIONS
+      )
+      expect(git(linked, 'status', '--porcelain')).toBe('')
+      await removePatchedCopies(prepared.writtenFiles)
+      expect(
+        readFileSync(join(main, '.git', 'info', 'exclude'), 'utf8')
+      ).not.toContain('skaffold-kaniko-cache')
+    })
+
+    it('leaves a directory outside git alone', async () => {
+      const dir = layout('no-git')
+      const prepared = await preparePatchedConfigs(
+        join(dir, 'skaffold.yaml'),
+        DEFAULT_PATCH_OPTIONS
+      )
+      expect(existsSync(join(dir, '.git'))).toBe(false)
+      await removePatchedCopies(prepared.writtenFiles)
+    })
+  })
+})
+
+describe('git exclude entries (pure)', () => {
+  it('escapes gitignore specials and anchors at the work tree root', () => {
+    expect(excludePattern('a b/#x[1]*.yaml')).toBe('/a b/\\#x\\[1\\]\\*.yaml')
+  })
+
+  it('does not add a pattern the user already has, and keeps a last line without newline', () => {
+    const user = '/svc/.skaffold-kaniko-cache.skaffold.yaml\n*.tmp'
+    const added = addExcludeEntries(user, [
+      '/svc/.skaffold-kaniko-cache.skaffold.yaml',
+      '/.skaffold-kaniko-cache.skaffold.yaml'
+    ])
+    expect(added).toBe(
+      `${user}\n${EXCLUDE_MARKER}\n/.skaffold-kaniko-cache.skaffold.yaml\n`
+    )
+    expect(
+      removeExcludeEntries(added, [
+        '/svc/.skaffold-kaniko-cache.skaffold.yaml',
+        '/.skaffold-kaniko-cache.skaffold.yaml'
+      ])
+    ).toBe(`${user}\n`)
   })
 })

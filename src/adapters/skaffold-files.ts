@@ -5,14 +5,20 @@
  * are made by the pure modules in src/skaffold/ and src/dockerfile/.
  */
 import { readFile, rm, stat } from 'node:fs/promises'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import {
   checkDockerfile,
   checkKanikoFlags,
   type DockerfileFinding
 } from '../dockerfile/check.js'
 import { SkaffoldConfigError } from '../skaffold/errors.js'
+import {
+  addExcludeEntries,
+  excludePattern,
+  removeExcludeEntries
+} from '../skaffold/git-exclude.js'
 import type { PatchOptions } from '../skaffold/options.js'
+import { checkProductFiles } from '../skaffold/product-files.js'
 import {
   patchSkaffoldConfigs,
   type ConfigFile,
@@ -20,7 +26,7 @@ import {
 } from '../skaffold/patch.js'
 import type { ArtifactReport, PatchReport } from '../skaffold/report.js'
 import { listLocalRequires } from '../skaffold/requires.js'
-import { replaceFile } from './files.js'
+import { replaceFile, writeText } from './files.js'
 
 /**
  * Reads the root config and, recursively, every local `requires[].path`
@@ -108,6 +114,7 @@ export async function writePatchedCopies(
     await replaceFile(file.copyPath, file.text, 0o600)
     writtenFiles.push(file.copyPath)
   }
+  await editGitExcludes(writtenFiles, addExcludeEntries)
   return {
     patchedRootPath: result.rootPath,
     writtenFiles,
@@ -116,10 +123,82 @@ export async function writePatchedCopies(
   }
 }
 
-/** Removes the patched copies; never throws (post step). */
+/**
+ * Where git keeps the info/exclude file for `file`'s work tree, and the
+ * file's path from that work tree's root; null outside a git work tree. A
+ * `.git` file (a linked worktree or submodule) names its git dir, whose
+ * `commondir` names the repository's shared dir, where info/ lives
+ * (gitrepository-layout(5)).
+ */
+async function gitExcludeFor(
+  file: string
+): Promise<{ exclude: string; relativePath: string } | null> {
+  let dir = dirname(resolve(file))
+  for (;;) {
+    const dotGit = join(dir, '.git')
+    const info = await stat(dotGit).catch(() => null)
+    if (info !== null) {
+      let gitDir = dotGit
+      if (info.isFile()) {
+        const match = /^gitdir:\s*(.+?)\s*$/m.exec(
+          await readFile(dotGit, 'utf8')
+        )
+        if (match === null) return null
+        gitDir = resolve(dir, match[1])
+      }
+      const common = await readFile(join(gitDir, 'commondir'), 'utf8').catch(
+        () => ''
+      )
+      const commonDir = common.trim() ? resolve(gitDir, common.trim()) : gitDir
+      return {
+        exclude: join(commonDir, 'info', 'exclude'),
+        relativePath: relative(dir, resolve(file)).split(sep).join('/')
+      }
+    }
+    const parent = dirname(dir)
+    if (parent === dir) return null
+    dir = parent
+  }
+}
+
+/**
+ * Applies `edit` to the info/exclude file of each file's work tree with the
+ * files' patterns. Best effort: a file outside git, or an exclude file that
+ * cannot be written, only costs the `-dirty` suffix.
+ */
+async function editGitExcludes(
+  files: string[],
+  edit: (text: string, patterns: string[]) => string
+): Promise<void> {
+  const byExclude = new Map<string, string[]>()
+  for (const file of files) {
+    const found = await gitExcludeFor(file).catch(() => null)
+    if (found === null) continue
+    const patterns = byExclude.get(found.exclude) ?? []
+    patterns.push(excludePattern(found.relativePath))
+    byExclude.set(found.exclude, patterns)
+  }
+  for (const [exclude, patterns] of byExclude) {
+    try {
+      const text = await readFile(exclude, 'utf8').catch(() => '')
+      const edited = edit(text, patterns)
+      if (edited === text) continue
+      // git writes info/exclude 0644; replaced, never written through a link.
+      await writeText(exclude, edited, 0o644)
+    } catch {
+      // Not ours to fail over: the tag only gets -dirty.
+    }
+  }
+}
+
+/**
+ * Removes the patched copies and their git exclude entries; never throws
+ * (post step).
+ */
 export async function removePatchedCopies(
   paths: string[]
 ): Promise<{ removed: string[]; failed: { path: string; error: string }[] }> {
+  await editGitExcludes(paths, removeExcludeEntries)
   const removed: string[] = []
   const failed: { path: string; error: string }[] = []
   for (const path of paths) {
@@ -180,6 +259,18 @@ export async function checkDockerfilesFor(
         text,
         target: artifact.target,
         buildArgs: Object.keys(artifact.buildArgs)
+      }),
+      ...checkProductFiles({
+        file: artifact.file,
+        line: artifact.line,
+        image: artifact.image,
+        apiVersion:
+          report.documents.find(
+            (d) => d.file === artifact.file && d.document === artifact.document
+          )?.apiVersion ?? '',
+        dockerfile: path,
+        text,
+        target: artifact.target
       })
     )
   }

@@ -19,6 +19,7 @@ export interface DockerfileFinding {
     | 'no-go-stage'
     | 'whitelist-var-run-v1.7.0'
     | 'dockerfile-missing'
+    | 'product-files-not-ignored'
   message: string
   /** The line to add, e.g. `ARG GOCACHE` (empty when the fix is not a line). */
   fix: string

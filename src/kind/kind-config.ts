@@ -2,10 +2,9 @@
  * The kind cluster config: the cache extraMounts (runner dir -> node dir) on
  * every node, merged into the user's own kind config when there is one (their
  * nodes, mounts, patches, networking and comments kept), plus the containerd
- * setting the local registry needs. Pure.
- *
- * Facts: ../shared/notes/anchors.md section 4 (extraMounts fields, the
- * registry recipe of kind and helm/kind-action).
+ * setting the local registry needs (kind's local-registry recipe,
+ * kind.sigs.k8s.io/docs/user/local-registry, as helm/kind-action applies it).
+ * Pure.
  */
 
 import {
@@ -80,6 +79,8 @@ export interface KindConfigResult {
   roles: ('control-plane' | 'worker')[]
   /** What was merged or overridden, for the log. */
   notes: string[]
+  /** What the user should know and fix (logged as warnings). */
+  warnings: string[]
 }
 
 /**
@@ -104,6 +105,7 @@ export function cacheMounts(runnerDirs: {
  */
 export function renderKindConfig(request: KindConfigRequest): KindConfigResult {
   const notes: string[] = []
+  const warnings: string[] = []
   const file = request.user?.file ?? '(generated)'
   const lineCounter = new LineCounter()
   const doc =
@@ -160,9 +162,7 @@ export function renderKindConfig(request: KindConfigRequest): KindConfigResult {
   })
   if (problems.length > 0) throw new KindConfigError(file, problems)
 
-  if (request.registry) {
-    addRegistryPatch(root, file, lineCounter, notes)
-  }
+  addRegistryPatch(root, file, lineCounter, request.registry, notes, warnings)
 
   const imageFlag = request.nodeImage ? request.nodeImage : undefined
   if (imageFlag !== undefined) {
@@ -188,7 +188,8 @@ export function renderKindConfig(request: KindConfigRequest): KindConfigResult {
     text: doc.toString({ lineWidth: 0 }),
     ...(imageFlag === undefined ? {} : { imageFlag }),
     roles,
-    notes
+    notes,
+    warnings
   }
 }
 
@@ -257,34 +258,147 @@ function ensureSeq(map: YAMLMap, key: string): YAMLSeq {
   return seq
 }
 
+/** A registry setting found in one containerd config patch. */
+interface PatchSetting {
+  /** The patch's scalar node (for its line). */
+  node: Node
+  /** 1-based line inside the patch text. */
+  lineInPatch: number
+  /** `config_path` value, for a config_path setting. */
+  value?: string
+}
+
+/**
+ * Adds the registry's config_path patch, unless the user's patches set
+ * registry mirrors: containerd's CRI plugin refuses `mirrors` together with
+ * `config_path` (containerd internal/cri/config/config.go ValidateImageConfig,
+ * "`mirrors` cannot be set when `config_path` is provided", v2.3.1 as in the
+ * kind v0.32.0 node image), so the nodes would come up without a container
+ * runtime and kind create would fail.
+ */
 function addRegistryPatch(
   root: YAMLMap,
   file: string,
   lineCounter: LineCounter,
-  notes: string[]
+  registry: boolean,
+  notes: string[],
+  warnings: string[]
 ): void {
-  const patches = ensureSeq(root, 'containerdConfigPatches')
-  for (const item of patches.items) {
-    const text = isScalar(item) ? String(item.value) : ''
-    const match = /config_path\s*=\s*"([^"]*)"/.exec(text)
-    if (match === null) continue
-    if (match[1] === CONTAINERD_CERTS_DIR) {
+  const existing = root.get('containerdConfigPatches', true)
+  const items = isSeq(existing) ? existing.items : []
+  const mirrors: PatchSetting[] = []
+  const configPaths: PatchSetting[] = []
+  for (const item of items) {
+    if (!isScalar(item) || typeof item.value !== 'string') continue
+    for (const found of findRegistrySettings(item.value)) {
+      const setting = { node: item as Node, ...found }
+      if (found.value === undefined) mirrors.push(setting)
+      else configPaths.push(setting)
+    }
+  }
+  const where = (s: PatchSetting): string =>
+    `${lineText(s.node, lineCounter, s.lineInPatch)}containerdConfigPatches`
+  // A later merge patch overrides an earlier config_path.
+  const ownPath = configPaths.at(-1)
+  if (mirrors.length > 0 && ownPath !== undefined && ownPath.value !== '') {
+    throw new KindConfigError(file, [
+      `${where(mirrors[0])} sets registry mirrors and ${lineText(ownPath.node, lineCounter, ownPath.lineInPatch).replace(/: $/, '')} sets config_path = "${ownPath.value}": containerd refuses both together ("\`mirrors\` cannot be set when \`config_path\` is provided") and kind create fails. Move the mirrors to hosts.toml files under the config_path directory, or remove the config_path line`
+    ])
+  }
+  if (!registry) return
+  if (mirrors.length > 0) {
+    warnings.push(
+      `${file}: ${where(mirrors[0])} sets registry mirrors, which containerd refuses together with the config_path = "${CONTAINERD_CERTS_DIR}" the local registry needs ("\`mirrors\` cannot be set when \`config_path\` is provided"), so the action leaves that setting out: kaniko still pushes to the local registry, but the cluster's nodes cannot pull the built images from it. To have both, move the mirrors to hosts.toml files under ${CONTAINERD_CERTS_DIR} (containerd's docs/hosts.md); to silence this, set registry: false`
+    )
+    return
+  }
+  if (ownPath !== undefined) {
+    if (ownPath.value === CONTAINERD_CERTS_DIR) {
       notes.push(
         `${file} already sets containerd's config_path to ${CONTAINERD_CERTS_DIR}`
       )
       return
     }
     throw new KindConfigError(file, [
-      `${lineText(item as Node, lineCounter)}containerdConfigPatches sets config_path = "${match[1]}", but the local registry's hosts.toml goes to ${CONTAINERD_CERTS_DIR}. Set config_path = "${CONTAINERD_CERTS_DIR}", or set registry: false`
+      `${where(ownPath)} sets config_path = "${ownPath.value}", but the local registry's hosts.toml goes to ${CONTAINERD_CERTS_DIR}. Set config_path = "${CONTAINERD_CERTS_DIR}", or set registry: false`
     ])
   }
+  const patches = ensureSeq(root, 'containerdConfigPatches')
   const patch = new Scalar(REGISTRY_CONTAINERD_PATCH)
   patch.type = Scalar.BLOCK_LITERAL
   patches.items.push(patch)
 }
 
-function lineText(node: Node, lineCounter: LineCounter): string {
-  return node.range && lineCounter.lineStarts.length > 0
-    ? `line ${lineCounter.linePos(node.range[0]).line}: `
-    : ''
+/**
+ * The CRI registry settings in one containerd TOML patch: `mirrors` tables or
+ * keys (any plugin id: io.containerd.grpc.v1.cri for config version 2,
+ * io.containerd.cri.v1.images for version 3) and `config_path` values. A
+ * line-level reading of TOML: table headers, dotted keys and inline tables
+ * on one line, which is how these patches are written.
+ */
+export function findRegistrySettings(
+  text: string
+): { lineInPatch: number; value?: string }[] {
+  const found: { lineInPatch: number; value?: string }[] = []
+  let table: string[] = []
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#')) return
+    const header = /^\[\[?(.*?)\]\]?\s*(#.*)?$/.exec(line)
+    if (header !== null) {
+      table = splitKey(header[1])
+      if (isMirrorsPath(table)) found.push({ lineInPatch: i + 1 })
+      return
+    }
+    const eq = /^((?:"(?:[^"\\]|\\.)*"|'[^']*'|[^=])+?)\s*=\s*(.*)$/.exec(line)
+    if (eq === null) return
+    const path = [...table, ...splitKey(eq[1])]
+    // Keys inside a mirrors table were counted with its header.
+    if (isMirrorsPath(table)) return
+    if (isMirrorsPath(path)) {
+      found.push({ lineInPatch: i + 1 })
+    } else if (
+      path.at(-1) === 'registry' &&
+      /(^|[{,\s])mirrors\s*=/.test(eq[2])
+    ) {
+      found.push({ lineInPatch: i + 1 })
+    } else if (path.at(-1) === 'config_path' && path.at(-2) === 'registry') {
+      const value = /^"((?:[^"\\]|\\.)*)"|^'([^']*)'/.exec(eq[2])
+      found.push({ lineInPatch: i + 1, value: value?.[1] ?? value?.[2] ?? '' })
+    }
+  })
+  return found
+}
+
+function splitKey(key: string): string[] {
+  const parts: string[] = []
+  const re =
+    /\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*(?:\.|$)/gy
+  let match: RegExpExecArray | null
+  while ((match = re.exec(key)) !== null && match[0] !== '') {
+    parts.push(match[1] ?? match[2] ?? match[3])
+  }
+  return parts
+}
+
+function isMirrorsPath(path: string[]): boolean {
+  const at = path.indexOf('registry')
+  return at >= 0 && path[at + 1] === 'mirrors'
+}
+
+/**
+ * `line N: ` for a node, or for a line inside a block scalar (its text starts
+ * on the line after the `|` indicator).
+ */
+function lineText(
+  node: Node,
+  lineCounter: LineCounter,
+  lineInPatch?: number
+): string {
+  if (!node.range || lineCounter.lineStarts.length === 0) return ''
+  const start = lineCounter.linePos(node.range[0]).line
+  const block =
+    isScalar(node) &&
+    (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED)
+  return `line ${lineInPatch !== undefined && block ? start + lineInPatch : start}: `
 }

@@ -1,8 +1,10 @@
 /**
  * Validates a kind config against the kind.x-k8s.io/v1alpha4 Cluster fields
- * (kubernetes-sigs/kind pkg/apis/config/v1alpha4/types.go). kind decodes its
- * config strictly, so an unknown key is an error there too; reporting it here
- * names the file and line before a cluster is half created. Pure.
+ * of kind v0.32.0 (kubernetes-sigs/kind pkg/apis/config/v1alpha4/types.go:
+ * Cluster, Node, Networking, Mount, PortMapping, PatchJSON6902). kind decodes
+ * its config strictly (pkg/internal/apis/config/encoding/load.go,
+ * yamlUnmarshalStrict), so an unknown key is an error there too; reporting it
+ * here names the file and line before a cluster is half created. Pure.
  */
 
 import {
@@ -69,7 +71,6 @@ const NODE: Fields = {
   labels: 'stringMap',
   extraMounts: { list: MOUNT },
   extraPortMappings: { list: PORT_MAPPING },
-  gpus: 'string',
   kubeadmConfigPatches: 'stringList',
   kubeadmConfigPatchesJSON6902: { list: JSON6902 }
 }

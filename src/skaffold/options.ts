@@ -50,8 +50,13 @@ export interface PatchOptions {
   /** Adds `whitelistVarRun: true`, which only repeats kaniko's default and breaks kaniko v1.7.0 (docs/upstream-behaviour.md#whitelistvarrun). */
   whitelistVarRun: boolean
   /**
-   * kaniko `ignorePaths` (v4beta2+ only). `/product_uuid`: multi-stage
-   * builds fail on kind without it (kaniko issue 2164).
+   * kaniko `ignorePaths` (v4beta2+ only). kind's node image copies
+   * /kind/product_uuid and /kind/product_name into every container's root
+   * and bind-mounts them over the DMI files (kubernetes-sigs/kind
+   * images/base/files/kind/bin/mount-product-files.sh); kaniko's wipe
+   * between stages then fails on /product_uuid (kaniko issue 2164). Both
+   * are ignored: an ignored path that does not exist is skipped (kaniko
+   * pkg/util/fs_util.go DeleteFilesystem).
    */
   ignorePaths: string[]
   /** kaniko `insecureRegistry` entries (a plain-HTTP local registry). */
@@ -84,7 +89,7 @@ export const DEFAULT_PATCH_OPTIONS: PatchOptions = {
   kanikoImage: '',
   initImage: '',
   whitelistVarRun: false,
-  ignorePaths: ['/product_uuid'],
+  ignorePaths: ['/product_uuid', '/product_name'],
   insecureRegistries: [],
   profiles: [],
   defaultNamespace: ''

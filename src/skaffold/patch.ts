@@ -1,7 +1,9 @@
 /**
  * The skaffold patcher: every kaniko artifact that runs on the cluster builder
  * gets the Go cache mounts and build args, every cluster block they use gets
- * the volumes (design section 3, skaffold-facts section 11). Pure: text in,
+ * the volumes (skaffold appends cluster.volumes to the kaniko pod and
+ * kaniko.volumeMounts to its containers: pkg/skaffold/build/cluster/pod.go
+ * kanikoPodSpec). Pure: text in,
  * text and a report out. Edits go through the `yaml` Document API so
  * comments, key order, quoting, anchors and `{{.TEMPLATES}}` survive; a file
  * with nothing to add is returned byte for byte.
@@ -569,6 +571,7 @@ class DocumentPatcher {
       artifactOwner: s.artifacts !== null ? s : base,
       clusterOwner: s.builder !== null ? s : base
     }))
+    const effective = this.effectiveBuild(sections)
     // Decide which artifacts we patch.
     const decisions = new Map<string, { artifactPath: (string | number)[] }>()
     const plans: {
@@ -590,8 +593,12 @@ class DocumentPatcher {
       // `kaniko:` would break a profile that switches it to the local
       // builder, so only the sections this build can use decide.
       const activeUsing = using.filter((c) => c.section.active)
+      // The copy runs only with the given profiles: when they settle which
+      // builder these artifacts get, that builder alone decides.
       const activeBuilders = new Set(
-        (activeUsing.length > 0 ? activeUsing : using).map((c) => c.builder)
+        effective.artifactOwner === section && effective.builder !== null
+          ? [effective.builder]
+          : (activeUsing.length > 0 ? activeUsing : using).map((c) => c.builder)
       )
       artifacts.forEach((raw, index) => {
         const artifact = isObject(raw) ? raw : {}
@@ -774,6 +781,40 @@ class DocumentPatcher {
       })
     }
     return sections
+  }
+
+  /**
+   * The builder and the artifact list the build ends up with. skaffold
+   * applies the auto-activated profiles first, then the `-p` ones in order
+   * (skaffold pkg/skaffold/schema/profiles.go activatedProfiles, ApplyProfiles);
+   * a profile's builder replaces the one before it and a non-empty artifact
+   * list replaces the list before it (overlayProfileField). A value set only
+   * by a profile that may auto-activate is unknown here (null).
+   */
+  private effectiveBuild(sections: Section[]): {
+    builder: Builder | null
+    artifactOwner: Section | null
+  } {
+    const base = sections[0]
+    const profiles = sections.slice(1)
+    const named = this.options.profiles
+      .filter((p) => !p.startsWith('-'))
+      .map((name) =>
+        profiles.find(
+          (s) => s.place.kind === 'profile' && s.place.name === name
+        )
+      )
+      .filter((s): s is Section => s !== undefined)
+    const auto = profiles.filter((s) => s.active && !named.includes(s))
+    const pick = <T>(own: (s: Section) => T | null, fallback: T): T | null => {
+      const last = named.filter((s) => own(s) !== null).at(-1)
+      if (last !== undefined) return own(last)
+      return auto.some((s) => own(s) !== null) ? null : fallback
+    }
+    return {
+      builder: pick((s) => s.builder, base.builder ?? 'local'),
+      artifactOwner: pick((s) => (s.artifacts !== null ? s : null), base)
+    }
   }
 
   private warnAboutPatches(): void {
@@ -1152,7 +1193,8 @@ class DocumentPatcher {
    * Gives a cluster block that names no namespace the action's one: skaffold
    * creates the kaniko pod in `cluster.namespace`, or in the kube context's
    * namespace when it is empty, and the pod fails when that namespace does
-   * not exist (skaffold-facts 2.1). The block's own namespace wins.
+   * not exist (skaffold pkg/skaffold/build/cluster/pod.go kanikoPodSpec,
+   * ObjectMeta.Namespace). The block's own namespace wins.
    * @returns the namespace the block ends up with ('' for none).
    */
   private patchNamespace(

@@ -1,7 +1,8 @@
 /**
  * Validation of a kind cluster config (kind.x-k8s.io/v1alpha4), strict like
- * kind's own decoder: unknown fields are errors. Fields from
- * pkg/apis/config/v1alpha4/types.go at kind v0.32.0.
+ * kind's own decoder: unknown fields are errors (kind v0.32.0
+ * pkg/internal/apis/config/encoding/load.go yamlUnmarshalStrict). Fields from
+ * pkg/apis/config/v1alpha4/types.go at kind v0.32.0 (Node has no `gpus`).
  */
 import { parseDocument } from 'yaml'
 import { scalarText } from './values.js'
@@ -17,6 +18,8 @@ export interface KindNodeConfig {
 export interface KindConfig {
   name?: string
   nodes: KindNodeConfig[]
+  /** TOML merge patches for the nodes' containerd config. */
+  containerdConfigPatches: string[]
 }
 
 const TOP_FIELDS = new Set([
@@ -173,7 +176,11 @@ export function parseKindConfig(text: string): KindConfig {
       seen.add(key)
     })
   )
-  return { name: raw.name, nodes }
+  return {
+    name: raw.name,
+    nodes,
+    containerdConfigPatches: (raw.containerdConfigPatches ?? []) as string[]
+  }
 }
 
 /** Node container names as kind assigns them: <n>-control-plane, <n>-control-plane2, <n>-worker, ... */

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path'
 import { CommandError, unsupported } from './io.js'
 import type { CommandContext } from './context.js'
 import { VERSIONS } from './context.js'
+import { criRegistryRefusal } from './containerd.js'
 import { parseKindConfig, nodeNames } from './kind-config.js'
 import type { ClusterRecord } from './state.js'
 
@@ -220,6 +221,17 @@ async function createCluster(ctx: CommandContext, flags: Flags): Promise<void> {
     })),
     namespaces: [...DEFAULT_NAMESPACES],
     configMaps: {}
+  }
+  const kubeadmInit = `command "docker exec --privileged ${names[0]} kubeadm init --skip-phases=preflight --config=/kind/kubeadm.conf" failed with error: exit status 1`
+  // The containerd config is patched and containerd restarted before kubeadm
+  // init (see containerd.ts); a refused CRI registry block leaves the kubelet
+  // without a runtime, on every attempt.
+  const refusal = criRegistryRefusal(config.containerdConfigPatches)
+  if (refusal !== undefined) {
+    const message = `failed to init node with kubeadm: ${kubeadmInit} (${refusal})`
+    if (flags.bools.has('--retain'))
+      state.clusters[name] = { ...cluster, failed: message }
+    throw fail(message)
   }
   const failures = Number(io.request.env.CLUSTER_DOUBLE_FAIL_CREATE ?? '0')
   const attempts = state.createAttempts[name] ?? 0

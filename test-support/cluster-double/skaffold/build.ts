@@ -39,6 +39,10 @@ export interface StageRunInput {
   context: string
   buildArgs: Record<string, string | undefined>
   target?: string
+  /** kaniko.skipUnusedStages: build only the stages the target needs. */
+  skipUnusedStages: boolean
+  /** kaniko.ignorePaths (`--ignore-path`). */
+  ignorePaths: string[]
   mounts: PodMount[]
   scratch: string
   goroot: string
@@ -237,6 +241,10 @@ export async function runStages(input: StageRunInput): Promise<StageRunResult> {
     }
   }
   need(target)
+  const deleteFails = filesystemDeleteFails(input, target, needed)
+  // A stage kaniko builds but the double skips (unused) fails just the same.
+  if (deleteFails !== undefined && !needed.has(deleteFails.after))
+    throw deleteFails.error
   const states = new Map<number, StageState>()
   const digest = createHash('sha256')
   for (const stage of dockerfile.stages.filter((s) => needed.has(s.index))) {
@@ -269,8 +277,41 @@ export async function runStages(input: StageRunInput): Promise<StageRunResult> {
     for (const ins of stage.instructions) {
       await runInstruction(input, state, ins, states, byRef, digest)
     }
+    if (deleteFails?.after === stage.index) throw deleteFails.error
   }
   return { digest: digest.digest('hex') }
+}
+
+/**
+ * kaniko wipes its root filesystem after every stage but the last it builds
+ * (GoogleContainerTools/kaniko pkg/executor/build.go DoBuild, "deleting file
+ * system after stage N"), skipping ignored paths (pkg/util/fs_util.go
+ * DeleteFilesystem). On kind every container's root holds /product_uuid,
+ * copied there by the node's createContainer hook and bind-mounted over
+ * /sys/class/dmi/id/product_uuid (kubernetes-sigs/kind
+ * images/base/files/kind/bin/mount-product-files.sh), and removing it fails:
+ * `unlinkat //product_uuid: device or resource busy` (kaniko issue 2164),
+ * unless `--ignore-path=/product_uuid`. Without skipUnusedStages kaniko
+ * builds every stage up to the target.
+ * @returns the stage after which the build fails, or undefined.
+ */
+function filesystemDeleteFails(
+  input: StageRunInput,
+  target: Stage,
+  needed: Set<number>
+): { after: number; error: CommandError } | undefined {
+  if (input.ignorePaths.some((p) => posix.normalize(p) === '/product_uuid'))
+    return undefined
+  const built = input.skipUnusedStages
+    ? [...needed].sort((a, b) => a - b)
+    : Array.from({ length: target.index + 1 }, (_, i) => i)
+  if (built.length < 2) return undefined
+  return {
+    after: built[0],
+    error: new CommandError(
+      `error building image: deleting file system after stage ${built[0]}: unlinkat //product_uuid: device or resource busy (${input.dockerfilePath}: a multi-stage build on kind needs kaniko.ignorePaths: [/product_uuid], skaffold/v4beta2 or newer)`
+    )
+  }
 }
 
 function vars(state: StageState): Record<string, string | undefined> {

@@ -18,6 +18,7 @@ import {
 } from '../state.js'
 import { parseBuildArgs } from './args.js'
 import { runStages } from './build.js'
+import { generateTag } from './tagger.js'
 import { loadConfigs, selectModules, type LoadedConfig } from './config.js'
 import { parseDockerfile } from './dockerfile.js'
 import { checkPodImage, hostPlatform } from './images.js'
@@ -145,6 +146,7 @@ async function buildAll(
   const seenImages = new Set<string>()
   io.out('Generating tags...\n')
   const planned: { cfg: LoadedConfig; artifact: Obj; tag: string }[] = []
+  let taggerFailed = false
   for (const cfg of configs) {
     const build = isRecord(cfg.config.build) ? cfg.config.build : {}
     const artifacts = Array.isArray(build.artifacts)
@@ -157,11 +159,34 @@ async function buildAll(
           `invalid skaffold config: duplicate image "${image}" found in ${cfg.file}`
         )
       seenImages.add(image)
-      const tag = `${substituteDefaultRepo(image, parsed.defaultRepo)}:${parsed.tag ?? 'latest'}`
+      const workspace = resolve(
+        cfg.baseDir,
+        typeof artifact.context === 'string' ? artifact.context : '.'
+      )
+      let generated =
+        parsed.tag ?? (await generateTag(build.tagPolicy, workspace))
+      if (generated === undefined) {
+        taggerFailed = true
+        generated = 'latest'
+      }
+      const tag = `${substituteDefaultRepo(image, parsed.defaultRepo)}:${generated}`
       io.out(` - ${image} -> ${tag}\n`)
       planned.push({ cfg, artifact, tag })
     }
   }
+  if (taggerFailed)
+    io.out('Some taggers failed. Rerun with -vdebug for errors.\n')
+  // skaffold joins --insecure-registry with every config's
+  // build.insecureRegistries (pkg/skaffold/runner/runcontext/context.go GetRunContext).
+  const insecureRegistries = [
+    ...parsed.insecureRegistries,
+    ...configs.flatMap((c) => {
+      const b = isRecord(c.config.build) ? c.config.build : {}
+      return Array.isArray(b.insecureRegistries)
+        ? b.insecureRegistries.map(String)
+        : []
+    })
+  ]
   io.out('Checking cache...\n')
   for (const p of planned)
     io.out(` - ${String(p.artifact.image)}: Not found. Building\n`)
@@ -175,7 +200,7 @@ async function buildAll(
       p.cfg,
       p.artifact,
       p.tag,
-      parsed.insecureRegistries,
+      insecureRegistries,
       env,
       warn,
       (artifactRecord) => record.artifacts.push(artifactRecord)
@@ -380,6 +405,10 @@ async function buildArtifact(
       context,
       buildArgs,
       target: typeof kaniko.target === 'string' ? kaniko.target : undefined,
+      skipUnusedStages: kaniko.skipUnusedStages === true,
+      ignorePaths: Array.isArray(kaniko.ignorePaths)
+        ? kaniko.ignorePaths.map(String)
+        : [],
       mounts,
       scratch,
       goroot,
