@@ -23,6 +23,9 @@ import {
 import { cacheMounts, renderKindConfig } from '../../src/kind/kind-config.js'
 import { patchOptionsFromInputs } from '../../src/skaffold/options.js'
 import { patchSkaffoldText } from '../../src/skaffold/patch.js'
+import { configureProperties } from '../../test-support/property/index.js'
+
+configureProperties()
 
 const FRAGMENTS = [
   '\n',

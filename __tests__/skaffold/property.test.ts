@@ -29,6 +29,9 @@ import {
   readCorpus,
   toDocs
 } from './helpers.js'
+import { configureProperties } from '../../test-support/property/index.js'
+
+configureProperties()
 
 const VERSIONS = [
   'v2beta9',
