@@ -26,8 +26,10 @@ import {
 } from './adapters/cache-files.js'
 import {
   ATHENS_NAME,
-  REGISTRY_NAME,
   athensStorageDir,
+  startAthens
+} from './adapters/athens.js'
+import {
   checkDocker,
   clusterExists,
   copyCachesIntoNode,
@@ -36,10 +38,9 @@ import {
   kubeContext,
   nodeNames,
   requireCluster,
-  startAthens,
-  startRegistry,
   waitForNodes
 } from './adapters/cluster.js'
+import { REGISTRY_NAME, startRegistry } from './adapters/registry.js'
 import { ensureRealDir, pathKind, readTextIfExists } from './adapters/files.js'
 import { hashDependencyFiles, listDependencyFiles } from './adapters/hash.js'
 import { runSkaffoldBuild } from './adapters/skaffold-build.js'

@@ -9,7 +9,9 @@ import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import * as cluster from '../../src/adapters/cluster.js'
+import * as athens from '../../src/adapters/athens.js'
+import * as clusterAdapter from '../../src/adapters/cluster.js'
+import * as registry from '../../src/adapters/registry.js'
 import { installTool } from '../../src/adapters/tools.js'
 import { cacheMounts, renderKindConfig } from '../../src/kind/kind-config.js'
 import { cacheDirs, NODE_PATHS } from '../../src/plan.js'
@@ -25,6 +27,8 @@ import {
   startDownloadServer,
   type DownloadServer
 } from '../../test-support/download-server/index.js'
+
+const cluster = { ...clusterAdapter, ...registry, ...athens }
 
 const globals = globalThis as Record<string, unknown>
 globals.TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS = 0

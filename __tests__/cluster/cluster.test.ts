@@ -74,7 +74,11 @@ const warning = jest.fn()
 // cluster.ts imports core as a namespace and uses only these two.
 jest.unstable_mockModule('@actions/core', () => ({ setSecret, warning }))
 
-const cluster = await import('../../src/adapters/cluster.js')
+const cluster = {
+  ...(await import('../../src/adapters/cluster.js')),
+  ...(await import('../../src/adapters/registry.js')),
+  ...(await import('../../src/adapters/athens.js'))
+}
 
 // The command forms of the contract (/work/main/.tmp/commands.md) that this
 // adapter may use. Every call any test makes must match one of them.

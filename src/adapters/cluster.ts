@@ -1,8 +1,8 @@
 /**
- * The kind cluster and its neighbours: create (one retry, the first failure's
- * log kept), wait for the nodes, reuse an existing cluster (caches copied in
- * and out with `docker cp`), the namespace, the local registry (helm/kind-action's
- * scheme), the Athens module proxy, and the clean-up of all of it.
+ * The kind cluster: create (one retry, the first failure's log kept), wait
+ * for the nodes, reuse an existing cluster (caches copied in and out with
+ * `docker cp`), the namespace, and the clean-up. The local registry is in
+ * registry.ts, the Athens module proxy in athens.ts.
  *
  * Every command runs through @actions/exec as an argument array, in exactly
  * the forms of the command contract the cluster double implements
@@ -11,9 +11,8 @@
 
 import * as core from '@actions/core'
 import * as exec from '@actions/exec'
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { DEFAULT_ATHENS_IMAGE, DEFAULT_REGISTRY_IMAGE } from '../images.js'
 
 /** The outcome of one command. */
 export interface CommandResult {
@@ -328,229 +327,6 @@ export async function ensureNamespace(
   return { created: true }
 }
 
-/** What startRegistry needs. */
-export interface RegistryRequest {
-  cluster: string
-  /** The registry-port input. */
-  port: number
-  /** The runner's hosts file (/etc/hosts in the action; a temp file in tests). */
-  hostsFile: string
-  /** Default DEFAULT_REGISTRY_IMAGE: registry:2 (as helm/kind-action), by digest. */
-  image?: string
-  /** Default kind-registry. */
-  name?: string
-}
-
-/** The outcome of startRegistry. */
-export interface RegistryResult {
-  name: string
-  /** The one name that works from the runner, the kaniko pod and the kubelet. */
-  host: string
-  /** True when a running registry container was found and kept. */
-  reused: boolean
-  /** Whether the runner's hosts file maps the name to 127.0.0.1. */
-  hostsFile: 'added' | 'present' | 'not-writable'
-  warnings: string[]
-  seconds: number
-}
-
-/** The default local registry container name (helm/kind-action's). */
-export const REGISTRY_NAME = 'kind-registry'
-
-/**
- * Starts the local registry the helm/kind-action way, so one name,
- * `kind-registry:<port>`, works for skaffold on the runner (hosts file), the
- * kaniko pod (kind network DNS) and the kubelet (containerd hosts.toml):
- * docker run (12), network connect (13), hosts.toml on every node (9, 10),
- * the local-registry-hosting ConfigMap (20, KEP-1755), the hosts file line.
- * @throws ClusterError when a command fails; an unwritable hosts file is only a warning.
- */
-export async function startRegistry(
-  request: RegistryRequest
-): Promise<RegistryResult> {
-  const started = Date.now()
-  const name = request.name ?? REGISTRY_NAME
-  const host = `${name}:${request.port}`
-  const warnings: string[] = []
-
-  const state = await containerState(name)
-  const reused = state === 'running'
-  if (state === 'stopped') await must('docker', ['rm', '-f', name])
-  if (!reused) {
-    await must('docker', [
-      'run',
-      '-d',
-      '--restart=always',
-      '--name',
-      name,
-      '--network',
-      'bridge',
-      // Loopback only: the registry has no authentication, and the runner
-      // is its only client outside the kind network.
-      '-p',
-      `127.0.0.1:${request.port}:${request.port}`,
-      '-e',
-      `REGISTRY_HTTP_ADDR=0.0.0.0:${request.port}`,
-      request.image ?? DEFAULT_REGISTRY_IMAGE
-    ])
-  }
-  const connect = await run('docker', ['network', 'connect', 'kind', name], {
-    silent: true
-  })
-  if (connect.exitCode !== 0 && !/already exists/.test(output(connect))) {
-    throw new ClusterError(
-      `Cannot connect the registry ${name} to the kind network: ${firstLine(connect)}`,
-      output(connect)
-    )
-  }
-
-  // https://github.com/containerd/containerd/blob/main/docs/hosts.md
-  const certsDir = `/etc/containerd/certs.d/${host}`
-  const hostsToml = `[host."http://${host}"]\n`
-  for (const node of await nodeNames(request.cluster)) {
-    await must('docker', ['exec', node, 'mkdir', '-p', certsDir])
-    await must(
-      'docker',
-      ['exec', '-i', node, 'cp', '/dev/stdin', `${certsDir}/hosts.toml`],
-      hostsToml
-    )
-  }
-  await must(
-    'kubectl',
-    ['--context', kubeContext(request.cluster), 'apply', '-f', '-'],
-    localRegistryHostingManifest(host)
-  )
-
-  const hostsFile = await addHostsEntry(request.hostsFile, name)
-  if (hostsFile === 'not-writable') {
-    warnings.push(
-      `Cannot add "127.0.0.1 ${name}" to ${request.hostsFile} (not writable): skaffold's artifact-cache lookups on the runner cannot reach ${host}, so every artifact is built again. The build itself pushes from the kaniko pod and is not affected`
-    )
-  }
-  return { name, host, reused, hostsFile, warnings, seconds: elapsed(started) }
-}
-
-/** The KEP-1755 ConfigMap that documents the local registry. */
-export function localRegistryHostingManifest(host: string): string {
-  return [
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata:',
-    '  name: local-registry-hosting',
-    '  namespace: kube-public',
-    'data:',
-    '  localRegistryHosting.v1: |',
-    `    host: "${host}"`,
-    `    hostFromClusterNetwork: "${host}"`,
-    '    help: "https://kind.sigs.k8s.io/docs/user/local-registry/"',
-    ''
-  ].join('\n')
-}
-
-/** What startAthens needs. */
-export interface AthensRequest {
-  /**
-   * Its disk storage on the runner: inside the module cache dir that is
-   * saved, so it is cached too (see athensStorageDir).
-   */
-  storageDir: string
-  /** The step's GITHUB_TOKEN, when present: for Athens only, never the build. */
-  githubToken?: string
-  /** Default DEFAULT_ATHENS_IMAGE. */
-  image?: string
-  /** Default athens (the host name in GOPROXY). */
-  name?: string
-  /**
-   * Module patterns (the go-private input) Athens must not check against
-   * the public checksum database (ATHENS_GONOSUM_PATTERNS).
-   */
-  noSumPatterns?: string[]
-}
-
-/** The outcome of startAthens. */
-export interface AthensResult {
-  name: string
-  /** GOPROXY for the build. */
-  goproxy: string
-  storageDir: string
-  /** Whether a GitHub token was given to Athens. */
-  token: boolean
-  seconds: number
-}
-
-/** The default Athens container name. */
-export const ATHENS_NAME = 'athens'
-
-/**
- * Athens' storage dir: `.athens` inside the module cache's saved dir
- * (cache/download). Go module path elements cannot start with a dot, so it
- * never collides with a module, and it travels with the saved cache.
- */
-export function athensStorageDir(modSaveDir: string): string {
-  return path.join(modSaveDir, '.athens')
-}
-
-/**
- * Runs Athens on the kind network (command 12) with disk storage, so kaniko
- * pods reach it as `http://athens:3000`. A GitHub token goes to Athens only
- * (ATHENS_GITHUB_TOKEN), so private modules resolve with no credentials in
- * the image; the command is run silently and the token masked.
- * @throws ClusterError when the container does not start or stay up.
- */
-export async function startAthens(
-  request: AthensRequest
-): Promise<AthensResult> {
-  const started = Date.now()
-  const name = request.name ?? ATHENS_NAME
-  await mkdir(request.storageDir, { recursive: true })
-  if ((await containerState(name)) !== 'missing') {
-    await must('docker', ['rm', '-f', name])
-  }
-  const token = request.githubToken !== undefined && request.githubToken !== ''
-  if (token) core.setSecret(request.githubToken as string)
-  await must(
-    'docker',
-    [
-      'run',
-      '-d',
-      '--restart=always',
-      '--name',
-      name,
-      '--network',
-      'kind',
-      '-e',
-      'ATHENS_STORAGE_TYPE=disk',
-      '-e',
-      'ATHENS_DISK_STORAGE_ROOT=/var/lib/athens',
-      // The name only: docker reads the value from its own environment, so
-      // the token never shows in a process list (ps) or in the log.
-      ...(token ? ['-e', 'ATHENS_GITHUB_TOKEN'] : []),
-      ...(request.noSumPatterns !== undefined &&
-      request.noSumPatterns.length > 0
-        ? ['-e', `ATHENS_GONOSUM_PATTERNS=${request.noSumPatterns.join(',')}`]
-        : []),
-      '-v',
-      `${request.storageDir}:/var/lib/athens`,
-      request.image ?? DEFAULT_ATHENS_IMAGE
-    ],
-    undefined,
-    true,
-    token ? { ATHENS_GITHUB_TOKEN: request.githubToken as string } : undefined
-  )
-  if ((await containerState(name)) !== 'running') {
-    throw new ClusterError(
-      `The Athens container ${name} is not running after docker run; see docker logs ${name}. Set athens: false to build without it`
-    )
-  }
-  return {
-    name,
-    goproxy: `http://${name}:3000`,
-    storageDir: request.storageDir,
-    token,
-    seconds: elapsed(started)
-  }
-}
-
 /** The outcome of a clean-up: what went, and what could not (never fatal). */
 export interface CleanupResult {
   clusterDeleted: boolean
@@ -613,7 +389,7 @@ export async function cleanupCluster(request: {
 }
 
 /** running / stopped / missing, from `docker inspect` (command 14). */
-async function containerState(
+export async function containerState(
   name: string
 ): Promise<'running' | 'stopped' | 'missing'> {
   const result = await run(
@@ -631,34 +407,6 @@ async function containerState(
   return result.stdout.trim() === 'true' ? 'running' : 'stopped'
 }
 
-async function addHostsEntry(
-  hostsFile: string,
-  name: string
-): Promise<RegistryResult['hostsFile']> {
-  const text = await readFile(hostsFile, 'utf8').catch(() => '')
-  const present = text
-    .split('\n')
-    .some((line) =>
-      line.replace(/#.*/, '').trim().split(/\s+/).slice(1).includes(name)
-    )
-  if (present) return 'present'
-  const separator = text === '' || text.endsWith('\n') ? '' : '\n'
-  const line = `${separator}127.0.0.1 ${name}\n`
-  try {
-    await appendFile(hostsFile, line)
-    return 'added'
-  } catch {
-    // GitHub-hosted runners run as a user with passwordless sudo, and
-    // /etc/hosts is root's (helm/kind-action does the same). -n: never
-    // prompt, fail at once where sudo needs a password or is absent.
-    const sudo = await run('sudo', ['-n', 'tee', '-a', hostsFile], {
-      input: line,
-      silent: true
-    })
-    return sudo.exitCode === 0 ? 'added' : 'not-writable'
-  }
-}
-
 interface RunOptions {
   input?: string
   silent?: boolean
@@ -667,7 +415,7 @@ interface RunOptions {
 }
 
 /** Runs a command; a missing executable is exit code 127 with the reason in stderr. */
-async function run(
+export async function run(
   command: string,
   args: string[],
   options: RunOptions = {}
@@ -691,7 +439,7 @@ async function run(
 }
 
 /** Runs a command that must succeed. */
-async function must(
+export async function must(
   command: string,
   args: string[],
   input?: string,
@@ -730,13 +478,13 @@ function currentEnv(): Record<string, string> {
   return env
 }
 
-function output(result: CommandResult): string {
+export function output(result: CommandResult): string {
   return [result.stderr.trim(), result.stdout.trim()]
     .filter((s) => s !== '')
     .join('\n')
 }
 
-function firstLine(result: CommandResult): string {
+export function firstLine(result: CommandResult): string {
   return output(result).split('\n')[0] ?? ''
 }
 
@@ -759,6 +507,6 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-function elapsed(started: number): number {
+export function elapsed(started: number): number {
   return Math.round((Date.now() - started) / 10) / 100
 }
