@@ -4,34 +4,27 @@
  * `docker cp`), the namespace, and the clean-up. The local registry is in
  * registry.ts, the Athens module proxy in athens.ts.
  *
- * Every command runs through @actions/exec as an argument array, in exactly
- * the forms of the command contract the cluster double implements
- * (/work/main/.tmp/commands.md; numbers below refer to it).
+ * Every command runs through exec.ts as an argument array, in the forms the
+ * cluster double (test-support/cluster-double) implements.
  */
 
 import * as core from '@actions/core'
-import * as exec from '@actions/exec'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { KIND_LABELS, kubernetesNodes } from '../kind/containers.js'
+import { ClusterError } from './cluster-error.js'
+import { removeRunContainers } from './containers.js'
+import {
+  commandOutput as output,
+  firstLine,
+  lastLines,
+  lines,
+  mustRun as must,
+  run,
+  tryRun
+} from './exec.js'
 
-/** The outcome of one command. */
-export interface CommandResult {
-  exitCode: number
-  stdout: string
-  stderr: string
-}
-
-/** A cluster step failed; the message says which command and what it printed. */
-export class ClusterError extends Error {
-  constructor(
-    message: string,
-    /** The command output that explains the failure. */
-    readonly log = ''
-  ) {
-    super(message)
-    this.name = 'ClusterError'
-  }
-}
+export { ClusterError }
 
 /** The kubectl context kind creates for a cluster. */
 export function kubeContext(cluster: string): string {
@@ -39,17 +32,11 @@ export function kubeContext(cluster: string): string {
 }
 
 /**
- * Checks that the docker daemon answers (command 7).
+ * Checks that the docker daemon answers .
  * @throws ClusterError with docker's message and the fix.
  */
 export async function checkDocker(): Promise<{ serverVersion: string }> {
-  const result = await run(
-    'docker',
-    ['info', '--format', '{{.ServerVersion}}'],
-    {
-      silent: true
-    }
-  )
+  const result = await run('docker', ['info', '--format', '{{.ServerVersion}}'])
   if (result.exitCode !== 0) {
     throw new ClusterError(
       `Docker is not reachable (docker info exited ${result.exitCode}): ${firstLine(result).replace(/\.+$/, '')}. kind needs a running Docker daemon: use a Linux runner with Docker, or start the daemon`,
@@ -59,9 +46,9 @@ export async function checkDocker(): Promise<{ serverVersion: string }> {
   return { serverVersion: result.stdout.trim() }
 }
 
-/** The kind clusters that exist (command 3); [] when there are none. */
+/** The kind clusters that exist; [] when there are none. */
 export async function listClusters(): Promise<string[]> {
-  const result = await run('kind', ['get', 'clusters'], { silent: true })
+  const result = await run('kind', ['get', 'clusters'])
   if (result.exitCode !== 0) {
     throw new ClusterError(
       `kind get clusters failed (exit ${result.exitCode}): ${firstLine(result)}`,
@@ -77,15 +64,32 @@ export async function clusterExists(cluster: string): Promise<boolean> {
   return (await listClusters()).includes(cluster)
 }
 
-/** The node containers of a cluster (command 4), e.g. `<n>-control-plane`. */
+/**
+ * The Kubernetes node containers of a cluster, control-plane first, e.g.
+ * `<n>-control-plane`. Listed the way kind lists them (kind
+ * pkg/cluster/internal/providers/docker/provider.go, ListNodes: `docker ps
+ * -a` filtered by the cluster label), with the role label beside each name,
+ * so the external load balancer of a multi-control-plane cluster, which
+ * `kind get nodes` lists too, is left out.
+ */
 export async function nodeNames(cluster: string): Promise<string[]> {
-  const result = await run('kind', ['get', 'nodes', '--name', cluster], {
-    silent: true
-  })
-  const nodes = lines(result.stdout)
+  const result = await run('docker', [
+    'ps',
+    '-a',
+    '--filter',
+    `label=${KIND_LABELS.cluster}=${cluster}`,
+    '--format',
+    `{{.Names}}\t{{.Label "${KIND_LABELS.role}"}}`
+  ])
+  const nodes = kubernetesNodes(
+    lines(result.stdout).map((line) => {
+      const [name, role = ''] = line.split('\t')
+      return { name, role }
+    })
+  )
   if (result.exitCode !== 0 || nodes.length === 0) {
     throw new ClusterError(
-      `kind cluster ${cluster} has no nodes (kind get nodes --name ${cluster}: ${firstLine(result) || 'no output'})`,
+      `kind cluster ${cluster} has no nodes (docker ps -a --filter label=${KIND_LABELS.cluster}=${cluster}: ${firstLine(result) || 'no output'})`,
       output(result)
     )
   }
@@ -144,10 +148,10 @@ export class ClusterCreateError extends ClusterError {
 }
 
 /**
- * Creates the cluster with the generated config (command 2), retrying once,
- * after checking no cluster of that name exists (command 3).
- * `--retain` keeps a failed attempt's nodes so `kind export logs` (command 6)
- * has something to export; the failed cluster is then deleted (command 5).
+ * Creates the cluster with the generated config, retrying once,
+ * after checking no cluster of that name exists.
+ * `--retain` keeps a failed attempt's nodes so `kind export logs`
+ * has something to export; the failed cluster is then deleted.
  * @throws ClusterCreateError when both attempts fail.
  */
 export async function createCluster(
@@ -183,7 +187,7 @@ export async function createCluster(
 
   const failures: CreateFailure[] = []
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const result = await run('kind', args)
+    const result = await run('kind', args, { log: true })
     if (result.exitCode === 0) {
       return {
         configPath,
@@ -196,19 +200,20 @@ export async function createCluster(
       request.runnerTemp,
       `kind-logs-${request.name}-attempt${attempt}`
     )
-    const exported = await run(
-      'kind',
-      ['export', 'logs', logsDir, '--name', request.name],
-      { silent: true }
-    )
+    const exported = await run('kind', [
+      'export',
+      'logs',
+      '--name',
+      request.name,
+      '--',
+      logsDir
+    ])
     failures.push({
       exitCode: result.exitCode,
       output: output(result),
       logsDir: exported.exitCode === 0 ? logsDir : ''
     })
-    await run('kind', ['delete', 'cluster', '--name', request.name], {
-      silent: true
-    })
+    await tryRun('kind', ['delete', 'cluster', '--name', request.name])
     if (attempt === 1) {
       core.warning(
         `kind create cluster ${request.name} failed (exit ${result.exitCode}); retrying once. ${lastLines(output(result), 3)}`
@@ -219,7 +224,7 @@ export async function createCluster(
 }
 
 /**
- * Waits until every node reports Ready (command 17).
+ * Waits until every node reports Ready.
  * @throws ClusterError with kubectl's output.
  */
 export async function waitForNodes(
@@ -227,15 +232,20 @@ export async function waitForNodes(
   timeout = '120s'
 ): Promise<{ seconds: number }> {
   const started = Date.now()
-  const result = await run('kubectl', [
-    '--context',
-    kubeContext(cluster),
-    'wait',
-    '--for=condition=Ready',
-    'nodes',
-    '--all',
-    `--timeout=${timeout}`
-  ])
+  const result = await run(
+    'kubectl',
+    [
+      '--context',
+      kubeContext(cluster),
+      'wait',
+      '--for=condition=Ready',
+      '--all',
+      `--timeout=${timeout}`,
+      '--',
+      'nodes'
+    ],
+    { log: true }
+  )
   if (result.exitCode !== 0) {
     throw new ClusterError(
       `The nodes of kind cluster ${cluster} did not become Ready within ${timeout}: ${firstLine(result)}`,
@@ -246,7 +256,7 @@ export async function waitForNodes(
 }
 
 /**
- * For create-cluster: false: checks the cluster exists (command 3).
+ * For create-cluster: false: checks the cluster exists.
  * @throws ClusterError naming the clusters found and the fix.
  */
 export async function requireCluster(cluster: string): Promise<void> {
@@ -266,7 +276,7 @@ export interface NodeCopy {
 
 /**
  * Reuse mode: the node has no mounts for the caches, so their content is
- * copied in (commands 9 and 11). `<dir>/.` copies the dir's content into the
+ * copied in. `<dir>/.` copies the dir's content into the
  * node path rather than the dir itself (docker cp semantics).
  */
 export async function copyCachesIntoNode(
@@ -276,9 +286,10 @@ export async function copyCachesIntoNode(
   const started = Date.now()
   for (const dir of dirs) {
     await mkdir(dir.runnerDir, { recursive: true })
-    await must('docker', ['exec', node, 'mkdir', '-p', dir.nodePath])
+    await must('docker', ['exec', '--', node, 'mkdir', '-p', dir.nodePath])
     await must('docker', [
       'cp',
+      '--',
       `${dir.runnerDir}/.`,
       `${node}:${dir.nodePath}`
     ])
@@ -286,7 +297,7 @@ export async function copyCachesIntoNode(
   return { seconds: elapsed(started) }
 }
 
-/** Reuse mode: copies the caches back out of the node (command 11). */
+/** Reuse mode: copies the caches back out of the node. */
 export async function copyCachesFromNode(
   node: string,
   dirs: NodeCopy[]
@@ -294,22 +305,30 @@ export async function copyCachesFromNode(
   const started = Date.now()
   for (const dir of dirs) {
     await mkdir(dir.runnerDir, { recursive: true })
-    await must('docker', ['cp', `${node}:${dir.nodePath}/.`, dir.runnerDir])
+    await must('docker', [
+      'cp',
+      '--',
+      `${node}:${dir.nodePath}/.`,
+      dir.runnerDir
+    ])
   }
   return { seconds: elapsed(started) }
 }
 
-/** Creates the namespace when it is missing (commands 18 and 19). */
+/** Creates the namespace when it is missing . */
 export async function ensureNamespace(
   cluster: string,
   namespace: string
 ): Promise<{ created: boolean }> {
   const context = kubeContext(cluster)
-  const found = await run(
-    'kubectl',
-    ['--context', context, 'get', 'namespace', namespace],
-    { silent: true }
-  )
+  const found = await run('kubectl', [
+    '--context',
+    context,
+    'get',
+    'namespace',
+    '--',
+    namespace
+  ])
   if (found.exitCode === 0) return { created: false }
   if (!/NotFound|not found/.test(found.stderr)) {
     throw new ClusterError(
@@ -317,13 +336,17 @@ export async function ensureNamespace(
       output(found)
     )
   }
-  await must('kubectl', [
-    '--context',
-    context,
-    'create',
-    'namespace',
-    namespace
-  ])
+  // Created from a manifest on stdin, so the name never reaches kubectl's
+  // argv as a possible flag: `kubectl create namespace` takes no `--` before
+  // its NAME (kubectl pkg/cmd/create/create.go, NameFromCommandArgs counts
+  // only the arguments before the dash).
+  await must('kubectl', ['--context', context, 'apply', '-f', '-'], {
+    input: `${JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace }
+    })}\n`
+  })
   return { created: true }
 }
 
@@ -336,23 +359,24 @@ export interface CleanupResult {
 }
 
 /**
- * Post step: deletes the cluster (command 5) and removes the registry and
- * Athens containers (command 15). Never throws; failures become warnings.
+ * Post step: deletes the cluster and removes the service containers this
+ * run started. Never throws; failures become warnings.
  */
 export async function cleanupCluster(request: {
   cluster?: string
   containers: string[]
+  /** The run label value: only containers that carry it are removed. */
+  run: string
 }): Promise<CleanupResult> {
   const started = Date.now()
   const warnings: string[] = []
   let clusterDeleted = false
   if (request.cluster !== undefined && request.cluster !== '') {
-    const result = await run('kind', [
-      'delete',
-      'cluster',
-      '--name',
-      request.cluster
-    ])
+    const result = await run(
+      'kind',
+      ['delete', 'cluster', '--name', request.cluster],
+      { log: true }
+    )
     clusterDeleted = result.exitCode === 0
     if (!clusterDeleted) {
       warnings.push(
@@ -360,151 +384,14 @@ export async function cleanupCluster(request: {
       )
     }
   }
-  let containersRemoved: string[] = []
-  if (request.containers.length > 0) {
-    const result = await run('docker', ['rm', '-f', ...request.containers], {
-      silent: true
-    })
-    // docker rm -f removes what exists and names the rest "No such container".
-    const missing = request.containers.filter((name) =>
-      new RegExp(`No such container: ${escape(name)}$`, 'm').test(result.stderr)
-    )
-    const otherErrors = lines(result.stderr).filter(
-      (line) => !/No such container/.test(line)
-    )
-    if (result.exitCode !== 0 && otherErrors.length > 0) {
-      warnings.push(
-        `docker rm -f ${request.containers.join(' ')} failed (exit ${result.exitCode}): ${otherErrors[0]}`
-      )
-    } else {
-      containersRemoved = request.containers.filter((n) => !missing.includes(n))
-    }
-  }
+  const removed = await removeRunContainers(request.containers, request.run)
+  warnings.push(...removed.warnings)
   return {
     clusterDeleted,
-    containersRemoved,
+    containersRemoved: removed.removed,
     warnings,
     seconds: elapsed(started)
   }
-}
-
-/** running / stopped / missing, from `docker inspect` (command 14). */
-export async function containerState(
-  name: string
-): Promise<'running' | 'stopped' | 'missing'> {
-  const result = await run(
-    'docker',
-    ['inspect', '-f', '{{.State.Running}}', name],
-    { silent: true }
-  )
-  if (result.exitCode !== 0) {
-    if (/No such object/i.test(output(result))) return 'missing'
-    throw new ClusterError(
-      `docker inspect ${name} failed (exit ${result.exitCode}): ${firstLine(result)}`,
-      output(result)
-    )
-  }
-  return result.stdout.trim() === 'true' ? 'running' : 'stopped'
-}
-
-interface RunOptions {
-  input?: string
-  silent?: boolean
-  /** Extra environment for the child (values that must stay out of argv). */
-  env?: Record<string, string>
-}
-
-/** Runs a command; a missing executable is exit code 127 with the reason in stderr. */
-export async function run(
-  command: string,
-  args: string[],
-  options: RunOptions = {}
-): Promise<CommandResult> {
-  try {
-    return await exec.getExecOutput(command, args, {
-      ignoreReturnCode: true,
-      silent: options.silent ?? false,
-      env: { ...currentEnv(), ...options.env },
-      ...(options.input === undefined
-        ? {}
-        : { input: Buffer.from(options.input) })
-    })
-  } catch (error) {
-    return {
-      exitCode: 127,
-      stdout: '',
-      stderr: error instanceof Error ? error.message : String(error)
-    }
-  }
-}
-
-/** Runs a command that must succeed. */
-export async function must(
-  command: string,
-  args: string[],
-  input?: string,
-  secret = false,
-  env?: Record<string, string>
-): Promise<CommandResult> {
-  const result = await run(command, args, {
-    silent: secret,
-    env,
-    ...(input === undefined ? {} : { input })
-  })
-  if (result.exitCode !== 0) {
-    // A secret-bearing command line is not repeated in the message.
-    const shown = secret
-      ? `${command} ${args[0]}`
-      : `${command} ${args.join(' ')}`
-    throw new ClusterError(
-      `${shown} failed (exit ${result.exitCode}): ${firstLine(result)}`,
-      output(result)
-    )
-  }
-  return result
-}
-
-/**
- * This process's environment, handed over explicitly: a child spawned without
- * `env` inherits the environment Node started with, which misses changes made
- * since in an embedding runtime (jest gives each test file its own copy of
- * process.env, so DOCKER_HOST set by a test would not reach docker).
- */
-function currentEnv(): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined) env[key] = value
-  }
-  return env
-}
-
-export function output(result: CommandResult): string {
-  return [result.stderr.trim(), result.stdout.trim()]
-    .filter((s) => s !== '')
-    .join('\n')
-}
-
-export function firstLine(result: CommandResult): string {
-  return output(result).split('\n')[0] ?? ''
-}
-
-function lastLines(text: string, count: number): string {
-  const all = text
-    .trim()
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-  return all.slice(-count).join(' | ') || 'no output'
-}
-
-function lines(text: string): string[] {
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '')
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 export function elapsed(started: number): number {

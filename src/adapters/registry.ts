@@ -5,29 +5,25 @@
  */
 import { appendFile, readFile } from 'node:fs/promises'
 import { DEFAULT_REGISTRY_IMAGE } from '../images.js'
-import {
-  ClusterError,
-  containerState,
-  elapsed,
-  firstLine,
-  kubeContext,
-  must,
-  nodeNames,
-  output,
-  run
-} from './cluster.js'
+import { claimContainerName } from '../kind/containers.js'
+import { elapsed, kubeContext, nodeNames } from './cluster.js'
+import { ClusterError } from './cluster-error.js'
+import { inspectContainer } from './containers.js'
+import { commandOutput, firstLine, mustRun, run, tryRun } from './exec.js'
 
 /** What startRegistry needs. */
 export interface RegistryRequest {
   cluster: string
+  /** The container name (serviceContainerNames(cluster).registry). */
+  name: string
+  /** `key=value` labels for the container (containerLabels). */
+  labels: string[]
   /** The registry-port input. */
   port: number
   /** The runner's hosts file (/etc/hosts in the action; a temp file in tests). */
   hostsFile: string
   /** Default DEFAULT_REGISTRY_IMAGE: registry:2 (as helm/kind-action), by digest. */
   image?: string
-  /** Default kind-registry. */
-  name?: string
 }
 
 /** The outcome of startRegistry. */
@@ -43,35 +39,37 @@ export interface RegistryResult {
   seconds: number
 }
 
-/** The default local registry container name (helm/kind-action's). */
-export const REGISTRY_NAME = 'kind-registry'
-
 /**
  * Starts the local registry the helm/kind-action way, so one name,
- * `kind-registry:<port>`, works for skaffold on the runner (hosts file), the
- * kaniko pod (kind network DNS) and the kubelet (containerd hosts.toml):
- * docker run (12), network connect (13), hosts.toml on every node (9, 10),
- * the local-registry-hosting ConfigMap (20, KEP-1755), the hosts file line.
- * @throws ClusterError when a command fails; an unwritable hosts file is only a warning.
+ * `<name>:<port>`, works for skaffold on the runner (hosts file), the kaniko
+ * pod (kind network DNS) and the kubelet (containerd hosts.toml): docker
+ * run, network connect, hosts.toml on every node, the local-registry-hosting
+ * ConfigMap (KEP-1755), the hosts file line. A container of that name is
+ * reused (running) or replaced (stopped) only when it carries this
+ * cluster's label.
+ * @throws ClusterError when a command fails or the name is taken by a
+ * container the action did not start for this cluster; an unwritable hosts
+ * file is only a warning.
  */
 export async function startRegistry(
   request: RegistryRequest
 ): Promise<RegistryResult> {
   const started = Date.now()
-  const name = request.name ?? REGISTRY_NAME
+  const name = request.name
   const host = `${name}:${request.port}`
   const warnings: string[] = []
 
-  const state = await containerState(name)
-  const reused = state === 'running'
-  if (state === 'stopped') await must('docker', ['rm', '-f', name])
+  const reused = await claimServiceName(name, request.cluster)
   if (!reused) {
-    await must('docker', [
+    // `--` ends docker's options: docker's flag parser (spf13/pflag flag.go,
+    // parseArgs) treats every later argument as positional.
+    await mustRun('docker', [
       'run',
       '-d',
       '--restart=always',
       '--name',
       name,
+      ...request.labels.flatMap((label) => ['--label', label]),
       '--network',
       'bridge',
       // Loopback only: the registry has no authentication, and the runner
@@ -80,16 +78,24 @@ export async function startRegistry(
       `127.0.0.1:${request.port}:${request.port}`,
       '-e',
       `REGISTRY_HTTP_ADDR=0.0.0.0:${request.port}`,
+      '--',
       request.image ?? DEFAULT_REGISTRY_IMAGE
     ])
   }
-  const connect = await run('docker', ['network', 'connect', 'kind', name], {
-    silent: true
-  })
-  if (connect.exitCode !== 0 && !/already exists/.test(output(connect))) {
+  const connect = await run('docker', [
+    'network',
+    'connect',
+    '--',
+    'kind',
+    name
+  ])
+  if (
+    connect.exitCode !== 0 &&
+    !/already exists/.test(commandOutput(connect))
+  ) {
     throw new ClusterError(
       `Cannot connect the registry ${name} to the kind network: ${firstLine(connect)}`,
-      output(connect)
+      commandOutput(connect)
     )
   }
 
@@ -97,26 +103,52 @@ export async function startRegistry(
   const certsDir = `/etc/containerd/certs.d/${host}`
   const hostsToml = `[host."http://${host}"]\n`
   for (const node of await nodeNames(request.cluster)) {
-    await must('docker', ['exec', node, 'mkdir', '-p', certsDir])
-    await must(
+    await mustRun('docker', ['exec', '--', node, 'mkdir', '-p', certsDir])
+    await mustRun(
       'docker',
-      ['exec', '-i', node, 'cp', '/dev/stdin', `${certsDir}/hosts.toml`],
-      hostsToml
+      ['exec', '-i', '--', node, 'cp', '/dev/stdin', `${certsDir}/hosts.toml`],
+      { input: hostsToml }
     )
   }
-  await must(
+  await mustRun(
     'kubectl',
     ['--context', kubeContext(request.cluster), 'apply', '-f', '-'],
-    localRegistryHostingManifest(host)
+    { input: localRegistryHostingManifest(host) }
   )
 
   const hostsFile = await addHostsEntry(request.hostsFile, name)
   if (hostsFile === 'not-writable') {
     warnings.push(
-      `Cannot add "127.0.0.1 ${name}" to ${request.hostsFile} (not writable): skaffold's artifact-cache lookups on the runner cannot reach ${host}, so every artifact is built again. The build itself pushes from the kaniko pod and is not affected`
+      `Cannot add "127.0.0.1 ${name}" to ${request.hostsFile} (not writable): skaffold on the runner cannot reach ${host}, so it cannot find images built by earlier runs there and builds every artifact again. The build, the push (from the kaniko pod) and the image digests (skaffold reads them from the kaniko pod's termination message) are not affected`
     )
   }
   return { name, host, reused, hostsFile, warnings, seconds: elapsed(started) }
+}
+
+/**
+ * Makes the name free for a new container, or says a running one is there
+ * to reuse (true).
+ * @throws ClusterError when the name is taken by a container the action did
+ * not start for this cluster.
+ */
+export async function claimServiceName(
+  name: string,
+  cluster: string
+): Promise<boolean> {
+  const existing = await inspectContainer(name)
+  switch (claimContainerName(existing, cluster)) {
+    case 'reuse':
+      return true
+    case 'replace':
+      await mustRun('docker', ['rm', '-f', '--', name])
+      return false
+    case 'refuse':
+      throw new ClusterError(
+        `A container named ${name} exists and was not started by skaffold-kaniko-cache for kind cluster ${cluster}. Remove it (docker rm -f ${name}) or choose another cluster-name`
+      )
+    case 'start':
+      return false
+  }
 }
 
 /** The KEP-1755 ConfigMap that documents the local registry. */
@@ -156,10 +188,9 @@ async function addHostsEntry(
     // GitHub-hosted runners run as a user with passwordless sudo, and
     // /etc/hosts is root's (helm/kind-action does the same). -n: never
     // prompt, fail at once where sudo needs a password or is absent.
-    const sudo = await run('sudo', ['-n', 'tee', '-a', hostsFile], {
-      input: line,
-      silent: true
+    const added = await tryRun('sudo', ['-n', 'tee', '-a', '--', hostsFile], {
+      input: line
     })
-    return sudo.exitCode === 0 ? 'added' : 'not-writable'
+    return added ? 'added' : 'not-writable'
   }
 }
