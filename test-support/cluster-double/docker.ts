@@ -398,6 +398,10 @@ function removeContainers(ctx: CommandContext, names: string[]): void {
       ctx.io.err(`Error response from daemon: No such container: ${name}\n`)
       continue
     }
+    ctx.state.removedContainers = [
+      ...(ctx.state.removedContainers ?? []),
+      ctx.state.containers[name]
+    ]
     delete ctx.state.containers[name]
     ctx.io.out(`${name}\n`)
   }

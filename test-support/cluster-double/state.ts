@@ -72,6 +72,12 @@ export interface DoubleState {
   clusters: Record<string, ClusterRecord>
   containers: Record<string, ContainerRecord>
   networks: string[]
+  /**
+   * Containers `docker rm` removed, oldest first, so a test can still see
+   * what one held (an Athens container's environment) after the action's
+   * post step removed it.
+   */
+  removedContainers?: ContainerRecord[]
   /** Failed `kind create cluster` attempts per cluster name (for CLUSTER_DOUBLE_FAIL_CREATE). */
   createAttempts: Record<string, number>
   /**
