@@ -32,7 +32,7 @@ export function kubeContext(cluster: string): string {
 }
 
 /**
- * Checks that the docker daemon answers .
+ * Checks that the docker daemon answers.
  * @throws ClusterError with docker's message and the fix.
  */
 export async function checkDocker(): Promise<{ serverVersion: string }> {
@@ -315,7 +315,7 @@ export async function copyCachesFromNode(
   return { seconds: elapsed(started) }
 }
 
-/** Creates the namespace when it is missing . */
+/** Creates the namespace when it is missing. */
 export async function ensureNamespace(
   cluster: string,
   namespace: string
@@ -394,6 +394,7 @@ export async function cleanupCluster(request: {
   }
 }
 
+/** Seconds since `started` (epoch ms), to the hundredth. */
 export function elapsed(started: number): number {
   return Math.round((Date.now() - started) / 10) / 100
 }

@@ -35,12 +35,14 @@ export async function inspectContainer(
     )
   }
   const line = result.stdout.trim()
-  const space = line.indexOf(' ')
-  const labels = JSON.parse(line.slice(space + 1)) as Record<
-    string,
-    string
-  > | null
-  return { running: line.slice(0, space) === 'true', labels: labels ?? {} }
+  const match = /^(true|false) (null|\{.*\})$/.exec(line)
+  if (match === null) {
+    throw new ClusterError(
+      `docker inspect ${name} printed ${JSON.stringify(line)}, not "<running> <labels as JSON>"`
+    )
+  }
+  const labels = JSON.parse(match[2]) as Record<string, string> | null
+  return { running: match[1] === 'true', labels: labels ?? {} }
 }
 
 /**
