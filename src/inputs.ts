@@ -545,7 +545,8 @@ const MULTI_LINE_INPUTS: readonly InputName[] = [
   'module',
   'skaffold-args',
   'build-args',
-  'cache-dependency-path'
+  'cache-dependency-path',
+  'pass-env'
 ]
 
 /**
