@@ -15,6 +15,7 @@ import {
   registryMirrorProblem
 } from './skaffold/images.js'
 import { redactUrlCredentials } from './redact.js'
+import { isNeverPassed } from './tool-env.js'
 
 /** Every input declared in action.yml, in the order action.yml declares them. */
 export const INPUT_NAMES = [
@@ -55,7 +56,8 @@ export const INPUT_NAMES = [
   'athens',
   'athens-image',
   'cleanup',
-  'cache-volume'
+  'cache-volume',
+  'pass-env'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -115,6 +117,8 @@ export interface Inputs {
   athensImage: string
   cleanup: boolean
   cacheVolume: CacheVolume
+  /** Further environment variables the tools may see (names). */
+  passEnv: string[]
 }
 
 /**
@@ -181,7 +185,8 @@ export const INPUT_DEFAULTS: Readonly<Record<InputName, string>> = {
   athens: 'false',
   'athens-image': DEFAULT_ATHENS_IMAGE,
   cleanup: 'true',
-  'cache-volume': 'hostpath'
+  'cache-volume': 'hostpath',
+  'pass-env': ''
 }
 
 const VERSION = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/
@@ -292,7 +297,8 @@ export function parseInputs(get: InputGetter): Inputs {
     athens: parseBoolean('athens', raw('athens')),
     athensImage: parseImage('athens-image', raw('athens-image')),
     cleanup: parseBoolean('cleanup', raw('cleanup')),
-    cacheVolume: parseCacheVolume(raw('cache-volume'))
+    cacheVolume: parseCacheVolume(raw('cache-volume')),
+    passEnv: parsePassEnv(raw('pass-env'))
   }
   checkCombinations(inputs, raw)
   return inputs
@@ -364,6 +370,32 @@ function buildArgOwner(inputs: Inputs, key: string): string | undefined {
     return 'from go-private'
   }
   return undefined
+}
+
+/**
+ * Variable names for the tools' environment. A name that is never passed
+ * (the runner's tokens, the inputs, GITHUB_TOKEN) is refused rather than
+ * silently dropped.
+ */
+function parsePassEnv(value: string): string[] {
+  const names = parseList(value)
+  for (const name of names) {
+    if (!BUILD_ARG_KEY.test(name)) {
+      throw new InputError(
+        'pass-env',
+        name,
+        'environment variable names (letters, digits and "_", not starting with a digit), comma- or newline-separated'
+      )
+    }
+    if (isNeverPassed(name)) {
+      throw new InputError(
+        'pass-env',
+        name,
+        'the runner tokens (ACTIONS_*), the step inputs (INPUT_*), GITHUB_TOKEN and the runner file-command variables are never given to the tools; a GITHUB_TOKEN for private modules goes to Athens only (athens: true)'
+      )
+    }
+  }
+  return names
 }
 
 /** Splits a comma- or newline-separated list, dropping empty entries. */
@@ -513,7 +545,8 @@ const MULTI_LINE_INPUTS: readonly InputName[] = [
   'module',
   'skaffold-args',
   'build-args',
-  'cache-dependency-path'
+  'cache-dependency-path',
+  'pass-env'
 ]
 
 /**

@@ -24,10 +24,8 @@ import {
   emptyCacheDir,
   readStatsFile
 } from './adapters/cache-files.js'
+import { athensStorageDir, startAthens } from './adapters/athens.js'
 import {
-  ATHENS_NAME,
-  REGISTRY_NAME,
-  athensStorageDir,
   checkDocker,
   clusterExists,
   copyCachesIntoNode,
@@ -36,10 +34,10 @@ import {
   kubeContext,
   nodeNames,
   requireCluster,
-  startAthens,
-  startRegistry,
   waitForNodes
 } from './adapters/cluster.js'
+import { passEnvironment } from './adapters/exec.js'
+import { startRegistry } from './adapters/registry.js'
 import { ensureRealDir, pathKind, readTextIfExists } from './adapters/files.js'
 import { hashDependencyFiles, listDependencyFiles } from './adapters/hash.js'
 import { runSkaffoldBuild } from './adapters/skaffold-build.js'
@@ -53,6 +51,7 @@ import { buildCommandArgs } from './build-command.js'
 import { deriveServiceName, makeCacheKeys } from './cache/keys.js'
 import { decideSave } from './cache/policy.js'
 import { InputError, parseList, type Inputs } from './inputs.js'
+import { containerLabels, serviceContainerNames } from './kind/containers.js'
 import {
   cacheMounts,
   renderKindConfig,
@@ -132,6 +131,7 @@ export async function runMain(): Promise<void> {
 async function plan(): Promise<Context> {
   const inputs = readInputs()
   const runner = readRunnerEnv()
+  passEnvironment(inputs.passEnv)
   const secrets = [
     ...urlSecrets(inputs.goProxy),
     ...urlSecrets(inputs.kindDownloadUrl),
@@ -559,17 +559,21 @@ async function startServices(ctx: Context): Promise<void> {
   const { inputs, state } = ctx
   const cluster = state.cluster
   if (!cluster) return
+  const names = serviceContainerNames(cluster.name)
+  const labels = containerLabels(cluster.name, ctx.runner)
   if (inputs.registry) {
     // On a cluster this job created, the registry is ours even if starting
     // it fails halfway (it runs with --restart=always): record it first.
     cluster.registry = {
-      name: REGISTRY_NAME,
+      name: names.registry,
       port: inputs.registryPort,
       started: cluster.created
     }
     saveMainState(state)
     const registry = await startRegistry({
       cluster: cluster.name,
+      name: names.registry,
+      labels,
       port: inputs.registryPort,
       hostsFile: ctx.runner.hostsFile,
       image: inputs.registryImage
@@ -582,15 +586,23 @@ async function startServices(ctx: Context): Promise<void> {
     saveMainState(state)
   }
   if (inputs.athens) {
-    cluster.athens = { name: ATHENS_NAME, started: cluster.created }
+    cluster.athens = { name: names.athens, started: cluster.created }
     saveMainState(state)
     const athens = await startAthens({
+      cluster: cluster.name,
+      name: names.athens,
+      labels,
       storageDir: athensStorageDir(ctx.dirs.modSaveDir),
       githubToken: ctx.runner.githubToken || undefined,
       noSumPatterns: parseList(inputs.goPrivate),
       image: inputs.athensImage
     })
-    cluster.athens.started = true
+    cluster.athens.started = !athens.reused
+    if (athens.reused) {
+      log.info(
+        `Athens ${athens.name} is already running on this cluster: using it as it is (its own token and settings)`
+      )
+    }
     ctx.athensProxy = athens.goproxy
     saveMainState(state)
   }
@@ -840,7 +852,8 @@ function errorMessage(error: unknown): string {
     'KindConfigError',
     'ToolError',
     'ClusterError',
-    'ClusterCreateError'
+    'ClusterCreateError',
+    'CommandError'
   ]
   if (error instanceof InputError || userErrors.includes(error.name)) {
     return error.message

@@ -25,6 +25,7 @@ import { giveCacheDirsToRunner } from './adapters/ownership.js'
 import { removePatchedCopies } from './adapters/skaffold-files.js'
 import { decideCacheSaves } from './cache/policy.js'
 import { updateStats } from './cache/stats.js'
+import { runLabelValue } from './kind/containers.js'
 import { NODE_PATHS, nodeCopies } from './plan.js'
 import type { CacheState, MainState, Phase } from './state.js'
 import {
@@ -280,19 +281,23 @@ async function cleanUp(state: MainState, report: PostReport): Promise<void> {
   }
   const cluster = state.cluster
   if (!cluster) return
-  const containers = [
-    cluster.registry?.started ? cluster.registry.name : undefined,
-    cluster.athens?.started ? cluster.athens.name : undefined
-  ].filter((name): name is string => name !== undefined)
+  const run = runLabelValue(readRunnerEnv())
+  // Athens holds the GitHub token in its environment (docker inspect shows
+  // it): it goes whatever cleanup says.
+  const athens = cluster.athens?.started ? [cluster.athens.name] : []
+  const registry = cluster.registry?.started ? [cluster.registry.name] : []
   if (!state.cleanup) {
     log.info(
-      `cleanup: false: keeping ${cluster.created ? `cluster ${cluster.name}` : 'the cluster'}${containers.length ? ` and ${containers.join(', ')}` : ''}`
+      `cleanup: false: keeping ${cluster.created ? `cluster ${cluster.name}` : 'the cluster'}${registry.length ? ` and ${registry.join(', ')}` : ''}`
     )
+    const removed = await cleanupCluster({ containers: athens, run })
+    for (const warning of removed.warnings) warn(report, warning)
     return
   }
   const result = await cleanupCluster({
     cluster: cluster.created ? cluster.name : undefined,
-    containers
+    containers: [...registry, ...athens],
+    run
   })
   for (const warning of result.warnings) warn(report, warning)
 }

@@ -9,8 +9,16 @@ import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import * as cluster from '../../src/adapters/cluster.js'
+import * as athens from '../../src/adapters/athens.js'
+import * as clusterAdapter from '../../src/adapters/cluster.js'
+import { passEnvironment, run } from '../../src/adapters/exec.js'
+import * as registry from '../../src/adapters/registry.js'
 import { installTool } from '../../src/adapters/tools.js'
+import {
+  containerLabels,
+  runLabelValue,
+  serviceContainerNames
+} from '../../src/kind/containers.js'
 import { cacheMounts, renderKindConfig } from '../../src/kind/kind-config.js'
 import { cacheDirs, NODE_PATHS } from '../../src/plan.js'
 import { platformFromNode } from '../../src/tools/catalog.js'
@@ -25,6 +33,9 @@ import {
   startDownloadServer,
   type DownloadServer
 } from '../../test-support/download-server/index.js'
+
+const cluster = { ...clusterAdapter, ...registry, ...athens }
+const RUN = { runId: '42', runAttempt: '1', job: 'build' }
 
 const globals = globalThis as Record<string, unknown>
 globals.TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS = 0
@@ -128,28 +139,38 @@ describe('the cluster adapter against the cluster double', () => {
 
     const hostsFile = join(root, 'hosts')
     await writeFile(hostsFile, '127.0.0.1 localhost\n')
+    const names = serviceContainerNames('double-ci')
+    const labels = containerLabels('double-ci', RUN)
     const registry = await cluster.startRegistry({
       cluster: 'double-ci',
+      name: names.registry,
+      labels,
       port: 5000,
       hostsFile
     })
     expect(registry).toMatchObject({
-      host: 'kind-registry:5000',
+      host: 'double-ci-registry:5000',
       reused: false,
       hostsFile: 'added'
     })
     const again = await cluster.startRegistry({
       cluster: 'double-ci',
+      name: names.registry,
+      labels,
       port: 5000,
       hostsFile
     })
     expect(again).toMatchObject({ reused: true, hostsFile: 'present' })
 
     const athens = await cluster.startAthens({
+      cluster: 'double-ci',
+      name: names.athens,
+      labels,
       storageDir: cluster.athensStorageDir(modSaveDir),
-      githubToken: 'ghs_test'
+      githubToken: 'ghs_test',
+      noSumPatterns: ['github.com/acme/*']
     })
-    expect(athens.goproxy).toBe('http://athens:3000')
+    expect(athens.goproxy).toBe('http://double-ci-athens:3000')
     expect(existsSync(join(modSaveDir, '.athens'))).toBe(true)
 
     expect(await cluster.ensureNamespace('double-ci', 'builds')).toEqual({
@@ -160,12 +181,19 @@ describe('the cluster adapter against the cluster double', () => {
     })
 
     const state = await loadState(daemon.env.CLUSTER_DOUBLE_HOME)
-    expect(state.containers['kind-registry']?.networks).toEqual([
+    expect(state.containers['double-ci-registry']?.networks).toEqual([
       'bridge',
       'kind'
     ])
-    expect(state.containers.athens?.env).toContain(
-      'ATHENS_GITHUB_TOKEN=ghs_test'
+    expect(state.containers['double-ci-registry']?.labels).toEqual({
+      'io.skaffold-kaniko-cache.cluster': 'double-ci',
+      'io.skaffold-kaniko-cache.run': '42-1-build'
+    })
+    expect(state.containers['double-ci-athens']?.env).toEqual(
+      expect.arrayContaining([
+        'ATHENS_GITHUB_TOKEN=ghs_test',
+        'ATHENS_GO_BINARY_ENV_VARS=GOPROXY=https://proxy.golang.org,direct; GOPRIVATE=github.com/acme/*'
+      ])
     )
 
     // Reuse mode: an existing cluster, caches copied in and out.
@@ -194,11 +222,12 @@ describe('the cluster adapter against the cluster double', () => {
 
     const cleanup = await cluster.cleanupCluster({
       cluster: 'double-ci',
-      containers: [registry.name, athens.name]
+      containers: [registry.name, athens.name],
+      run: runLabelValue(RUN)
     })
     expect(cleanup).toMatchObject({
       clusterDeleted: true,
-      containersRemoved: ['kind-registry', 'athens'],
+      containersRemoved: ['double-ci-registry', 'double-ci-athens'],
       warnings: []
     })
     expect(await cluster.listClusters()).toEqual([])
@@ -207,6 +236,9 @@ describe('the cluster adapter against the cluster double', () => {
   it('retries a failed create once and keeps the first failure', async () => {
     const { runnerDirs } = dirs()
     process.env.CLUSTER_DOUBLE_FAIL_CREATE = '1'
+    // The double's knob reaches kind only when named: tools get a minimal
+    // environment.
+    passEnvironment(['CLUSTER_DOUBLE_FAIL_CREATE'])
     try {
       const created = await cluster.createCluster({
         name: 'flaky',
@@ -221,7 +253,146 @@ describe('the cluster adapter against the cluster double', () => {
       expect(created.firstFailure?.output).toContain('simulated failure 1 of 1')
     } finally {
       delete process.env.CLUSTER_DOUBLE_FAIL_CREATE
-      await cluster.cleanupCluster({ cluster: 'flaky', containers: [] })
+      passEnvironment([])
+      await cluster.cleanupCluster({
+        cluster: 'flaky',
+        containers: [],
+        run: ''
+      })
+    }
+  })
+
+  it('equips only the Kubernetes nodes of a multi-control-plane cluster, never its load balancer', async () => {
+    const { runnerDirs } = dirs()
+    const configText = [
+      'kind: Cluster',
+      'apiVersion: kind.x-k8s.io/v1alpha4',
+      'nodes:',
+      '- role: control-plane',
+      '- role: control-plane',
+      '- role: worker',
+      ''
+    ].join('\n')
+    await cluster.createCluster({
+      name: 'ha',
+      configText,
+      runnerTemp: join(root, 'temp'),
+      hostDirs: [runnerDirs.mod, runnerDirs.build]
+    })
+    try {
+      // kind lists the load balancer with the nodes (first, in the double).
+      // (Async: the daemon runs in this process.)
+      const kindGetNodes = await run('kind', ['get', 'nodes', '--name', 'ha'])
+      expect(kindGetNodes.stdout.split('\n')[0]).toBe(
+        'ha-external-load-balancer'
+      )
+      expect(await cluster.nodeNames('ha')).toEqual([
+        'ha-control-plane',
+        'ha-control-plane2',
+        'ha-worker'
+      ])
+      const hostsFile = join(root, 'hosts-ha')
+      await writeFile(hostsFile, '')
+      const registry = await cluster.startRegistry({
+        cluster: 'ha',
+        name: serviceContainerNames('ha').registry,
+        labels: containerLabels('ha', RUN),
+        port: 5002,
+        hostsFile
+      })
+      expect(registry.host).toBe('ha-registry:5002')
+    } finally {
+      await cluster.cleanupCluster({
+        cluster: 'ha',
+        containers: ['ha-registry'],
+        run: runLabelValue(RUN)
+      })
+    }
+  })
+
+  it('on a shared daemon, removes only what its own run started and never takes a foreign name', async () => {
+    const { runnerDirs } = dirs()
+    const docker = (...args: string[]) => run('docker', args)
+    await cluster.createCluster({
+      name: 'shared',
+      configText: renderKindConfig({
+        mounts: cacheMounts(runnerDirs),
+        registry: true
+      }).text,
+      runnerTemp: join(root, 'temp'),
+      hostDirs: [runnerDirs.mod, runnerDirs.build]
+    })
+    const names = serviceContainerNames('shared')
+    const hostsFile = join(root, 'hosts-shared')
+    await writeFile(hostsFile, '')
+    const first = { runId: '100', runAttempt: '1', job: 'build' }
+    const second = { runId: '200', runAttempt: '1', job: 'build' }
+    try {
+      await cluster.startRegistry({
+        cluster: 'shared',
+        name: names.registry,
+        labels: containerLabels('shared', first),
+        port: 5003,
+        hostsFile
+      })
+      // A second run on the same cluster finds it running and reuses it...
+      const reused = await cluster.startRegistry({
+        cluster: 'shared',
+        name: names.registry,
+        labels: containerLabels('shared', second),
+        port: 5003,
+        hostsFile
+      })
+      expect(reused.reused).toBe(true)
+      // ...and its clean-up leaves it to the run that started it.
+      const secondCleanup = await cluster.cleanupCluster({
+        containers: [names.registry],
+        run: runLabelValue(second)
+      })
+      expect(secondCleanup.containersRemoved).toEqual([])
+      expect(
+        (await loadState(daemon.env.CLUSTER_DOUBLE_HOME)).containers[
+          names.registry
+        ]
+      ).toBeDefined()
+
+      // Someone else's container under the Athens name is refused, neither
+      // force-removed nor used as Athens.
+      expect(
+        (
+          await docker(
+            'run',
+            '-d',
+            '--restart=always',
+            '--name',
+            names.athens,
+            'busybox'
+          )
+        ).exitCode
+      ).toBe(0)
+      await expect(
+        cluster.startAthens({
+          cluster: 'shared',
+          name: names.athens,
+          labels: containerLabels('shared', first),
+          storageDir: join(root, 'athens-shared')
+        })
+      ).rejects.toThrow(
+        'A container named shared-athens exists and was not started by skaffold-kaniko-cache for kind cluster shared'
+      )
+      expect(
+        (await loadState(daemon.env.CLUSTER_DOUBLE_HOME)).containers[
+          names.athens
+        ]?.image
+      ).toBe('busybox')
+    } finally {
+      const firstCleanup = await cluster.cleanupCluster({
+        cluster: 'shared',
+        containers: [names.registry, names.athens],
+        run: runLabelValue(first)
+      })
+      expect(firstCleanup.containersRemoved).toEqual([names.registry])
+      await docker('rm', '-f', names.athens)
     }
   })
 })

@@ -71,33 +71,70 @@ jest.unstable_mockModule('@actions/exec', () => ({
 }))
 const setSecret = jest.fn()
 const warning = jest.fn()
-// cluster.ts imports core as a namespace and uses only these two.
-jest.unstable_mockModule('@actions/core', () => ({ setSecret, warning }))
+const info = jest.fn()
+// The adapters import core as a namespace and use only these three.
+jest.unstable_mockModule('@actions/core', () => ({ setSecret, warning, info }))
 
-const cluster = await import('../../src/adapters/cluster.js')
+const cluster = {
+  ...(await import('../../src/adapters/cluster.js')),
+  ...(await import('../../src/adapters/registry.js')),
+  ...(await import('../../src/adapters/athens.js'))
+}
 
-// The command forms of the contract (/work/main/.tmp/commands.md) that this
-// adapter may use. Every call any test makes must match one of them.
+// The command forms the cluster double implements: every call any test
+// makes must match one of them. Positional arguments come after `--` where
+// the tool accepts it.
 const CONTRACT: RegExp[] = [
   /^kind create cluster --name \S+ --config \S+ --wait \S+( --image \S+)?( --retain)?$/,
   /^kind get clusters$/,
-  /^kind get nodes --name \S+$/,
   /^kind delete cluster --name \S+$/,
-  /^kind export logs \S+ --name \S+$/,
+  /^kind export logs --name \S+ -- \S+$/,
   /^docker info --format \{\{\.ServerVersion\}\}$/,
-  /^docker exec \S+ mkdir -p \S+$/,
-  /^docker exec -i \S+ cp \/dev\/stdin \S+$/,
-  /^docker cp \S+ \S+:\S+$/,
-  /^docker cp \S+:\S+ \S+$/,
-  /^docker run -d --restart=always --name \S+( --network \S+)?( -p 127\.0\.0\.1:\d+:\d+)?( -e [A-Z_]+(=\S*)?)*( -v \S+:\S+)* \S+$/,
-  /^docker network connect \S+ \S+$/,
-  /^docker inspect -f \{\{\.State\.Running\}\} \S+$/,
-  /^docker rm -f( \S+)+$/,
-  /^kubectl --context kind-\S+ wait --for=condition=Ready nodes --all --timeout=\S+$/,
-  /^kubectl --context kind-\S+ get namespace \S+$/,
-  /^kubectl --context kind-\S+ create namespace \S+$/,
+  /^docker ps -a --filter label=io\.x-k8s\.kind\.cluster=\S+ --format \{\{\.Names\}\}\t\{\{\.Label "io\.x-k8s\.kind\.role"\}\}$/,
+  /^docker ps -a --filter label=io\.skaffold-kaniko-cache\.run=\S+ --format \{\{\.Names\}\}$/,
+  /^docker exec -- \S+ mkdir -p \S+$/,
+  /^docker exec -i -- \S+ cp \/dev\/stdin \S+$/,
+  /^docker cp -- \S+ \S+:\S+$/,
+  /^docker cp -- \S+:\S+ \S+$/,
+  /^docker run -d --restart=always --name \S+( --label \S+)*( --network \S+)?( -p 127\.0\.0\.1:\d+:\d+)?( -e [A-Z_]+(=[^ ]*( [^ -][^ ]*)*)?)*( -v \S+:\S+)* -- \S+$/,
+  /^docker network connect -- \S+ \S+$/,
+  /^docker inspect --type container --format \{\{json \.State\.Running\}\} \{\{json \.Config\.Labels\}\} -- \S+$/,
+  /^docker rm -f --( \S+)+$/,
+  /^kubectl --context kind-\S+ wait --for=condition=Ready --all --timeout=\S+ -- nodes$/,
+  /^kubectl --context kind-\S+ get namespace -- \S+$/,
   /^kubectl --context kind-\S+ apply -f -$/,
-  /^sudo -n tee -a \S+$/
+  /^sudo -n tee -a -- \S+$/
+]
+
+const LABELS = [
+  'io.skaffold-kaniko-cache.cluster=ci',
+  'io.skaffold-kaniko-cache.run=7-1-build'
+]
+const missing = (name: string): Reply => ({
+  exitCode: 1,
+  stderr: `Error: No such object: ${name}`
+})
+const present = (running: boolean, cluster?: string): Reply => ({
+  stdout: `${running} ${cluster === undefined ? 'null' : JSON.stringify({ 'io.skaffold-kaniko-cache.cluster': cluster })}\n`
+})
+const NODES_PS = [
+  'docker',
+  'ps',
+  '-a',
+  '--filter',
+  'label=io.x-k8s.kind.cluster=ci',
+  '--format',
+  '{{.Names}}\t{{.Label "io.x-k8s.kind.role"}}'
+]
+const inspect = (name: string): string[] => [
+  'docker',
+  'inspect',
+  '--type',
+  'container',
+  '--format',
+  '{{json .State.Running}} {{json .Config.Labels}}',
+  '--',
+  name
 ]
 
 let work: string
@@ -195,7 +232,7 @@ describe('createCluster', () => {
     expect(argvs()).toEqual([
       ['kind', 'get', 'clusters'],
       create(),
-      ['kind', 'export', 'logs', logs, '--name', 'ci'],
+      ['kind', 'export', 'logs', '--name', 'ci', '--', logs],
       ['kind', 'delete', 'cluster', '--name', 'ci'],
       create()
     ])
@@ -274,9 +311,10 @@ describe('waiting, reuse and namespaces', () => {
         'kind-ci',
         'wait',
         '--for=condition=Ready',
-        'nodes',
         '--all',
-        '--timeout=90s'
+        '--timeout=90s',
+        '--',
+        'nodes'
       ]
     ])
   })
@@ -308,13 +346,19 @@ describe('waiting, reuse and namespaces', () => {
     )
   })
 
-  it('lists node names', async () => {
-    on(['kind', 'get', 'nodes'], { stdout: 'ci-control-plane\nci-worker\n' })
+  it('lists the Kubernetes nodes by their kind role, control-plane first', async () => {
+    // As docker lists a multi-control-plane cluster: the load balancer has
+    // the cluster label too, and the order is docker's.
+    on(['docker', 'ps'], {
+      stdout:
+        'ci-worker\tworker\nci-external-load-balancer\texternal-load-balancer\nci-control-plane2\tcontrol-plane\nci-control-plane\tcontrol-plane\n'
+    })
     expect(await cluster.nodeNames('ci')).toEqual([
       'ci-control-plane',
+      'ci-control-plane2',
       'ci-worker'
     ])
-    expect(argvs()).toEqual([['kind', 'get', 'nodes', '--name', 'ci']])
+    expect(argvs()).toEqual([NODES_PS])
   })
 
   it('copies the caches into and out of a reused node with docker cp', async () => {
@@ -334,6 +378,7 @@ describe('waiting, reuse and namespaces', () => {
       [
         'docker',
         'exec',
+        '--',
         'ci-control-plane',
         'mkdir',
         '-p',
@@ -342,12 +387,14 @@ describe('waiting, reuse and namespaces', () => {
       [
         'docker',
         'cp',
+        '--',
         `${dirs[0].runnerDir}/.`,
         'ci-control-plane:/var/lib/skc/gomodcache'
       ],
       [
         'docker',
         'exec',
+        '--',
         'ci-control-plane',
         'mkdir',
         '-p',
@@ -356,18 +403,21 @@ describe('waiting, reuse and namespaces', () => {
       [
         'docker',
         'cp',
+        '--',
         `${dirs[1].runnerDir}/.`,
         'ci-control-plane:/var/lib/skc/gobuildcache'
       ],
       [
         'docker',
         'cp',
+        '--',
         'ci-control-plane:/var/lib/skc/gomodcache/.',
         dirs[0].runnerDir
       ],
       [
         'docker',
         'cp',
+        '--',
         'ci-control-plane:/var/lib/skc/gobuildcache/.',
         dirs[1].runnerDir
       ]
@@ -384,7 +434,7 @@ describe('waiting, reuse and namespaces', () => {
         { runnerDir: join(work, 'm'), nodePath: '/n' }
       ])
     ).rejects.toThrow(
-      `docker cp ci-control-plane:/n/. ${join(work, 'm')} failed (exit 1): Error: No such container: ci-control-plane`
+      `docker cp -- ci-control-plane:/n/. ${join(work, 'm')} failed (exit 1): Error: No such container: ci-control-plane`
     )
   })
 
@@ -393,7 +443,7 @@ describe('waiting, reuse and namespaces', () => {
       created: false
     })
     expect(argvs()).toEqual([
-      ['kubectl', '--context', 'kind-ci', 'get', 'namespace', 'builds']
+      ['kubectl', '--context', 'kind-ci', 'get', 'namespace', '--', 'builds']
     ])
   })
 
@@ -406,9 +456,15 @@ describe('waiting, reuse and namespaces', () => {
       created: true
     })
     expect(argvs()).toEqual([
-      ['kubectl', '--context', 'kind-ci', 'get', 'namespace', 'builds'],
-      ['kubectl', '--context', 'kind-ci', 'create', 'namespace', 'builds']
+      ['kubectl', '--context', 'kind-ci', 'get', 'namespace', '--', 'builds'],
+      ['kubectl', '--context', 'kind-ci', 'apply', '-f', '-']
     ])
+    // The name travels in a manifest, never as an argument kubectl parses.
+    expect(JSON.parse(calls[1].input ?? '')).toEqual({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'builds' }
+    })
   })
 
   it('does not create a namespace when the lookup fails for another reason', async () => {
@@ -424,74 +480,85 @@ describe('waiting, reuse and namespaces', () => {
 })
 
 describe('startRegistry', () => {
-  const hostsToml = '[host."http://kind-registry:5000"]\n'
+  const hostsToml = '[host."http://ci-registry:5000"]\n'
+  const request = (hostsFile: string, port = 5000) => ({
+    cluster: 'ci',
+    name: 'ci-registry',
+    labels: LABELS,
+    port,
+    hostsFile
+  })
 
-  it('runs, connects and announces the registry the helm/kind-action way', async () => {
+  it('runs, labels, connects and announces the registry the helm/kind-action way', async () => {
     const hostsFile = join(work, 'hosts')
     await writeFile(hostsFile, '127.0.0.1 localhost')
-    on(['docker', 'inspect'], {
-      exitCode: 1,
-      stderr: 'Error: No such object: kind-registry'
+    on(['docker', 'inspect'], missing('ci-registry'))
+    on(['docker', 'ps'], {
+      stdout: 'ci-worker\tworker\nci-control-plane\tcontrol-plane\n'
     })
-    on(['kind', 'get', 'nodes'], { stdout: 'ci-control-plane\nci-worker\n' })
-    const result = await cluster.startRegistry({
-      cluster: 'ci',
-      port: 5000,
-      hostsFile
-    })
+    const result = await cluster.startRegistry(request(hostsFile))
 
     expect(argvs()).toEqual([
-      ['docker', 'inspect', '-f', '{{.State.Running}}', 'kind-registry'],
+      inspect('ci-registry'),
       [
         'docker',
         'run',
         '-d',
         '--restart=always',
         '--name',
-        'kind-registry',
+        'ci-registry',
+        '--label',
+        LABELS[0],
+        '--label',
+        LABELS[1],
         '--network',
         'bridge',
         '-p',
         '127.0.0.1:5000:5000',
         '-e',
         'REGISTRY_HTTP_ADDR=0.0.0.0:5000',
+        '--',
         'registry:2@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373'
       ],
-      ['docker', 'network', 'connect', 'kind', 'kind-registry'],
-      ['kind', 'get', 'nodes', '--name', 'ci'],
+      ['docker', 'network', 'connect', '--', 'kind', 'ci-registry'],
+      NODES_PS,
       [
         'docker',
         'exec',
+        '--',
         'ci-control-plane',
         'mkdir',
         '-p',
-        '/etc/containerd/certs.d/kind-registry:5000'
+        '/etc/containerd/certs.d/ci-registry:5000'
       ],
       [
         'docker',
         'exec',
         '-i',
+        '--',
         'ci-control-plane',
         'cp',
         '/dev/stdin',
-        '/etc/containerd/certs.d/kind-registry:5000/hosts.toml'
+        '/etc/containerd/certs.d/ci-registry:5000/hosts.toml'
       ],
       [
         'docker',
         'exec',
+        '--',
         'ci-worker',
         'mkdir',
         '-p',
-        '/etc/containerd/certs.d/kind-registry:5000'
+        '/etc/containerd/certs.d/ci-registry:5000'
       ],
       [
         'docker',
         'exec',
         '-i',
+        '--',
         'ci-worker',
         'cp',
         '/dev/stdin',
-        '/etc/containerd/certs.d/kind-registry:5000/hosts.toml'
+        '/etc/containerd/certs.d/ci-registry:5000/hosts.toml'
       ],
       ['kubectl', '--context', 'kind-ci', 'apply', '-f', '-']
     ])
@@ -499,17 +566,17 @@ describe('startRegistry', () => {
       calls.filter((c) => c.argv.includes('/dev/stdin')).map((c) => c.input)
     ).toEqual([hostsToml, hostsToml])
     expect(calls[calls.length - 1].input).toBe(
-      cluster.localRegistryHostingManifest('kind-registry:5000')
+      cluster.localRegistryHostingManifest('ci-registry:5000')
     )
     expect(calls[calls.length - 1].input).toContain(
       '  namespace: kube-public\n'
     )
     expect(await readFile(hostsFile, 'utf8')).toBe(
-      '127.0.0.1 localhost\n127.0.0.1 kind-registry\n'
+      '127.0.0.1 localhost\n127.0.0.1 ci-registry\n'
     )
     expect(result).toMatchObject({
-      name: 'kind-registry',
-      host: 'kind-registry:5000',
+      name: 'ci-registry',
+      host: 'ci-registry:5000',
       reused: false,
       hostsFile: 'added',
       warnings: []
@@ -520,131 +587,130 @@ describe('startRegistry', () => {
     const hostsFile = join(work, 'hosts')
     await writeFile(
       hostsFile,
-      '127.0.0.1 localhost\n127.0.0.1   kind-registry # added earlier\n'
+      '127.0.0.1 localhost\n127.0.0.1   ci-registry # added earlier\n'
     )
-    on(['docker', 'inspect'], { stdout: 'true\n' })
+    on(['docker', 'inspect'], present(true, 'ci'))
     on(['docker', 'network'], {
       exitCode: 1,
       stderr:
-        'Error response from daemon: endpoint with name kind-registry already exists in network kind'
+        'Error response from daemon: endpoint with name ci-registry already exists in network kind'
     })
-    on(['kind', 'get', 'nodes'], { stdout: 'ci-control-plane\n' })
-    const result = await cluster.startRegistry({
-      cluster: 'ci',
-      port: 5000,
-      hostsFile
-    })
-    expect(argvs().some((a) => a[1] === 'run')).toBe(false)
+    on(['docker', 'ps'], { stdout: 'ci-control-plane\tcontrol-plane\n' })
+    const result = await cluster.startRegistry(request(hostsFile))
+    expect(argvs().some((a) => a[1] === 'run' || a[1] === 'rm')).toBe(false)
     expect(result).toMatchObject({ reused: true, hostsFile: 'present' })
     expect(await readFile(hostsFile, 'utf8')).toBe(
-      '127.0.0.1 localhost\n127.0.0.1   kind-registry # added earlier\n'
+      '127.0.0.1 localhost\n127.0.0.1   ci-registry # added earlier\n'
     )
   })
 
-  it('replaces a stopped registry container and uses the asked port', async () => {
-    on(['docker', 'inspect'], { stdout: 'false\n' })
-    on(['kind', 'get', 'nodes'], { stdout: 'ci-control-plane\n' })
-    const result = await cluster.startRegistry({
-      cluster: 'ci',
-      port: 5001,
-      hostsFile: join(work, 'hosts')
-    })
-    expect(argvs()[1]).toEqual(['docker', 'rm', '-f', 'kind-registry'])
+  it('replaces a stopped registry this action made for the cluster, and uses the asked port', async () => {
+    on(['docker', 'inspect'], present(false, 'ci'))
+    on(['docker', 'ps'], { stdout: 'ci-control-plane\tcontrol-plane\n' })
+    const result = await cluster.startRegistry(
+      request(join(work, 'hosts'), 5001)
+    )
+    expect(argvs()[1]).toEqual(['docker', 'rm', '-f', '--', 'ci-registry'])
     expect(argvs()[2]).toContain('127.0.0.1:5001:5001')
     expect(argvs()[2]).toContain('REGISTRY_HTTP_ADDR=0.0.0.0:5001')
-    expect(result.host).toBe('kind-registry:5001')
+    expect(result.host).toBe('ci-registry:5001')
     expect(calls.find((c) => c.argv.includes('/dev/stdin'))?.input).toBe(
-      '[host."http://kind-registry:5001"]\n'
+      '[host."http://ci-registry:5001"]\n'
     )
   })
 
-  it('warns, without failing, when the hosts file is not writable', async () => {
-    on(['docker', 'inspect'], {
-      exitCode: 1,
-      stderr: 'Error: No such object: kind-registry'
-    })
-    on(['kind', 'get', 'nodes'], { stdout: 'ci-control-plane\n' })
+  it.each([
+    ['stopped, no labels', present(false)],
+    ['stopped, another cluster', present(false, 'other')],
+    ['running, no labels', present(true)]
+  ])(
+    'never removes or uses a container of that name it did not make (%s)',
+    async (_what, reply) => {
+      on(['docker', 'inspect'], reply)
+      await expect(
+        cluster.startRegistry(request(join(work, 'hosts')))
+      ).rejects.toThrow(
+        'A container named ci-registry exists and was not started by skaffold-kaniko-cache for kind cluster ci. Remove it (docker rm -f ci-registry) or choose another cluster-name'
+      )
+      expect(argvs()).toEqual([inspect('ci-registry')])
+    }
+  )
+
+  it('warns, without failing, when the hosts file is not writable, naming what degrades', async () => {
+    on(['docker', 'inspect'], missing('ci-registry'))
+    on(['docker', 'ps'], { stdout: 'ci-control-plane\tcontrol-plane\n' })
     on(['sudo'], { exitCode: 1, stderr: 'sudo: a password is required' })
     const hostsFile = join(work, 'no-such-dir', 'hosts')
-    const result = await cluster.startRegistry({
-      cluster: 'ci',
-      port: 5000,
-      hostsFile
-    })
+    const result = await cluster.startRegistry(request(hostsFile))
     expect(result.hostsFile).toBe('not-writable')
     expect(result.warnings).toEqual([
-      `Cannot add "127.0.0.1 kind-registry" to ${hostsFile} (not writable): skaffold's artifact-cache lookups on the runner cannot reach kind-registry:5000, so every artifact is built again. The build itself pushes from the kaniko pod and is not affected`
+      `Cannot add "127.0.0.1 ci-registry" to ${hostsFile} (not writable): skaffold on the runner cannot reach ci-registry:5000, so it cannot find images built by earlier runs there and builds every artifact again. The build, the push (from the kaniko pod) and the image digests (skaffold reads them from the kaniko pod's termination message) are not affected`
     ])
   })
 
   it('appends the hosts line through sudo -n where the file is root-owned', async () => {
-    on(['docker', 'inspect'], {
-      exitCode: 1,
-      stderr: 'Error: No such object: kind-registry'
-    })
-    on(['kind', 'get', 'nodes'], { stdout: 'ci-control-plane\n' })
+    on(['docker', 'inspect'], missing('ci-registry'))
+    on(['docker', 'ps'], { stdout: 'ci-control-plane\tcontrol-plane\n' })
     const hostsFile = join(work, 'no-such-dir', 'hosts')
-    const result = await cluster.startRegistry({
-      cluster: 'ci',
-      port: 5000,
-      hostsFile
-    })
+    const result = await cluster.startRegistry(request(hostsFile))
     const sudo = calls.find((c) => c.argv[0] === 'sudo')
-    expect(sudo?.argv).toEqual(['sudo', '-n', 'tee', '-a', hostsFile])
-    expect(sudo?.input).toBe('127.0.0.1 kind-registry\n')
+    expect(sudo?.argv).toEqual(['sudo', '-n', 'tee', '-a', '--', hostsFile])
+    expect(sudo?.input).toBe('127.0.0.1 ci-registry\n')
     expect(result.hostsFile).toBe('added')
     expect(result.warnings).toEqual([])
   })
 
   it('fails when the registry cannot join the kind network', async () => {
-    on(['docker', 'inspect'], {
-      exitCode: 1,
-      stderr: 'Error: No such object: kind-registry'
-    })
+    on(['docker', 'inspect'], missing('ci-registry'))
     on(['docker', 'network'], {
       exitCode: 1,
       stderr: 'Error response from daemon: network kind not found'
     })
     await expect(
-      cluster.startRegistry({
-        cluster: 'ci',
-        port: 5000,
-        hostsFile: join(work, 'h')
-      })
+      cluster.startRegistry(request(join(work, 'h')))
     ).rejects.toThrow(
-      'Cannot connect the registry kind-registry to the kind network: Error response from daemon: network kind not found'
+      'Cannot connect the registry ci-registry to the kind network: Error response from daemon: network kind not found'
     )
   })
 })
 
 describe('startAthens', () => {
-  it('runs Athens on the kind network with disk storage and the token, silently', async () => {
+  const request = (extra: {
+    storageDir: string
+    githubToken?: string
+    noSumPatterns?: string[]
+  }) => ({ cluster: 'ci', name: 'ci-athens', labels: LABELS, ...extra })
+
+  it('runs Athens on the kind network with disk storage, the public proxy upstream and the token, silently', async () => {
     const storageDir = cluster.athensStorageDir(
       join(work, 'gomodcache', 'cache', 'download')
     )
-    on(['docker', 'inspect'], {
-      exitCode: 1,
-      stderr: 'Error: No such object: athens'
-    })
-    on(['docker', 'inspect'], { stdout: 'true\n' })
-    const result = await cluster.startAthens({
-      storageDir,
-      githubToken: 'ghs_secret123',
-      noSumPatterns: ['github.com/acme/*', 'example.com/private']
-    })
+    on(['docker', 'inspect'], missing('ci-athens'))
+    on(['docker', 'inspect'], present(true, 'ci'))
+    const result = await cluster.startAthens(
+      request({
+        storageDir,
+        githubToken: 'ghs_secret123',
+        noSumPatterns: ['github.com/acme/*', 'example.com/private']
+      })
+    )
     expect(storageDir).toBe(
       join(work, 'gomodcache', 'cache', 'download', '.athens')
     )
     expect(existsSync(storageDir)).toBe(true)
     expect(argvs()).toEqual([
-      ['docker', 'inspect', '-f', '{{.State.Running}}', 'athens'],
+      inspect('ci-athens'),
       [
         'docker',
         'run',
         '-d',
         '--restart=always',
         '--name',
-        'athens',
+        'ci-athens',
+        '--label',
+        LABELS[0],
+        '--label',
+        LABELS[1],
         '--network',
         'kind',
         '-e',
@@ -652,16 +718,20 @@ describe('startAthens', () => {
         '-e',
         'ATHENS_DISK_STORAGE_ROOT=/var/lib/athens',
         '-e',
+        'ATHENS_GO_BINARY_ENV_VARS=GOPROXY=https://proxy.golang.org,direct; GOPRIVATE=github.com/acme/*,example.com/private',
+        '-e',
         'ATHENS_GITHUB_TOKEN',
         '-e',
         'ATHENS_GONOSUM_PATTERNS=github.com/acme/*,example.com/private',
         '-v',
         `${storageDir}:/var/lib/athens`,
+        '--',
         'gomods/athens:v0.18.0'
       ],
-      ['docker', 'inspect', '-f', '{{.State.Running}}', 'athens']
+      inspect('ci-athens')
     ])
-    expect(calls[1].silent).toBe(true)
+    // Nothing of the secret-bearing command reaches the log.
+    expect(info.mock.calls.flat().join('\n')).not.toContain('ATHENS')
     // The value travels in docker's environment, never in its argv.
     expect(calls[1].env?.ATHENS_GITHUB_TOKEN).toBe('ghs_secret123')
     expect(calls.flatMap((c) => c.argv).join(' ')).not.toContain(
@@ -669,38 +739,51 @@ describe('startAthens', () => {
     )
     expect(setSecret).toHaveBeenCalledWith('ghs_secret123')
     expect(result).toMatchObject({
-      name: 'athens',
-      goproxy: 'http://athens:3000',
-      token: true
+      name: 'ci-athens',
+      goproxy: 'http://ci-athens:3000',
+      token: true,
+      reused: false
     })
   })
 
-  it('runs without a token and replaces an old container', async () => {
-    on(['docker', 'inspect'], { stdout: 'false\n' })
-    on(['docker', 'inspect'], { stdout: 'true\n' })
-    const result = await cluster.startAthens({
-      storageDir: join(work, 'athens')
-    })
-    expect(argvs()[1]).toEqual(['docker', 'rm', '-f', 'athens'])
+  it('fetches public modules through the public proxy even without go-private', () => {
+    // Athens' own default is GOPROXY=direct: every module cloned from its VCS.
+    expect(cluster.athensGoBinaryEnv([])).toBe(
+      'GOPROXY=https://proxy.golang.org,direct'
+    )
+  })
+
+  it('runs without a token and replaces a stopped Athens it made for the cluster', async () => {
+    on(['docker', 'inspect'], present(false, 'ci'))
+    on(['docker', 'inspect'], present(true, 'ci'))
+    const result = await cluster.startAthens(
+      request({ storageDir: join(work, 'athens') })
+    )
+    expect(argvs()[1]).toEqual(['docker', 'rm', '-f', '--', 'ci-athens'])
     expect(argvs()[2].join(' ')).not.toContain('ATHENS_GITHUB_TOKEN')
     expect(result.token).toBe(false)
     expect(setSecret).not.toHaveBeenCalled()
   })
 
+  it('uses a running Athens of that name as it is, giving it no token', async () => {
+    on(['docker', 'inspect'], present(true, 'ci'))
+    const result = await cluster.startAthens(
+      request({ storageDir: join(work, 'a'), githubToken: 'ghs_secret123' })
+    )
+    expect(argvs()).toEqual([inspect('ci-athens')])
+    expect(result).toMatchObject({ reused: true, token: false })
+  })
+
   it('fails without repeating the token when docker run fails', async () => {
-    on(['docker', 'inspect'], {
-      exitCode: 1,
-      stderr: 'Error: No such object: athens'
-    })
+    on(['docker', 'inspect'], missing('ci-athens'))
     on(['docker', 'run'], {
       exitCode: 125,
       stderr: 'docker: network kind not found.'
     })
     const error = (await cluster
-      .startAthens({
-        storageDir: join(work, 'a'),
-        githubToken: 'ghs_secret123'
-      })
+      .startAthens(
+        request({ storageDir: join(work, 'a'), githubToken: 'ghs_secret123' })
+      )
       .catch((e: unknown) => e)) as Error
     expect(error.message).toBe(
       'docker run failed (exit 125): docker: network kind not found.'
@@ -709,15 +792,12 @@ describe('startAthens', () => {
   })
 
   it('fails when the container does not stay up', async () => {
-    on(['docker', 'inspect'], {
-      exitCode: 1,
-      stderr: 'Error: No such object: athens'
-    })
-    on(['docker', 'inspect'], { stdout: 'false\n' })
+    on(['docker', 'inspect'], missing('ci-athens'))
+    on(['docker', 'inspect'], present(false, 'ci'))
     await expect(
-      cluster.startAthens({ storageDir: join(work, 'a') })
+      cluster.startAthens(request({ storageDir: join(work, 'a') }))
     ).rejects.toThrow(
-      'The Athens container athens is not running after docker run; see docker logs athens'
+      'The Athens container ci-athens is not running after docker run; see docker logs ci-athens'
     )
   })
 })
@@ -751,32 +831,61 @@ describe('docker and clean-up', () => {
     await expect(cluster.checkDocker()).rejects.toThrow(message)
   })
 
-  it('deletes the cluster, the registry and Athens', async () => {
+  const RUN_PS = [
+    'docker',
+    'ps',
+    '-a',
+    '--filter',
+    'label=io.skaffold-kaniko-cache.run=7-1-build',
+    '--format',
+    '{{.Names}}'
+  ]
+
+  it('deletes the cluster, and the registry and Athens this run started', async () => {
+    on(['docker', 'ps'], { stdout: 'ci-athens\nci-registry\n' })
+    on(['docker', 'rm'], { stdout: 'ci-registry\nci-athens\n' })
     const result = await cluster.cleanupCluster({
       cluster: 'ci',
-      containers: ['kind-registry', 'athens']
+      containers: ['ci-registry', 'ci-athens'],
+      run: '7-1-build'
     })
     expect(argvs()).toEqual([
       ['kind', 'delete', 'cluster', '--name', 'ci'],
-      ['docker', 'rm', '-f', 'kind-registry', 'athens']
+      RUN_PS,
+      ['docker', 'rm', '-f', '--', 'ci-registry', 'ci-athens']
     ])
     expect(result).toMatchObject({
       clusterDeleted: true,
-      containersRemoved: ['kind-registry', 'athens'],
+      containersRemoved: ['ci-registry', 'ci-athens'],
       warnings: []
     })
   })
 
-  it('treats an already-missing container as gone, and warns on real failures', async () => {
+  it('leaves a container of that name that another run started', async () => {
+    // Another job's registry took the name after this run's went.
+    on(['docker', 'ps'], { stdout: 'ci-athens\n' })
+    on(['docker', 'rm'], { stdout: 'ci-athens\n' })
+    const result = await cluster.cleanupCluster({
+      containers: ['ci-registry', 'ci-athens'],
+      run: '7-1-build'
+    })
+    expect(argvs()).toEqual([RUN_PS, ['docker', 'rm', '-f', '--', 'ci-athens']])
+    expect(result.containersRemoved).toEqual(['ci-athens'])
+  })
+
+  it('treats a container that went meanwhile as gone, and warns on real failures', async () => {
+    on(['docker', 'ps'], { stdout: 'ci-registry\nci-athens\n' })
+    // docker/cli before v29.7: the daemon's message on stderr, exit 0.
     on(['docker', 'rm'], {
-      exitCode: 1,
-      stderr: 'Error response from daemon: No such container: athens\n'
+      stdout: 'ci-registry\n',
+      stderr: 'Error response from daemon: No such container: ci-athens\n'
     })
     const partial = await cluster.cleanupCluster({
-      containers: ['kind-registry', 'athens']
+      containers: ['ci-registry', 'ci-athens'],
+      run: '7-1-build'
     })
     expect(partial).toMatchObject({
-      containersRemoved: ['kind-registry'],
+      containersRemoved: ['ci-registry'],
       warnings: []
     })
 
@@ -784,20 +893,21 @@ describe('docker and clean-up', () => {
       exitCode: 1,
       stderr: 'ERROR: failed to delete cluster "ci"'
     })
-    on(['docker', 'rm'], {
+    on(['docker', 'ps'], {
       exitCode: 1,
       stderr:
         'Cannot connect to the Docker daemon at unix:///var/run/docker.sock.'
     })
     const failed = await cluster.cleanupCluster({
       cluster: 'ci',
-      containers: ['kind-registry']
+      containers: ['ci-registry'],
+      run: '7-1-build'
     })
     expect(failed.clusterDeleted).toBe(false)
     expect(failed.containersRemoved).toEqual([])
     expect(failed.warnings).toEqual([
       'kind delete cluster --name ci failed (exit 1): ERROR: failed to delete cluster "ci"',
-      'docker rm -f kind-registry failed (exit 1): Cannot connect to the Docker daemon at unix:///var/run/docker.sock.'
+      'docker ps -a --filter label=io.skaffold-kaniko-cache.run=7-1-build failed (exit 1): Cannot connect to the Docker daemon at unix:///var/run/docker.sock.; not removing ci-registry'
     ])
   })
 })

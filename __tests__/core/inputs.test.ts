@@ -200,6 +200,31 @@ describe('parseInputs', () => {
   })
 })
 
+describe('pass-env', () => {
+  it('lists the names of further variables the tools may see', () => {
+    expect(parse({}).passEnv).toEqual([])
+    expect(
+      parse({ 'pass-env': 'VERSION, AWS_REGION\nNPM_CONFIG' }).passEnv
+    ).toEqual(['VERSION', 'AWS_REGION', 'NPM_CONFIG'])
+  })
+
+  it.each([
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    'INPUT_ATHENS',
+    'GITHUB_TOKEN',
+    'GITHUB_ENV'
+  ])('refuses %s, which is never passed, naming the input', (name) => {
+    expect(() => parse({ 'pass-env': `VERSION,${name}` })).toThrow(
+      /^Input 'pass-env' has an invalid value .*never given to the tools/
+    )
+  })
+
+  it('refuses what is not a variable name', () => {
+    expect(() => parse({ 'pass-env': 'A=1' })).toThrow(InputError)
+  })
+})
+
 describe('splitArgs', () => {
   it.each<[string, string[] | { error: string }]>([
     ['', []],

@@ -129,6 +129,7 @@ beforeAll(async () => {
     arch: 'X64',
     runId: '1',
     runAttempt: '1',
+    job: 'build',
     ref: 'refs/heads/main',
     eventName: 'push',
     eventPath: join(root, 'event.json'),

@@ -405,6 +405,48 @@ describe('cluster double: node dirs, containers and cluster objects', () => {
     })
   })
 
+  it('docker: labels and label filters as docker has them, rm -f of a missing container exits 0 naming it on stderr', async () => {
+    const start = (name: string, ...labels: string[]) =>
+      stack.run('docker', [
+        'run',
+        '-d',
+        '--restart=always',
+        '--name',
+        name,
+        ...labels.flatMap((l) => ['--label', l]),
+        '--',
+        'registry:2'
+      ])
+    expect((await start('labelled-a', 'run=1', 'cluster=x')).code).toBe(0)
+    expect((await start('labelled-b', 'run=2', 'cluster=x')).code).toBe(0)
+    const ps = (...filters: string[]) =>
+      stack.run('docker', [
+        'ps',
+        '-a',
+        ...filters.flatMap((f) => ['--filter', f]),
+        '--format',
+        '{{.Names}}'
+      ])
+    expect((await ps('label=cluster=x')).stdout.split('\n').sort()).toEqual([
+      '',
+      'labelled-a',
+      'labelled-b'
+    ])
+    // Every label filter must match.
+    expect((await ps('label=cluster=x', 'label=run=2')).stdout).toBe(
+      'labelled-b\n'
+    )
+    expect((await ps('label=run')).stdout.split('\n').length).toBe(3)
+    expect(
+      await stack.run('docker', ['rm', '-f', '--', 'labelled-a', 'no-such'])
+    ).toMatchObject({
+      code: 0,
+      stdout: 'labelled-a\n',
+      stderr: 'Error response from daemon: No such container: no-such\n'
+    })
+    expect((await stack.run('docker', ['rm', '-f', 'labelled-b'])).code).toBe(0)
+  })
+
   it('records containers, networks, namespaces and ConfigMaps', async () => {
     const run = await stack.run('docker', [
       'run',

@@ -98,7 +98,9 @@ describe('cold, then warm on a fresh runner', () => {
     expect(JSON.parse(cold.outputs.images)).toEqual([
       expect.objectContaining({
         imageName: 'feed-agg',
-        tag: expect.stringMatching(/^kind-registry:5000\/feed-agg:.+@sha256:/)
+        tag: expect.stringMatching(
+          /^skaffold-kaniko-cache-registry:5000\/feed-agg:.+@sha256:/
+        )
       })
     ])
   })

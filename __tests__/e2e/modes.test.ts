@@ -388,7 +388,7 @@ describe('existing-cluster mode: cache-volume pvc:go-caches', () => {
       .split('\n')
       .find((line) => line.startsWith('skaffold build '))
     expect(command).toBeDefined()
-    expect(command).not.toContain('kind-registry')
+    expect(command).not.toContain('-registry:')
     expect(command).not.toContain('--default-repo')
     expect(command).not.toContain('--insecure-registry')
   }, 300_000)
@@ -418,7 +418,8 @@ describe('athens: true with a GitHub token', () => {
       example: 'shortener',
       machine: where,
       runId: 1301,
-      // Kept so the Athens container's env can be read afterwards.
+      // cleanup: false keeps the cluster and the registry, never Athens,
+      // which holds the token.
       inputs: {
         athens: 'true',
         cleanup: 'false',
@@ -433,7 +434,9 @@ describe('athens: true with a GitHub token', () => {
 
   it('builds through the Athens container on the kind network', async () => {
     const state = await dockerState(where)
-    const athens = state.containers.athens
+    const athens = state.removedContainers?.find(
+      (c) => c.name === 'skaffold-kaniko-cache-athens'
+    )
     expect(athens).toEqual(
       expect.objectContaining({
         image: expect.stringMatching(/^gomods\/athens:/),
@@ -441,17 +444,28 @@ describe('athens: true with a GitHub token', () => {
         networks: ['kind']
       })
     )
-    expect(build.artifacts[0].buildArgs.GOPROXY).toBe('http://athens:3000')
+    expect(build.artifacts[0].buildArgs.GOPROXY).toBe(
+      'http://skaffold-kaniko-cache-athens:3000'
+    )
     // The double maps athens to the module proxy: the modules came that way.
     expect(run.main.log).toContain(`go proxy: GOPROXY=${stack.moduleProxy.url}`)
     expect(proxyRequests).toBeGreaterThan(0)
     expect(goCacheUse(run)).toBeGreaterThan(0)
   })
 
-  it('gives the token to Athens only', async () => {
+  it('gives the token to Athens only, and removes Athens in post even with cleanup: false', async () => {
     const state = await dockerState(where)
-    expect(state.containers.athens.env).toContain(
-      `ATHENS_GITHUB_TOKEN=${token}`
+    expect(Object.keys(state.containers)).toEqual([
+      'skaffold-kaniko-cache-registry'
+    ])
+    expect(state.clusters['skaffold-kaniko-cache']).toBeDefined()
+    const athens = state.removedContainers?.find(
+      (c) => c.name === 'skaffold-kaniko-cache-athens'
+    )
+    expect(athens?.env).toContain(`ATHENS_GITHUB_TOKEN=${token}`)
+    // Athens fetches public modules through the public proxy, not from VCS.
+    expect(athens?.env).toContain(
+      'ATHENS_GO_BINARY_ENV_VARS=GOPROXY=https://proxy.golang.org,direct'
     )
     for (const text of Object.values(build.configTexts)) {
       expect(text).not.toContain(token)
@@ -482,7 +496,12 @@ describe('a go-proxy URL with credentials', () => {
       example: 'shortener',
       machine: where,
       runId: 1401,
-      inputs: { 'go-proxy': proxyUrl, 'cache-key-prefix': 'modes-proxy' },
+      inputs: {
+        'go-proxy': proxyUrl,
+        'cache-key-prefix': 'modes-proxy',
+        // The double's knob reaches skaffold only when named.
+        'pass-env': 'CLUSTER_DOUBLE_PROXY_HOSTS'
+      },
       env: { CLUSTER_DOUBLE_PROXY_HOSTS: proxyHost }
     })
     assertSucceeded(run)

@@ -89,6 +89,8 @@ export interface RunnerEnv {
   arch: string
   runId: string
   runAttempt: string
+  /** GITHUB_JOB: the job's id in the workflow. */
+  job: string
   ref: string
   eventName: string
   eventPath: string
@@ -118,13 +120,14 @@ export function readRunnerEnv(): RunnerEnv {
     arch: env.RUNNER_ARCH ?? (process.arch === 'arm64' ? 'ARM64' : 'X64'),
     runId: env.GITHUB_RUN_ID ?? '0',
     runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
+    job: env.GITHUB_JOB ?? '',
     ref: env.GITHUB_REF ?? '',
     eventName: env.GITHUB_EVENT_NAME ?? '',
     eventPath: env.GITHUB_EVENT_PATH ?? '',
     uid: process.getuid?.() ?? 0,
     gid: process.getgid?.() ?? 0,
     githubToken: env.GITHUB_TOKEN ?? '',
-    // The local registry needs "127.0.0.1 kind-registry" in the runner's
+    // The local registry needs "127.0.0.1 <registry name>" in the runner's
     // hosts file (helm/kind-action does the same); overridable for tests and
     // for self-hosted runners where /etc/hosts is managed elsewhere.
     hostsFile: env.SKAFFOLD_KANIKO_CACHE_HOSTS_FILE ?? '/etc/hosts'

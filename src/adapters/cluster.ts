@@ -1,38 +1,30 @@
 /**
- * The kind cluster and its neighbours: create (one retry, the first failure's
- * log kept), wait for the nodes, reuse an existing cluster (caches copied in
- * and out with `docker cp`), the namespace, the local registry (helm/kind-action's
- * scheme), the Athens module proxy, and the clean-up of all of it.
+ * The kind cluster: create (one retry, the first failure's log kept), wait
+ * for the nodes, reuse an existing cluster (caches copied in and out with
+ * `docker cp`), the namespace, and the clean-up. The local registry is in
+ * registry.ts, the Athens module proxy in athens.ts.
  *
- * Every command runs through @actions/exec as an argument array, in exactly
- * the forms of the command contract the cluster double implements
- * (/work/main/.tmp/commands.md; numbers below refer to it).
+ * Every command runs through exec.ts as an argument array, in the forms the
+ * cluster double (test-support/cluster-double) implements.
  */
 
 import * as core from '@actions/core'
-import * as exec from '@actions/exec'
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { DEFAULT_ATHENS_IMAGE, DEFAULT_REGISTRY_IMAGE } from '../images.js'
+import { KIND_LABELS, kubernetesNodes } from '../kind/containers.js'
+import { ClusterError } from './cluster-error.js'
+import { removeRunContainers } from './containers.js'
+import {
+  commandOutput as output,
+  firstLine,
+  lastLines,
+  lines,
+  mustRun as must,
+  run,
+  tryRun
+} from './exec.js'
 
-/** The outcome of one command. */
-export interface CommandResult {
-  exitCode: number
-  stdout: string
-  stderr: string
-}
-
-/** A cluster step failed; the message says which command and what it printed. */
-export class ClusterError extends Error {
-  constructor(
-    message: string,
-    /** The command output that explains the failure. */
-    readonly log = ''
-  ) {
-    super(message)
-    this.name = 'ClusterError'
-  }
-}
+export { ClusterError }
 
 /** The kubectl context kind creates for a cluster. */
 export function kubeContext(cluster: string): string {
@@ -40,17 +32,11 @@ export function kubeContext(cluster: string): string {
 }
 
 /**
- * Checks that the docker daemon answers (command 7).
+ * Checks that the docker daemon answers.
  * @throws ClusterError with docker's message and the fix.
  */
 export async function checkDocker(): Promise<{ serverVersion: string }> {
-  const result = await run(
-    'docker',
-    ['info', '--format', '{{.ServerVersion}}'],
-    {
-      silent: true
-    }
-  )
+  const result = await run('docker', ['info', '--format', '{{.ServerVersion}}'])
   if (result.exitCode !== 0) {
     throw new ClusterError(
       `Docker is not reachable (docker info exited ${result.exitCode}): ${firstLine(result).replace(/\.+$/, '')}. kind needs a running Docker daemon: use a Linux runner with Docker, or start the daemon`,
@@ -60,9 +46,9 @@ export async function checkDocker(): Promise<{ serverVersion: string }> {
   return { serverVersion: result.stdout.trim() }
 }
 
-/** The kind clusters that exist (command 3); [] when there are none. */
+/** The kind clusters that exist; [] when there are none. */
 export async function listClusters(): Promise<string[]> {
-  const result = await run('kind', ['get', 'clusters'], { silent: true })
+  const result = await run('kind', ['get', 'clusters'])
   if (result.exitCode !== 0) {
     throw new ClusterError(
       `kind get clusters failed (exit ${result.exitCode}): ${firstLine(result)}`,
@@ -78,15 +64,32 @@ export async function clusterExists(cluster: string): Promise<boolean> {
   return (await listClusters()).includes(cluster)
 }
 
-/** The node containers of a cluster (command 4), e.g. `<n>-control-plane`. */
+/**
+ * The Kubernetes node containers of a cluster, control-plane first, e.g.
+ * `<n>-control-plane`. Listed the way kind lists them (kind
+ * pkg/cluster/internal/providers/docker/provider.go, ListNodes: `docker ps
+ * -a` filtered by the cluster label), with the role label beside each name,
+ * so the external load balancer of a multi-control-plane cluster, which
+ * `kind get nodes` lists too, is left out.
+ */
 export async function nodeNames(cluster: string): Promise<string[]> {
-  const result = await run('kind', ['get', 'nodes', '--name', cluster], {
-    silent: true
-  })
-  const nodes = lines(result.stdout)
+  const result = await run('docker', [
+    'ps',
+    '-a',
+    '--filter',
+    `label=${KIND_LABELS.cluster}=${cluster}`,
+    '--format',
+    `{{.Names}}\t{{.Label "${KIND_LABELS.role}"}}`
+  ])
+  const nodes = kubernetesNodes(
+    lines(result.stdout).map((line) => {
+      const [name, role = ''] = line.split('\t')
+      return { name, role }
+    })
+  )
   if (result.exitCode !== 0 || nodes.length === 0) {
     throw new ClusterError(
-      `kind cluster ${cluster} has no nodes (kind get nodes --name ${cluster}: ${firstLine(result) || 'no output'})`,
+      `kind cluster ${cluster} has no nodes (docker ps -a --filter label=${KIND_LABELS.cluster}=${cluster}: ${firstLine(result) || 'no output'})`,
       output(result)
     )
   }
@@ -145,10 +148,10 @@ export class ClusterCreateError extends ClusterError {
 }
 
 /**
- * Creates the cluster with the generated config (command 2), retrying once,
- * after checking no cluster of that name exists (command 3).
- * `--retain` keeps a failed attempt's nodes so `kind export logs` (command 6)
- * has something to export; the failed cluster is then deleted (command 5).
+ * Creates the cluster with the generated config, retrying once,
+ * after checking no cluster of that name exists.
+ * `--retain` keeps a failed attempt's nodes so `kind export logs`
+ * has something to export; the failed cluster is then deleted.
  * @throws ClusterCreateError when both attempts fail.
  */
 export async function createCluster(
@@ -184,7 +187,7 @@ export async function createCluster(
 
   const failures: CreateFailure[] = []
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const result = await run('kind', args)
+    const result = await run('kind', args, { log: true })
     if (result.exitCode === 0) {
       return {
         configPath,
@@ -197,19 +200,20 @@ export async function createCluster(
       request.runnerTemp,
       `kind-logs-${request.name}-attempt${attempt}`
     )
-    const exported = await run(
-      'kind',
-      ['export', 'logs', logsDir, '--name', request.name],
-      { silent: true }
-    )
+    const exported = await run('kind', [
+      'export',
+      'logs',
+      '--name',
+      request.name,
+      '--',
+      logsDir
+    ])
     failures.push({
       exitCode: result.exitCode,
       output: output(result),
       logsDir: exported.exitCode === 0 ? logsDir : ''
     })
-    await run('kind', ['delete', 'cluster', '--name', request.name], {
-      silent: true
-    })
+    await tryRun('kind', ['delete', 'cluster', '--name', request.name])
     if (attempt === 1) {
       core.warning(
         `kind create cluster ${request.name} failed (exit ${result.exitCode}); retrying once. ${lastLines(output(result), 3)}`
@@ -220,7 +224,7 @@ export async function createCluster(
 }
 
 /**
- * Waits until every node reports Ready (command 17).
+ * Waits until every node reports Ready.
  * @throws ClusterError with kubectl's output.
  */
 export async function waitForNodes(
@@ -228,15 +232,20 @@ export async function waitForNodes(
   timeout = '120s'
 ): Promise<{ seconds: number }> {
   const started = Date.now()
-  const result = await run('kubectl', [
-    '--context',
-    kubeContext(cluster),
-    'wait',
-    '--for=condition=Ready',
-    'nodes',
-    '--all',
-    `--timeout=${timeout}`
-  ])
+  const result = await run(
+    'kubectl',
+    [
+      '--context',
+      kubeContext(cluster),
+      'wait',
+      '--for=condition=Ready',
+      '--all',
+      `--timeout=${timeout}`,
+      '--',
+      'nodes'
+    ],
+    { log: true }
+  )
   if (result.exitCode !== 0) {
     throw new ClusterError(
       `The nodes of kind cluster ${cluster} did not become Ready within ${timeout}: ${firstLine(result)}`,
@@ -247,7 +256,7 @@ export async function waitForNodes(
 }
 
 /**
- * For create-cluster: false: checks the cluster exists (command 3).
+ * For create-cluster: false: checks the cluster exists.
  * @throws ClusterError naming the clusters found and the fix.
  */
 export async function requireCluster(cluster: string): Promise<void> {
@@ -267,7 +276,7 @@ export interface NodeCopy {
 
 /**
  * Reuse mode: the node has no mounts for the caches, so their content is
- * copied in (commands 9 and 11). `<dir>/.` copies the dir's content into the
+ * copied in. `<dir>/.` copies the dir's content into the
  * node path rather than the dir itself (docker cp semantics).
  */
 export async function copyCachesIntoNode(
@@ -277,9 +286,10 @@ export async function copyCachesIntoNode(
   const started = Date.now()
   for (const dir of dirs) {
     await mkdir(dir.runnerDir, { recursive: true })
-    await must('docker', ['exec', node, 'mkdir', '-p', dir.nodePath])
+    await must('docker', ['exec', '--', node, 'mkdir', '-p', dir.nodePath])
     await must('docker', [
       'cp',
+      '--',
       `${dir.runnerDir}/.`,
       `${node}:${dir.nodePath}`
     ])
@@ -287,7 +297,7 @@ export async function copyCachesIntoNode(
   return { seconds: elapsed(started) }
 }
 
-/** Reuse mode: copies the caches back out of the node (command 11). */
+/** Reuse mode: copies the caches back out of the node. */
 export async function copyCachesFromNode(
   node: string,
   dirs: NodeCopy[]
@@ -295,22 +305,30 @@ export async function copyCachesFromNode(
   const started = Date.now()
   for (const dir of dirs) {
     await mkdir(dir.runnerDir, { recursive: true })
-    await must('docker', ['cp', `${node}:${dir.nodePath}/.`, dir.runnerDir])
+    await must('docker', [
+      'cp',
+      '--',
+      `${node}:${dir.nodePath}/.`,
+      dir.runnerDir
+    ])
   }
   return { seconds: elapsed(started) }
 }
 
-/** Creates the namespace when it is missing (commands 18 and 19). */
+/** Creates the namespace when it is missing. */
 export async function ensureNamespace(
   cluster: string,
   namespace: string
 ): Promise<{ created: boolean }> {
   const context = kubeContext(cluster)
-  const found = await run(
-    'kubectl',
-    ['--context', context, 'get', 'namespace', namespace],
-    { silent: true }
-  )
+  const found = await run('kubectl', [
+    '--context',
+    context,
+    'get',
+    'namespace',
+    '--',
+    namespace
+  ])
   if (found.exitCode === 0) return { created: false }
   if (!/NotFound|not found/.test(found.stderr)) {
     throw new ClusterError(
@@ -318,237 +336,18 @@ export async function ensureNamespace(
       output(found)
     )
   }
-  await must('kubectl', [
-    '--context',
-    context,
-    'create',
-    'namespace',
-    namespace
-  ])
-  return { created: true }
-}
-
-/** What startRegistry needs. */
-export interface RegistryRequest {
-  cluster: string
-  /** The registry-port input. */
-  port: number
-  /** The runner's hosts file (/etc/hosts in the action; a temp file in tests). */
-  hostsFile: string
-  /** Default DEFAULT_REGISTRY_IMAGE: registry:2 (as helm/kind-action), by digest. */
-  image?: string
-  /** Default kind-registry. */
-  name?: string
-}
-
-/** The outcome of startRegistry. */
-export interface RegistryResult {
-  name: string
-  /** The one name that works from the runner, the kaniko pod and the kubelet. */
-  host: string
-  /** True when a running registry container was found and kept. */
-  reused: boolean
-  /** Whether the runner's hosts file maps the name to 127.0.0.1. */
-  hostsFile: 'added' | 'present' | 'not-writable'
-  warnings: string[]
-  seconds: number
-}
-
-/** The default local registry container name (helm/kind-action's). */
-export const REGISTRY_NAME = 'kind-registry'
-
-/**
- * Starts the local registry the helm/kind-action way, so one name,
- * `kind-registry:<port>`, works for skaffold on the runner (hosts file), the
- * kaniko pod (kind network DNS) and the kubelet (containerd hosts.toml):
- * docker run (12), network connect (13), hosts.toml on every node (9, 10),
- * the local-registry-hosting ConfigMap (20, KEP-1755), the hosts file line.
- * @throws ClusterError when a command fails; an unwritable hosts file is only a warning.
- */
-export async function startRegistry(
-  request: RegistryRequest
-): Promise<RegistryResult> {
-  const started = Date.now()
-  const name = request.name ?? REGISTRY_NAME
-  const host = `${name}:${request.port}`
-  const warnings: string[] = []
-
-  const state = await containerState(name)
-  const reused = state === 'running'
-  if (state === 'stopped') await must('docker', ['rm', '-f', name])
-  if (!reused) {
-    await must('docker', [
-      'run',
-      '-d',
-      '--restart=always',
-      '--name',
-      name,
-      '--network',
-      'bridge',
-      // Loopback only: the registry has no authentication, and the runner
-      // is its only client outside the kind network.
-      '-p',
-      `127.0.0.1:${request.port}:${request.port}`,
-      '-e',
-      `REGISTRY_HTTP_ADDR=0.0.0.0:${request.port}`,
-      request.image ?? DEFAULT_REGISTRY_IMAGE
-    ])
-  }
-  const connect = await run('docker', ['network', 'connect', 'kind', name], {
-    silent: true
+  // Created from a manifest on stdin, so the name never reaches kubectl's
+  // argv as a possible flag: `kubectl create namespace` takes no `--` before
+  // its NAME (kubectl pkg/cmd/create/create.go, NameFromCommandArgs counts
+  // only the arguments before the dash).
+  await must('kubectl', ['--context', context, 'apply', '-f', '-'], {
+    input: `${JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace }
+    })}\n`
   })
-  if (connect.exitCode !== 0 && !/already exists/.test(output(connect))) {
-    throw new ClusterError(
-      `Cannot connect the registry ${name} to the kind network: ${firstLine(connect)}`,
-      output(connect)
-    )
-  }
-
-  // https://github.com/containerd/containerd/blob/main/docs/hosts.md
-  const certsDir = `/etc/containerd/certs.d/${host}`
-  const hostsToml = `[host."http://${host}"]\n`
-  for (const node of await nodeNames(request.cluster)) {
-    await must('docker', ['exec', node, 'mkdir', '-p', certsDir])
-    await must(
-      'docker',
-      ['exec', '-i', node, 'cp', '/dev/stdin', `${certsDir}/hosts.toml`],
-      hostsToml
-    )
-  }
-  await must(
-    'kubectl',
-    ['--context', kubeContext(request.cluster), 'apply', '-f', '-'],
-    localRegistryHostingManifest(host)
-  )
-
-  const hostsFile = await addHostsEntry(request.hostsFile, name)
-  if (hostsFile === 'not-writable') {
-    warnings.push(
-      `Cannot add "127.0.0.1 ${name}" to ${request.hostsFile} (not writable): skaffold's artifact-cache lookups on the runner cannot reach ${host}, so every artifact is built again. The build itself pushes from the kaniko pod and is not affected`
-    )
-  }
-  return { name, host, reused, hostsFile, warnings, seconds: elapsed(started) }
-}
-
-/** The KEP-1755 ConfigMap that documents the local registry. */
-export function localRegistryHostingManifest(host: string): string {
-  return [
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata:',
-    '  name: local-registry-hosting',
-    '  namespace: kube-public',
-    'data:',
-    '  localRegistryHosting.v1: |',
-    `    host: "${host}"`,
-    `    hostFromClusterNetwork: "${host}"`,
-    '    help: "https://kind.sigs.k8s.io/docs/user/local-registry/"',
-    ''
-  ].join('\n')
-}
-
-/** What startAthens needs. */
-export interface AthensRequest {
-  /**
-   * Its disk storage on the runner: inside the module cache dir that is
-   * saved, so it is cached too (see athensStorageDir).
-   */
-  storageDir: string
-  /** The step's GITHUB_TOKEN, when present: for Athens only, never the build. */
-  githubToken?: string
-  /** Default DEFAULT_ATHENS_IMAGE. */
-  image?: string
-  /** Default athens (the host name in GOPROXY). */
-  name?: string
-  /**
-   * Module patterns (the go-private input) Athens must not check against
-   * the public checksum database (ATHENS_GONOSUM_PATTERNS).
-   */
-  noSumPatterns?: string[]
-}
-
-/** The outcome of startAthens. */
-export interface AthensResult {
-  name: string
-  /** GOPROXY for the build. */
-  goproxy: string
-  storageDir: string
-  /** Whether a GitHub token was given to Athens. */
-  token: boolean
-  seconds: number
-}
-
-/** The default Athens container name. */
-export const ATHENS_NAME = 'athens'
-
-/**
- * Athens' storage dir: `.athens` inside the module cache's saved dir
- * (cache/download). Go module path elements cannot start with a dot, so it
- * never collides with a module, and it travels with the saved cache.
- */
-export function athensStorageDir(modSaveDir: string): string {
-  return path.join(modSaveDir, '.athens')
-}
-
-/**
- * Runs Athens on the kind network (command 12) with disk storage, so kaniko
- * pods reach it as `http://athens:3000`. A GitHub token goes to Athens only
- * (ATHENS_GITHUB_TOKEN), so private modules resolve with no credentials in
- * the image; the command is run silently and the token masked.
- * @throws ClusterError when the container does not start or stay up.
- */
-export async function startAthens(
-  request: AthensRequest
-): Promise<AthensResult> {
-  const started = Date.now()
-  const name = request.name ?? ATHENS_NAME
-  await mkdir(request.storageDir, { recursive: true })
-  if ((await containerState(name)) !== 'missing') {
-    await must('docker', ['rm', '-f', name])
-  }
-  const token = request.githubToken !== undefined && request.githubToken !== ''
-  if (token) core.setSecret(request.githubToken as string)
-  await must(
-    'docker',
-    [
-      'run',
-      '-d',
-      '--restart=always',
-      '--name',
-      name,
-      '--network',
-      'kind',
-      '-e',
-      'ATHENS_STORAGE_TYPE=disk',
-      '-e',
-      'ATHENS_DISK_STORAGE_ROOT=/var/lib/athens',
-      // The name only: docker reads the value from its own environment, so
-      // the token never shows in a process list (ps) or in the log.
-      ...(token ? ['-e', 'ATHENS_GITHUB_TOKEN'] : []),
-      ...(request.noSumPatterns !== undefined &&
-      request.noSumPatterns.length > 0
-        ? ['-e', `ATHENS_GONOSUM_PATTERNS=${request.noSumPatterns.join(',')}`]
-        : []),
-      '-v',
-      `${request.storageDir}:/var/lib/athens`,
-      request.image ?? DEFAULT_ATHENS_IMAGE
-    ],
-    undefined,
-    true,
-    token ? { ATHENS_GITHUB_TOKEN: request.githubToken as string } : undefined
-  )
-  if ((await containerState(name)) !== 'running') {
-    throw new ClusterError(
-      `The Athens container ${name} is not running after docker run; see docker logs ${name}. Set athens: false to build without it`
-    )
-  }
-  return {
-    name,
-    goproxy: `http://${name}:3000`,
-    storageDir: request.storageDir,
-    token,
-    seconds: elapsed(started)
-  }
+  return { created: true }
 }
 
 /** The outcome of a clean-up: what went, and what could not (never fatal). */
@@ -560,23 +359,24 @@ export interface CleanupResult {
 }
 
 /**
- * Post step: deletes the cluster (command 5) and removes the registry and
- * Athens containers (command 15). Never throws; failures become warnings.
+ * Post step: deletes the cluster and removes the service containers this
+ * run started. Never throws; failures become warnings.
  */
 export async function cleanupCluster(request: {
   cluster?: string
   containers: string[]
+  /** The run label value: only containers that carry it are removed. */
+  run: string
 }): Promise<CleanupResult> {
   const started = Date.now()
   const warnings: string[] = []
   let clusterDeleted = false
   if (request.cluster !== undefined && request.cluster !== '') {
-    const result = await run('kind', [
-      'delete',
-      'cluster',
-      '--name',
-      request.cluster
-    ])
+    const result = await run(
+      'kind',
+      ['delete', 'cluster', '--name', request.cluster],
+      { log: true }
+    )
     clusterDeleted = result.exitCode === 0
     if (!clusterDeleted) {
       warnings.push(
@@ -584,181 +384,17 @@ export async function cleanupCluster(request: {
       )
     }
   }
-  let containersRemoved: string[] = []
-  if (request.containers.length > 0) {
-    const result = await run('docker', ['rm', '-f', ...request.containers], {
-      silent: true
-    })
-    // docker rm -f removes what exists and names the rest "No such container".
-    const missing = request.containers.filter((name) =>
-      new RegExp(`No such container: ${escape(name)}$`, 'm').test(result.stderr)
-    )
-    const otherErrors = lines(result.stderr).filter(
-      (line) => !/No such container/.test(line)
-    )
-    if (result.exitCode !== 0 && otherErrors.length > 0) {
-      warnings.push(
-        `docker rm -f ${request.containers.join(' ')} failed (exit ${result.exitCode}): ${otherErrors[0]}`
-      )
-    } else {
-      containersRemoved = request.containers.filter((n) => !missing.includes(n))
-    }
-  }
+  const removed = await removeRunContainers(request.containers, request.run)
+  warnings.push(...removed.warnings)
   return {
     clusterDeleted,
-    containersRemoved,
+    containersRemoved: removed.removed,
     warnings,
     seconds: elapsed(started)
   }
 }
 
-/** running / stopped / missing, from `docker inspect` (command 14). */
-async function containerState(
-  name: string
-): Promise<'running' | 'stopped' | 'missing'> {
-  const result = await run(
-    'docker',
-    ['inspect', '-f', '{{.State.Running}}', name],
-    { silent: true }
-  )
-  if (result.exitCode !== 0) {
-    if (/No such object/i.test(output(result))) return 'missing'
-    throw new ClusterError(
-      `docker inspect ${name} failed (exit ${result.exitCode}): ${firstLine(result)}`,
-      output(result)
-    )
-  }
-  return result.stdout.trim() === 'true' ? 'running' : 'stopped'
-}
-
-async function addHostsEntry(
-  hostsFile: string,
-  name: string
-): Promise<RegistryResult['hostsFile']> {
-  const text = await readFile(hostsFile, 'utf8').catch(() => '')
-  const present = text
-    .split('\n')
-    .some((line) =>
-      line.replace(/#.*/, '').trim().split(/\s+/).slice(1).includes(name)
-    )
-  if (present) return 'present'
-  const separator = text === '' || text.endsWith('\n') ? '' : '\n'
-  const line = `${separator}127.0.0.1 ${name}\n`
-  try {
-    await appendFile(hostsFile, line)
-    return 'added'
-  } catch {
-    // GitHub-hosted runners run as a user with passwordless sudo, and
-    // /etc/hosts is root's (helm/kind-action does the same). -n: never
-    // prompt, fail at once where sudo needs a password or is absent.
-    const sudo = await run('sudo', ['-n', 'tee', '-a', hostsFile], {
-      input: line,
-      silent: true
-    })
-    return sudo.exitCode === 0 ? 'added' : 'not-writable'
-  }
-}
-
-interface RunOptions {
-  input?: string
-  silent?: boolean
-  /** Extra environment for the child (values that must stay out of argv). */
-  env?: Record<string, string>
-}
-
-/** Runs a command; a missing executable is exit code 127 with the reason in stderr. */
-async function run(
-  command: string,
-  args: string[],
-  options: RunOptions = {}
-): Promise<CommandResult> {
-  try {
-    return await exec.getExecOutput(command, args, {
-      ignoreReturnCode: true,
-      silent: options.silent ?? false,
-      env: { ...currentEnv(), ...options.env },
-      ...(options.input === undefined
-        ? {}
-        : { input: Buffer.from(options.input) })
-    })
-  } catch (error) {
-    return {
-      exitCode: 127,
-      stdout: '',
-      stderr: error instanceof Error ? error.message : String(error)
-    }
-  }
-}
-
-/** Runs a command that must succeed. */
-async function must(
-  command: string,
-  args: string[],
-  input?: string,
-  secret = false,
-  env?: Record<string, string>
-): Promise<CommandResult> {
-  const result = await run(command, args, {
-    silent: secret,
-    env,
-    ...(input === undefined ? {} : { input })
-  })
-  if (result.exitCode !== 0) {
-    // A secret-bearing command line is not repeated in the message.
-    const shown = secret
-      ? `${command} ${args[0]}`
-      : `${command} ${args.join(' ')}`
-    throw new ClusterError(
-      `${shown} failed (exit ${result.exitCode}): ${firstLine(result)}`,
-      output(result)
-    )
-  }
-  return result
-}
-
-/**
- * This process's environment, handed over explicitly: a child spawned without
- * `env` inherits the environment Node started with, which misses changes made
- * since in an embedding runtime (jest gives each test file its own copy of
- * process.env, so DOCKER_HOST set by a test would not reach docker).
- */
-function currentEnv(): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined) env[key] = value
-  }
-  return env
-}
-
-function output(result: CommandResult): string {
-  return [result.stderr.trim(), result.stdout.trim()]
-    .filter((s) => s !== '')
-    .join('\n')
-}
-
-function firstLine(result: CommandResult): string {
-  return output(result).split('\n')[0] ?? ''
-}
-
-function lastLines(text: string, count: number): string {
-  const all = text
-    .trim()
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-  return all.slice(-count).join(' | ') || 'no output'
-}
-
-function lines(text: string): string[] {
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '')
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
-function elapsed(started: number): number {
+/** Seconds since `started` (epoch ms), to the hundredth. */
+export function elapsed(started: number): number {
   return Math.round((Date.now() - started) / 10) / 100
 }

@@ -4,12 +4,12 @@
  * the runner, and the runner user could neither trim nor (for unreadable
  * files) archive them (actions/cache #133). The node runs as root and docker
  * access is needed anyway, so `docker exec <node> chown -R` fixes it without
- * sudo (command form 8 of the cluster command contract).
+ * sudo.
  */
-import * as exec from '@actions/exec'
 import { constants } from 'node:fs'
 import { access, lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { run as runCommand } from './exec.js'
 
 /** What to chown. */
 export interface OwnershipRequest {
@@ -67,19 +67,14 @@ export async function giveCacheDirsToRunner(
     method = 'docker-exec'
     const args = [
       'exec',
+      '--',
       req.node,
       'chown',
       '-R',
       `${uid}:${gid}`,
       ...req.nodePaths
     ]
-    const run = await exec
-      .getExecOutput('docker', args, { ignoreReturnCode: true, silent: true })
-      .catch((error: unknown) => ({
-        exitCode: -1,
-        stdout: '',
-        stderr: error instanceof Error ? error.message : String(error)
-      }))
+    const run = await runCommand('docker', args)
     if (run.exitCode !== 0) {
       warning = `docker ${args.join(' ')} failed (exit ${run.exitCode}): ${run.stderr.trim() || run.stdout.trim()}`
     }

@@ -2,9 +2,9 @@
  * Runs `skaffold build`, streaming its output into the log line by line with
  * secrets redacted, and keeping the last lines for the failure message.
  */
-import * as exec from '@actions/exec'
 import { promises as fs } from 'node:fs'
 import { parseBuildOutput, type BuiltImage } from '../build-command.js'
+import { run, withWorkflowCommandsStopped } from './exec.js'
 
 export interface SkaffoldBuildResult {
   exitCode: number
@@ -20,7 +20,9 @@ const TAIL_LINES = 40
 /**
  * Runs skaffold with args in cwd. Output goes to the log through redact(),
  * so a credential in a GOPROXY URL never reaches the log even where the
- * runner's own masking does not apply.
+ * runner's own masking does not apply, and between stop-commands markers:
+ * skaffold relays kaniko's output and so whatever a Dockerfile's RUN
+ * prints, and a line such as `::add-mask::` or `::error::` must stay text.
  */
 export async function runSkaffoldBuild(
   skaffold: string,
@@ -39,12 +41,9 @@ export async function runSkaffoldBuild(
   }
   await fs.rm(fileOutput, { force: true })
   const startedAt = Date.now()
-  const exitCode = await exec.exec(skaffold, args, {
-    cwd,
-    ignoreReturnCode: true,
-    silent: true,
-    listeners: { stdline: emit, errline: emit }
-  })
+  const { exitCode } = await withWorkflowCommandsStopped(writeLine, () =>
+    run(skaffold, args, { cwd, onLine: emit })
+  )
   const seconds = (Date.now() - startedAt) / 1000
   const output = await fs.readFile(fileOutput, 'utf8').catch(() => '')
   return {

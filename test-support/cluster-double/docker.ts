@@ -12,16 +12,37 @@ import type { CommandContext } from './context.js'
 import { VERSIONS } from './context.js'
 import { mapNodePath } from './node-paths.js'
 import { runProcess } from './proc.js'
-import { findNode, type ContainerRecord, type NodeRecord } from './state.js'
+import {
+  findLoadBalancer,
+  findNode,
+  type ContainerRecord,
+  type DoubleState,
+  type NodeRecord
+} from './state.js'
 
 const RUNNING_FORMAT = '{{.State.Running}}'
+const STATE_AND_LABELS_FORMAT =
+  '{{json .State.Running}} {{json .Config.Labels}}'
+
+/**
+ * Drops one `--` that ends docker's options: docker parses its flags with
+ * spf13/pflag, where `--` ends the flags and every later argument is
+ * positional (spf13/pflag flag.go, parseArgs). `index` is where the
+ * positionals start; a `--` anywhere else is left in place.
+ */
+function endOfOptions(args: readonly string[], index: number): string[] {
+  return args[index] === '--'
+    ? [...args.slice(0, index), ...args.slice(index + 1)]
+    : [...args]
+}
 
 /** Runs one docker command in the daemon. */
 export async function runDocker(
   ctx: CommandContext,
   args: string[]
 ): Promise<void> {
-  const [verb, ...rest] = args
+  const [verb, ...given] = args
+  let rest = given
   switch (verb) {
     case 'info':
       if (
@@ -36,28 +57,43 @@ export async function runDocker(
     case 'exec':
       return runExec(ctx, args)
     case 'cp':
+      rest = endOfOptions(rest, 0)
       if (rest.length === 2) return runCp(ctx, rest[0], rest[1])
       break
     case 'run':
       return runRun(ctx, args)
     case 'network':
+      rest = endOfOptions(rest, 1)
       if (rest.length === 3 && rest[0] === 'connect')
         return connectNetwork(ctx, rest[1], rest[2])
       break
     case 'inspect':
       if (rest.length === 3 && rest[0] === '-f' && rest[1] === RUNNING_FORMAT)
         return inspectRunning(ctx, rest[2])
+      if (
+        rest.length === 6 &&
+        rest.slice(0, 5).join(' ') ===
+          `--type container --format ${STATE_AND_LABELS_FORMAT} --`
+      )
+        return inspectStateAndLabels(ctx, rest[5])
       break
     case 'rm':
+      rest = endOfOptions(rest, 1)
       if (rest.length >= 2 && rest[0] === '-f')
         return removeContainers(ctx, rest.slice(1))
       break
+    case 'ps':
+      return listContainers(ctx, args)
   }
   throw unsupported('docker', args)
 }
 
 function requireNode(ctx: CommandContext, name: string): NodeRecord {
   const found = findNode(ctx.state, name)
+  if (found === undefined && findLoadBalancer(ctx.state, name) !== undefined)
+    throw new CommandError(
+      `cluster double: ${name} is kind's external load balancer (an haproxy image with no containerd and no shell); commands in it are not modelled`
+    )
   if (found === undefined)
     throw new CommandError(
       `Error response from daemon: No such container: ${name}`
@@ -70,7 +106,11 @@ function requireAbsolute(path: string, args: readonly string[]): string {
   return posix.normalize(path)
 }
 
-async function runExec(ctx: CommandContext, args: string[]): Promise<void> {
+async function runExec(ctx: CommandContext, given: string[]): Promise<void> {
+  // docker exec stops parsing its own flags at the container name
+  // (SetInterspersed(false) in docker/cli cli/command/container/exec.go), so
+  // a `--` can only come before it.
+  const args = endOfOptions(given, given[1] === '-i' ? 2 : 1)
   const interactive = args[1] === '-i'
   const [nodeName, command, ...cmdArgs] = args.slice(interactive ? 2 : 1)
   if (nodeName === undefined) throw unsupported('docker', args)
@@ -213,6 +253,7 @@ function containerId(name: string): string {
 
 async function runRun(ctx: CommandContext, args: string[]): Promise<void> {
   const { state } = ctx
+  const labels: Record<string, string> = {}
   if (
     args[1] !== '-d' ||
     args[2] !== '--restart=always' ||
@@ -235,8 +276,20 @@ async function runRun(ctx: CommandContext, args: string[]): Promise<void> {
   for (; i < args.length; i++) {
     const flag = args[i]
     const value = args[i + 1]
+    if (flag === '--') {
+      // pflag: `--` ends the options; the image follows (see endOfOptions).
+      i++
+      break
+    }
     if (flag === '--network' && value !== undefined) record.networks.push(value)
-    else if (
+    else if (flag === '--label' && value !== undefined) {
+      // `--label key=value`, or `key` alone for an empty value (docker/cli
+      // opts/opts.go, ConvertKVStringsToMap splits at the first "=").
+      const eq = value.indexOf('=')
+      if (eq === 0) throw unsupported('docker', args)
+      if (eq < 0) labels[value] = ''
+      else labels[value.slice(0, eq)] = value.slice(eq + 1)
+    } else if (
       flag === '-p' &&
       value !== undefined &&
       /^(\d+\.\d+\.\d+\.\d+:)?\d+:\d+$/.test(value)
@@ -266,9 +319,11 @@ async function runRun(ctx: CommandContext, args: string[]): Promise<void> {
   if (i >= args.length) throw unsupported('docker', args)
   record.image = args[i]
   record.args = args.slice(i + 1)
+  record.labels = labels
   if (
     state.containers[record.name] !== undefined ||
-    findNode(state, record.name) !== undefined
+    findNode(state, record.name) !== undefined ||
+    findLoadBalancer(state, record.name) !== undefined
   ) {
     throw new CommandError(
       `docker: Error response from daemon: Conflict. The container name "/${record.name}" is already in use by container "${containerId(record.name)}". You have to remove (or rename) that container to be able to reuse that name.`,
@@ -327,15 +382,123 @@ function inspectRunning(ctx: CommandContext, name: string): void {
 
 function removeContainers(ctx: CommandContext, names: string[]): void {
   for (const name of names) {
-    if (findNode(ctx.state, name) !== undefined) {
+    if (
+      findNode(ctx.state, name) !== undefined ||
+      findLoadBalancer(ctx.state, name) !== undefined
+    ) {
       throw new CommandError(
         `cluster double: ${name} is a kind node; delete it with kind delete cluster`
       )
     }
-    // With -f a missing container is not an error (docker CLI >= 20.10:
-    // https://github.com/docker/cli/pull/2678).
-    if (ctx.state.containers[name] === undefined) continue
+    // With -f a missing container is not an error: the CLI prints the
+    // daemon's "No such container" on stderr and goes on, exit 0 (docker/cli
+    // cli/command/container/rm.go, runRm, v20.10 to v29.6; v29.7 stopped
+    // printing it). The double models the versions GitHub's runners ship.
+    if (ctx.state.containers[name] === undefined) {
+      ctx.io.err(`Error response from daemon: No such container: ${name}\n`)
+      continue
+    }
+    ctx.state.removedContainers = [
+      ...(ctx.state.removedContainers ?? []),
+      ctx.state.containers[name]
+    ]
     delete ctx.state.containers[name]
     ctx.io.out(`${name}\n`)
   }
+}
+
+/** Labels of a kind node container: cluster and role, as kind sets them. */
+function kindLabels(cluster: string, role: string): Record<string, string> {
+  // kind pkg/cluster/internal/providers/docker/provision.go (commonArgs and
+  // runArgsForNode/runArgsForLoadBalancer) labels every container it makes
+  // with io.x-k8s.kind.cluster=<cluster> and io.x-k8s.kind.role=<role>.
+  return { 'io.x-k8s.kind.cluster': cluster, 'io.x-k8s.kind.role': role }
+}
+
+interface Listed {
+  name: string
+  running: boolean
+  labels: Record<string, string>
+}
+
+/** Every container the daemon has: kind's (nodes, load balancers) and `docker run`'s. */
+function allContainers(state: DoubleState): Listed[] {
+  const listed: Listed[] = []
+  for (const cluster of Object.values(state.clusters)) {
+    // kind creates the nodes concurrently, so `docker ps` (newest first)
+    // has no order to rely on; the double lists the load balancer first so
+    // a caller that takes the first name gets the one that is no node.
+    if (cluster.loadBalancer !== undefined)
+      listed.push({
+        name: cluster.loadBalancer,
+        running: true,
+        labels: kindLabels(cluster.name, 'external-load-balancer')
+      })
+    for (const node of [...cluster.nodes].reverse())
+      listed.push({
+        name: node.name,
+        running: true,
+        labels: kindLabels(cluster.name, node.role)
+      })
+  }
+  for (const c of Object.values(state.containers).reverse())
+    listed.push({ name: c.name, running: c.running, labels: c.labels ?? {} })
+  return listed
+}
+
+const PS_LABEL_FORMAT = /^\{\{\.Names\}\}\t\{\{\.Label "([^"]+)"\}\}$/
+
+/**
+ * `docker ps -a --filter label=<k>[=<v>]... --format <f>` with `{{.Names}}`
+ * or `{{.Names}}\t{{.Label "<k>"}}`. Every label filter must match (moby
+ * daemon/list.go, includeContainerInList: filters.MatchKVList("label", ...));
+ * `{{.Label "<k>"}}` prints the value or nothing (docker/cli
+ * cli/command/formatter/container.go, Label). Other filters and formats are
+ * not modelled.
+ */
+function listContainers(ctx: CommandContext, args: string[]): void {
+  const wanted: [string, string | undefined][] = []
+  let format: string | undefined
+  if (args[1] !== '-a') throw unsupported('docker', args)
+  for (let i = 2; i < args.length; i += 2) {
+    const value = args[i + 1]
+    if (value === undefined) throw unsupported('docker', args)
+    if (args[i] === '--filter' && value.startsWith('label=')) {
+      const label = value.slice('label='.length)
+      const eq = label.indexOf('=')
+      wanted.push(
+        eq < 0 ? [label, undefined] : [label.slice(0, eq), label.slice(eq + 1)]
+      )
+    } else if (args[i] === '--format' && format === undefined) format = value
+    else throw unsupported('docker', args)
+  }
+  const labelKey =
+    format === '{{.Names}}'
+      ? undefined
+      : PS_LABEL_FORMAT.exec(format ?? '')?.[1]
+  if (
+    format === undefined ||
+    (format !== '{{.Names}}' && labelKey === undefined)
+  )
+    throw unsupported('docker', args)
+  for (const c of allContainers(ctx.state)) {
+    const matches = wanted.every(([k, v]) =>
+      v === undefined ? k in c.labels : c.labels[k] === v
+    )
+    if (!matches) continue
+    ctx.io.out(
+      labelKey === undefined
+        ? `${c.name}\n`
+        : `${c.name}\t${c.labels[labelKey] ?? ''}\n`
+    )
+  }
+}
+
+/** `docker inspect --type container --format '{{json .State.Running}} {{json .Config.Labels}}' -- <name>`. */
+function inspectStateAndLabels(ctx: CommandContext, name: string): void {
+  const found = allContainers(ctx.state).find((c) => c.name === name)
+  if (found === undefined)
+    throw new CommandError(`Error: No such container: ${name}`)
+  const labels = Object.keys(found.labels).length > 0 ? found.labels : null
+  ctx.io.out(`${found.running} ${JSON.stringify(labels)}\n`)
 }

@@ -36,6 +36,12 @@ function parseFlags(
   const flags: Flags = { values: {}, bools: new Set(), positional: [] }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
+    if (arg === '--') {
+      // kind parses flags with cobra/spf13/pflag: `--` ends the flags and
+      // the rest is positional (spf13/pflag flag.go, parseArgs).
+      flags.positional.push(...args.slice(i + 1))
+      break
+    }
     if (valued.includes(arg) && i + 1 < args.length) {
       flags.values[arg] = args[++i]
     } else if (bools.includes(arg)) {
@@ -87,7 +93,12 @@ export async function runKind(
     const cluster = state.clusters[name]
     if (cluster === undefined)
       io.err(`No kind nodes found for cluster "${name}".\n`)
-    else io.out(cluster.nodes.map((n) => `${n.name}\n`).join(''))
+    else
+      io.out(
+        kindContainers(cluster)
+          .map((n) => `${n}\n`)
+          .join('')
+      )
     return
   }
   if (verb === 'delete' && noun === 'cluster') {
@@ -107,7 +118,9 @@ export async function runKind(
       if (state.currentContext === cluster.context)
         state.currentContext = undefined
       io.err(
-        `Deleted nodes: [${cluster.nodes.map((n) => `"${n.name}"`).join(' ')}]\n`
+        `Deleted nodes: [${kindContainers(cluster)
+          .map((n) => `"${n}"`)
+          .join(' ')}]\n`
       )
     }
     return
@@ -138,6 +151,22 @@ export async function runKind(
     return
   }
   throw unsupported('kind', args)
+}
+
+/**
+ * Every container kind made for a cluster, as `kind get nodes` lists them:
+ * kind lists every container with the cluster label (kind
+ * pkg/cluster/internal/providers/docker/provider.go, ListNodes), so the
+ * external load balancer of a multi-control-plane cluster is listed too.
+ * kind creates them concurrently and lists them in docker's order; the
+ * double puts the load balancer first so a caller relying on the order
+ * meets the container that is no node.
+ */
+function kindContainers(cluster: ClusterRecord): string[] {
+  return [
+    ...(cluster.loadBalancer === undefined ? [] : [cluster.loadBalancer]),
+    ...cluster.nodes.map((n) => n.name)
+  ]
 }
 
 async function removeClusterNodes(
@@ -220,7 +249,13 @@ async function createCluster(ctx: CommandContext, flags: Flags): Promise<void> {
       mounts: n.extraMounts
     })),
     namespaces: [...DEFAULT_NAMESPACES],
-    configMaps: {}
+    configMaps: {},
+    // kind pkg/internal/apis/config/cluster_util.go,
+    // ClusterHasImplicitLoadBalancer: more than one control-plane node; the
+    // name is <cluster>-external-load-balancer (provision.go, nodeNamer).
+    ...(config.nodes.filter((n) => n.role === 'control-plane').length > 1
+      ? { loadBalancer: `${name}-external-load-balancer` }
+      : {})
   }
   const kubeadmInit = `command "docker exec --privileged ${names[0]} kubeadm init --skip-phases=preflight --config=/kind/kubeadm.conf" failed with error: exit status 1`
   // The containerd config is patched and containerd restarted before kubeadm

@@ -9,9 +9,22 @@ type Form = 'wait' | 'get-namespace' | 'create-namespace' | 'apply'
 
 function formOf(rest: readonly string[]): Form | undefined {
   const line = rest.join(' ')
-  if (/^wait --for=condition=Ready nodes --all --timeout=\d+[smh]?$/.test(line))
+  // kubectl parses flags with spf13/pflag: `--` ends the flags and the rest
+  // is positional (spf13/pflag flag.go, parseArgs); `wait` and `get` read
+  // every positional (kubectl pkg/cmd/wait/wait.go, pkg/cmd/get/get.go).
+  if (
+    /^wait --for=condition=Ready nodes --all --timeout=\d+[smh]?$/.test(line) ||
+    /^wait --for=condition=Ready --all --timeout=\d+[smh]? -- nodes$/.test(line)
+  )
     return 'wait'
   if (rest.length === 3 && rest[0] === 'get' && rest[1] === 'namespace')
+    return 'get-namespace'
+  if (
+    rest.length === 4 &&
+    rest[0] === 'get' &&
+    rest[1] === 'namespace' &&
+    rest[2] === '--'
+  )
     return 'get-namespace'
   if (rest.length === 3 && rest[0] === 'create' && rest[1] === 'namespace')
     return 'create-namespace'
@@ -35,15 +48,16 @@ export function runKubectl(ctx: CommandContext, args: string[]): void {
     io.out(cluster.nodes.map((n) => `node/${n.name} condition met\n`).join(''))
     return
   }
-  if (rest.length === 3 && rest[0] === 'get' && rest[1] === 'namespace') {
-    if (!cluster.namespaces.includes(rest[2])) {
+  if (form === 'get-namespace') {
+    const ns = rest[rest.length - 1]
+    if (!cluster.namespaces.includes(ns)) {
       throw new CommandError(
-        `Error from server (NotFound): namespaces "${rest[2]}" not found`
+        `Error from server (NotFound): namespaces "${ns}" not found`
       )
     }
-    const width = Math.max(4, rest[2].length) + 3
+    const width = Math.max(4, ns.length) + 3
     io.out(
-      `${'NAME'.padEnd(width)}STATUS   AGE\n${rest[2].padEnd(width)}Active   1m\n`
+      `${'NAME'.padEnd(width)}STATUS   AGE\n${ns.padEnd(width)}Active   1m\n`
     )
     return
   }
@@ -99,6 +113,13 @@ function applyManifest(
       )
     }
     if (obj.apiVersion === 'v1' && obj.kind === 'Namespace') {
+      // The API server validates a namespace name as a DNS-1123 label
+      // (kubernetes pkg/apis/core/validation/validation.go, ValidateNamespace).
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(meta.name)) {
+        throw new CommandError(
+          `The Namespace "${meta.name}" is invalid: metadata.name: Invalid value: "${meta.name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'`
+        )
+      }
       const created = !cluster.namespaces.includes(meta.name)
       if (created) cluster.namespaces.push(meta.name)
       print(`namespace/${meta.name} ${created ? 'created' : 'unchanged'}\n`)

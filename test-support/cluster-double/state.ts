@@ -29,6 +29,14 @@ export interface ClusterRecord {
   namespaces: string[]
   /** "<namespace>/<name>" → data */
   configMaps: Record<string, Record<string, string>>
+  /**
+   * kind's external load balancer container (`<name>-external-load-balancer`),
+   * made when the config has more than one control-plane node (kind
+   * pkg/internal/apis/config/cluster_util.go, ClusterHasImplicitLoadBalancer;
+   * pkg/cluster/internal/providers/docker/provision.go). Not a Kubernetes
+   * node: no kubelet, no containerd.
+   */
+  loadBalancer?: string
   /** Set when `kind create cluster --retain` failed: nodes kept for `kind export logs`. */
   failed?: string
   /**
@@ -55,6 +63,8 @@ export interface ContainerRecord {
   env: string[]
   volumes: string[]
   running: boolean
+  /** `--label` values (absent in states written before labels were modelled). */
+  labels?: Record<string, string>
 }
 
 /** Everything the double remembers. */
@@ -62,6 +72,12 @@ export interface DoubleState {
   clusters: Record<string, ClusterRecord>
   containers: Record<string, ContainerRecord>
   networks: string[]
+  /**
+   * Containers `docker rm` removed, oldest first, so a test can still see
+   * what one held (an Athens container's environment) after the action's
+   * post step removed it.
+   */
+  removedContainers?: ContainerRecord[]
   /** Failed `kind create cluster` attempts per cluster name (for CLUSTER_DOUBLE_FAIL_CREATE). */
   createAttempts: Record<string, number>
   /**
@@ -144,4 +160,12 @@ export function findNode(
     if (node !== undefined) return { cluster, node }
   }
   return undefined
+}
+
+/** Finds the cluster whose external load balancer has that container name. */
+export function findLoadBalancer(
+  state: DoubleState,
+  name: string
+): ClusterRecord | undefined {
+  return Object.values(state.clusters).find((c) => c.loadBalancer === name)
 }
