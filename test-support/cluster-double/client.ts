@@ -3,20 +3,11 @@
  * no daemon, sends the rest to the daemon over DOCKER_HOST's unix socket, and
  * performs the file actions the daemon asks for as the calling user.
  */
-import { spawnSync } from 'node:child_process'
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync
-} from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
-import { dirname, join } from 'node:path'
+import { dirname } from 'node:path'
 import { VERSIONS } from './context.js'
+import { CopyError, copyTo } from './untar.js'
 import {
   socketPathFromDockerHost,
   type CommandEvent,
@@ -59,32 +50,7 @@ function noDaemonMessage(tool: ToolName, socket: string): string {
 }
 
 function applyUntar(event: Extract<CommandEvent, { t: 'untar' }>): void {
-  const archive = Buffer.from(event.d, 'base64')
-  const untar = (dir: string): void => {
-    const result = spawnSync(
-      'tar',
-      ['-xf', '-', '--no-same-owner', '-C', dir],
-      { input: archive }
-    )
-    if (result.status !== 0)
-      throw new Error(
-        `docker cp: extracting into ${dir}: ${result.stderr.toString()}`
-      )
-  }
-  if (event.name === '.') {
-    mkdirSync(event.dest, { recursive: true })
-    untar(event.dest)
-  } else if (existsSync(event.dest) && statSync(event.dest).isDirectory()) {
-    untar(event.dest)
-  } else {
-    const tmp = mkdtempSync(join(dirname(event.dest), '.docker-cp-'))
-    try {
-      untar(tmp)
-      renameSync(join(tmp, event.name), event.dest)
-    } finally {
-      rmSync(tmp, { recursive: true, force: true })
-    }
-  }
+  copyTo(Buffer.from(event.d, 'base64'), event.name, event.dest)
 }
 
 /** Runs one double command as a client; resolves with the exit code. */
@@ -126,7 +92,8 @@ export async function runClient(
         mkdirSync(dirname(event.path), { recursive: true })
         writeFileSync(event.path, Buffer.from(event.d, 'base64'))
       } else if (event.t === 'untar') applyUntar(event)
-      else exitCode = event.code
+      // A client-side failure (an extraction) wins over the daemon's exit 0.
+      else exitCode = exitCode ?? event.code
     }
     const req = httpRequest(
       {
@@ -147,8 +114,11 @@ export async function runClient(
               try {
                 handle(JSON.parse(line) as CommandEvent)
               } catch (error) {
+                // docker/cli prints a failed extraction's error as it is.
                 process.stderr.write(
-                  `cluster double: ${(error as Error).message}\n`
+                  error instanceof CopyError
+                    ? `${error.message}\n`
+                    : `cluster double: ${(error as Error).message}\n`
                 )
                 exitCode = 1
               }
