@@ -5,7 +5,7 @@
  * after a time limit.
  */
 import { spawn } from 'node:child_process'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { chown, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   parseAnnotations,
@@ -13,6 +13,7 @@ import {
   parsePathFile,
   type Annotation
 } from './file-commands.js'
+import type { RunnerUser } from './runner-user.js'
 
 /** What one step did. */
 export interface StepResult {
@@ -58,6 +59,8 @@ export interface RunStepOptions {
   timeoutMs: number
   /** The node binary; defaults to the one running the tests. */
   node?: string
+  /** Run the step as this uid/gid (the harness must be root); the step's files become theirs. */
+  user?: RunnerUser
 }
 
 /** A step's result together with the file commands it wrote. */
@@ -82,8 +85,11 @@ export async function runStep(options: RunStepOptions): Promise<StepRun> {
   for (const [variable, name] of Object.entries(FILE_VARIABLES)) {
     const path = join(options.stepDir, name)
     await writeFile(path, '')
+    if (options.user) await chown(path, options.user.uid, options.user.gid)
     fileEnv[variable] = path
   }
+  if (options.user)
+    await chown(options.stepDir, options.user.uid, options.user.gid)
   const result = await spawnStep(options, { ...options.env, ...fileEnv })
   const read = (variable: keyof typeof FILE_VARIABLES): Promise<string> =>
     readFile(fileEnv[variable], 'utf8')
@@ -109,7 +115,8 @@ function spawnStep(
       cwd: options.cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true
+      detached: true,
+      ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {})
     })
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
