@@ -23,8 +23,10 @@ import {
   type MachineSetup
 } from '../../test-support/local-stack/index.js'
 import {
+  STACK_TIMEOUT,
   assertSucceeded,
   goCacheUse,
+  jobsTimeout,
   requireEndToEndPrerequisites
 } from '../../test-support/local-stack/checks.js'
 import {
@@ -54,7 +56,7 @@ const machine = (): string => join(stack.root, `machine-${++machines}`)
 
 beforeAll(async () => {
   stack = await startLocalStack()
-}, 120_000)
+}, STACK_TIMEOUT)
 
 afterAll(async () => {
   await stack?.stop()
@@ -174,7 +176,7 @@ describe('reuse mode: create-cluster false on a kind cluster the user made', () 
       beforeAction: (setup) => createUserCluster(setup, cluster)
     })
     assertSucceeded(warm)
-  }, 600_000)
+  }, jobsTimeout(2))
 
   it('builds cold in the node of the existing cluster, with the caches copied in by docker cp', async () => {
     expect(cold.outputs['mod-cache-hit']).toBe('miss')
@@ -307,7 +309,7 @@ describe('existing-cluster mode: cache-volume pvc:go-caches', () => {
     kindDownloads = stack.downloadServer.requests
       .slice(downloadsBefore)
       .filter((r) => JSON.stringify(r).includes('kind')).length
-  }, 600_000)
+  }, jobsTimeout(2))
 
   it('asks the cache service nothing and installs no kind', () => {
     expect(cacheRequests).toBe(0)
@@ -377,21 +379,25 @@ describe('existing-cluster mode: cache-volume pvc:go-caches', () => {
     }
   })
 
-  it('never points the build at the kind registry it did not start (registry left at its default)', async () => {
-    const run = await runExample(stack, {
-      example: 'feed-agg',
-      machine: where,
-      runId: 1203,
-      inputs: { 'cache-volume': `pvc:${claim}`, 'create-cluster': 'false' }
-    })
-    const command = run.main.log
-      .split('\n')
-      .find((line) => line.startsWith('skaffold build '))
-    expect(command).toBeDefined()
-    expect(command).not.toContain('kind-registry')
-    expect(command).not.toContain('--default-repo')
-    expect(command).not.toContain('--insecure-registry')
-  }, 300_000)
+  it(
+    'never points the build at the kind registry it did not start (registry left at its default)',
+    async () => {
+      const run = await runExample(stack, {
+        example: 'feed-agg',
+        machine: where,
+        runId: 1203,
+        inputs: { 'cache-volume': `pvc:${claim}`, 'create-cluster': 'false' }
+      })
+      const command = run.main.log
+        .split('\n')
+        .find((line) => line.startsWith('skaffold build '))
+      expect(command).toBeDefined()
+      expect(command).not.toContain('kind-registry')
+      expect(command).not.toContain('--default-repo')
+      expect(command).not.toContain('--insecure-registry')
+    },
+    jobsTimeout(1)
+  )
 
   it("leaves the user's cluster and claim alone", async () => {
     const state = await dockerState(where)
@@ -429,7 +435,7 @@ describe('athens: true with a GitHub token', () => {
     assertSucceeded(run)
     build = await onlyBuild(where, started)
     proxyRequests = stack.moduleProxy.requests.length - before
-  }, 300_000)
+  }, jobsTimeout(1))
 
   it('builds through the Athens container on the kind network', async () => {
     const state = await dockerState(where)
@@ -488,7 +494,7 @@ describe('a go-proxy URL with credentials', () => {
     assertSucceeded(run)
     build = await onlyBuild(where, started)
     proxyRequests = stack.moduleProxy.requests.length - before
-  }, 300_000)
+  }, jobsTimeout(1))
 
   it('passes the URL to the build as GOPROXY and builds through it', () => {
     expect(build.artifacts[0].buildArgs.GOPROXY).toBe(proxyUrl)
@@ -510,50 +516,58 @@ describe('a go-proxy URL with credentials', () => {
 })
 
 describe('cache: false', () => {
-  it('builds with no cache service request and says the cache is off', async () => {
-    const before = stack.cacheService.requests.length
-    const run = await runExample(stack, {
-      example: 'shortener',
-      machine: machine(),
-      runId: 1501,
-      inputs: { cache: 'false' }
-    })
-    assertSucceeded(run)
-    expect(stack.cacheService.requests.length - before).toBe(0)
-    expect(run.summary).toContain(
-      'The Actions cache is off for this job (<code>cache: false</code>).'
-    )
-    expect(goCacheUse(run)).toBeGreaterThan(100)
-    expect(run.outputs['mod-cache-hit']).toBe('disabled')
-    expect(run.outputs['build-cache-hit']).toBe('disabled')
-    expect(JSON.parse(run.outputs.images)).toEqual([
-      expect.objectContaining({ imageName: 'shortener' })
-    ])
-  }, 300_000)
+  it(
+    'builds with no cache service request and says the cache is off',
+    async () => {
+      const before = stack.cacheService.requests.length
+      const run = await runExample(stack, {
+        example: 'shortener',
+        machine: machine(),
+        runId: 1501,
+        inputs: { cache: 'false' }
+      })
+      assertSucceeded(run)
+      expect(stack.cacheService.requests.length - before).toBe(0)
+      expect(run.summary).toContain(
+        'The Actions cache is off for this job (<code>cache: false</code>).'
+      )
+      expect(goCacheUse(run)).toBeGreaterThan(100)
+      expect(run.outputs['mod-cache-hit']).toBe('disabled')
+      expect(run.outputs['build-cache-hit']).toBe('disabled')
+      expect(JSON.parse(run.outputs.images)).toEqual([
+        expect.objectContaining({ imageName: 'shortener' })
+      ])
+    },
+    jobsTimeout(1)
+  )
 
-  it('builds with empty cache dirs, whatever a previous job left in them', async () => {
-    const where = machine()
-    const dirs = join(
-      where,
-      'home/.cache/skaffold-kaniko-cache/skaffold-kaniko-cache'
-    )
-    const planted = join(dirs, 'gobuildcache/00', `${'0'.repeat(64)}-d`)
-    const run = await runExample(stack, {
-      example: 'shortener',
-      machine: where,
-      runId: 1502,
-      inputs: { cache: 'false' },
-      beforeAction: async () => {
-        await mkdir(join(dirs, 'gobuildcache/00'), { recursive: true })
-        await writeFile(planted, 'left by another job')
-        await mkdir(join(dirs, 'gomodcache'), { recursive: true })
-        await symlink(where, join(dirs, 'gomodcache/cache'))
-      }
-    })
-    assertSucceeded(run)
-    expect(existsSync(planted)).toBe(false)
-    expect(existsSync(join(dirs, 'gomodcache/cache/download'))).toBe(true)
-    expect(lstatSync(join(dirs, 'gomodcache/cache')).isDirectory()).toBe(true)
-    expect(existsSync(join(where, 'cache/download'))).toBe(false)
-  }, 300_000)
+  it(
+    'builds with empty cache dirs, whatever a previous job left in them',
+    async () => {
+      const where = machine()
+      const dirs = join(
+        where,
+        'home/.cache/skaffold-kaniko-cache/skaffold-kaniko-cache'
+      )
+      const planted = join(dirs, 'gobuildcache/00', `${'0'.repeat(64)}-d`)
+      const run = await runExample(stack, {
+        example: 'shortener',
+        machine: where,
+        runId: 1502,
+        inputs: { cache: 'false' },
+        beforeAction: async () => {
+          await mkdir(join(dirs, 'gobuildcache/00'), { recursive: true })
+          await writeFile(planted, 'left by another job')
+          await mkdir(join(dirs, 'gomodcache'), { recursive: true })
+          await symlink(where, join(dirs, 'gomodcache/cache'))
+        }
+      })
+      assertSucceeded(run)
+      expect(existsSync(planted)).toBe(false)
+      expect(existsSync(join(dirs, 'gomodcache/cache/download'))).toBe(true)
+      expect(lstatSync(join(dirs, 'gomodcache/cache')).isDirectory()).toBe(true)
+      expect(existsSync(join(where, 'cache/download'))).toBe(false)
+    },
+    jobsTimeout(1)
+  )
 })

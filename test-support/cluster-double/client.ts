@@ -82,7 +82,6 @@ export async function runClient(
   }
   return new Promise<number>((resolve) => {
     let exitCode: number | undefined
-    let buffered = ''
     const handle = (event: CommandEvent): void => {
       if (event.t === 'out')
         process.stdout.write(Buffer.from(event.d, 'base64'))
@@ -103,28 +102,34 @@ export async function runClient(
         headers: { 'content-type': 'application/json' }
       },
       (res) => {
-        res.setEncoding('utf8')
-        res.on('data', (chunk: string) => {
-          buffered += chunk
-          let nl = buffered.indexOf('\n')
-          while (nl >= 0) {
-            const line = buffered.slice(0, nl)
-            buffered = buffered.slice(nl + 1)
-            if (line !== '') {
-              try {
-                handle(JSON.parse(line) as CommandEvent)
-              } catch (error) {
-                // docker/cli prints a failed extraction's error as it is.
-                process.stderr.write(
-                  error instanceof CopyError
-                    ? `${error.message}\n`
-                    : `cluster double: ${(error as Error).message}\n`
-                )
-                exitCode = 1
-              }
-            }
-            nl = buffered.indexOf('\n')
+        // Events are newline-delimited JSON; an archive event can be tens
+        // of MB, so chunks are kept as buffers and only new data is searched.
+        const pending: Buffer[] = []
+        const take = (line: Buffer): void => {
+          if (line.length === 0) return
+          try {
+            handle(JSON.parse(line.toString('utf8')) as CommandEvent)
+          } catch (error) {
+            // docker/cli prints a failed extraction's error as it is.
+            process.stderr.write(
+              error instanceof CopyError
+                ? `${error.message}\n`
+                : `cluster double: ${(error as Error).message}\n`
+            )
+            exitCode = 1
           }
+        }
+        res.on('data', (chunk: Buffer) => {
+          let start = 0
+          let nl = chunk.indexOf(0x0a)
+          while (nl >= 0) {
+            pending.push(chunk.subarray(start, nl))
+            take(Buffer.concat(pending))
+            pending.length = 0
+            start = nl + 1
+            nl = chunk.indexOf(0x0a, start)
+          }
+          if (start < chunk.length) pending.push(chunk.subarray(start))
         })
         res.on('end', () => {
           if (exitCode === undefined)

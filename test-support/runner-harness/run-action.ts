@@ -14,6 +14,7 @@ import {
   chownTree,
   describeRunnerUser,
   makeReachable,
+  pathFor,
   runnerUser,
   type RunnerUser
 } from './runner-user.js'
@@ -66,7 +67,7 @@ export interface RunActionOptions {
   runnerOs?: 'Linux' | 'macOS' | 'Windows'
   /** RUNNER_ARCH; defaults from the host. */
   runnerArch?: 'X64' | 'ARM64' | 'ARM' | 'X86'
-  /** Time limit of each step in ms; the step is killed after it. Default 300000. */
+  /** Time limit of each step in ms; the step is killed after it. Default 600000 (a guard against hangs, with room for a loaded machine). */
   timeoutMs?: number
   /** Directory for this job's files (RUNNER_TEMP, step files); defaults to a new temp dir. */
   runDir?: string
@@ -220,9 +221,10 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     if (value !== undefined) host[name] = value
   }
   // A PATH in options.env replaces the host's; pathPrepend goes in front of either.
+  const givenPath = options.env?.PATH ?? host.PATH ?? ''
   const basePath = [
     ...(options.pathPrepend ?? []),
-    options.env?.PATH ?? host.PATH ?? ''
+    user ? pathFor(givenPath, user) : givenPath
   ]
     .filter((p) => p !== '')
     .join(delimiter)
@@ -264,7 +266,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     ...(options.env ?? {}),
     PATH: basePath
   }
-  const timeoutMs = options.timeoutMs ?? 300_000
+  const timeoutMs = options.timeoutMs ?? 600_000
 
   const main = await runStep({
     script: join(actionDir, 'dist', 'main', 'index.js'),

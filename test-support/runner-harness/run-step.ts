@@ -121,13 +121,18 @@ function spawnStep(
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     const log: Buffer[] = []
+    // After the process has exited, output still arriving keeps the pipes
+    // open (a loaded machine may deliver it late): see the exit handler.
+    let onLateData = (): void => undefined
     child.stdout.on('data', (chunk: Buffer) => {
       stdout.push(chunk)
       log.push(chunk)
+      onLateData()
     })
     child.stderr.on('data', (chunk: Buffer) => {
       stderr.push(chunk)
       log.push(chunk)
+      onLateData()
     })
     let timedOut = false
     const timer = setTimeout(() => {
@@ -171,18 +176,24 @@ function spawnStep(
     child.on('exit', (code, signal) => {
       // The runner ends a step when its process exits. A background process
       // the step started may still hold the pipes open (on the runner it
-      // keeps running until the job ends), so do not wait on them for long.
-      grace = setTimeout(() => {
+      // keeps running until the job ends), so stop reading once the pipes
+      // have been quiet for a while; output that still arrives is kept.
+      const stop = (): void => {
         child.stdout.destroy()
         child.stderr.destroy()
         finish(code, signal)
-      }, STDIO_GRACE_MS)
+      }
+      grace = setTimeout(stop, STDIO_QUIET_MS)
+      onLateData = () => {
+        clearTimeout(grace)
+        grace = setTimeout(stop, STDIO_QUIET_MS)
+      }
     })
   })
 }
 
-/** How long to wait for the pipes after the step's process has exited. */
-const STDIO_GRACE_MS = 2000
+/** How long the pipes must stay quiet after the step's process has exited. */
+const STDIO_QUIET_MS = 5000
 
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return

@@ -7,7 +7,7 @@
  * modes the runner user cannot get past show up as they would on GitHub.
  * As any other user (a developer's laptop) the action runs as that user.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { chmod, chown, lstat, readdir, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -93,4 +93,35 @@ export async function chownTree(path: string, user: RunnerUser): Promise<void> {
       await chownTree(join(path, name), user)
   }
   if (!info.isSymbolicLink()) await chown(path, user.uid, user.gid)
+}
+
+/** True when `user` may enter `dir` and each directory above it. */
+function searchable(dir: string, user: RunnerUser): boolean {
+  let at = resolve(dir)
+  for (;;) {
+    let info
+    try {
+      info = statSync(at)
+    } catch {
+      return false
+    }
+    const bits =
+      info.uid === user.uid ? 0o100 : info.gid === user.gid ? 0o010 : 0o001
+    if ((info.mode & bits) === 0) return false
+    const up = dirname(at)
+    if (up === at) return true
+    at = up
+  }
+}
+
+/**
+ * The PATH entries `user` can search. The harness inherits the host's PATH,
+ * and root's own dirs there (/root/.cargo/bin, ...) are no part of a hosted
+ * runner's PATH; left in, every tool lookup warns about them.
+ */
+export function pathFor(path: string, user: RunnerUser): string {
+  return path
+    .split(':')
+    .filter((entry) => entry !== '' && searchable(entry, user))
+    .join(':')
 }

@@ -316,6 +316,9 @@ export async function runStages(input: StageRunInput): Promise<StageRunResult> {
     } else {
       for (const dir of SKELETON)
         await mkdir(join(root, dir), { recursive: true })
+      // /tmp of the Debian-based golang image is world-writable with the
+      // sticky bit, as on any Debian system.
+      await chmod(join(root, 'tmp'), 0o1777)
       if (state.go) state.env = { ...GOLANG_IMAGE_ENV }
     }
     states.set(stage.index, state)
