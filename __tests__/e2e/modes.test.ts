@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
-import { mkdir, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseAllDocuments } from 'yaml'
 import {
@@ -16,6 +16,7 @@ import {
   type DoubleState
 } from '../../test-support/cluster-double/index.js'
 import {
+  checkoutExamples,
   machineDockerState,
   runExample as runStackExample,
   startLocalStack,
@@ -513,6 +514,42 @@ describe('a go-proxy URL with credentials', () => {
         .some((l) => l.startsWith('::add-mask::') && l.includes(secret))
     ).toBe(true)
   })
+})
+
+describe('a Go stage with a non-root USER', () => {
+  it(
+    'builds and saves: the cache dirs are opened to that user before the build',
+    async () => {
+      const where = machine()
+      const workspace = await checkoutExamples(where)
+      const dockerfile = join(workspace, 'examples', 'shortener', 'Dockerfile')
+      // kaniko runs RUN as the stage's USER; / is root's, /tmp is for all.
+      await writeFile(
+        dockerfile,
+        (await readFile(dockerfile, 'utf8'))
+          .replace('RUN go build', 'USER 65532\nRUN go build')
+          .replace(/\/out\/shortener/g, '/tmp/shortener')
+      )
+      const run = await runExample(stack, {
+        example: 'shortener',
+        machine: where,
+        workspace,
+        runId: 1601,
+        inputs: { 'cache-key-prefix': 'modes-user' }
+      })
+      assertSucceeded(run)
+      expect(goCacheUse(run)).toBeGreaterThan(100)
+      expect(run.main.log).toMatch(
+        /Dockerfile:\d+: stage "build" runs Go at line \d+ as USER 65532 \(line \d+\).*; the cache dirs are writable for every user/
+      )
+      expect(warnings(run)).toEqual([])
+      const saved = stack.cacheService
+        .entries()
+        .filter((e) => e.state === 'final' && e.key.startsWith('modes-user-'))
+      expect(saved).toHaveLength(2)
+    },
+    jobsTimeout(1)
+  )
 })
 
 describe('cache: false', () => {

@@ -166,11 +166,11 @@ if (!isRoot) {
   )
 }
 
-describe('the runner user', () => {
-  ;(isRoot ? it : it.skip)(
-    'runs both steps as uid 1001, which owns the checkout, HOME, the tool cache and RUNNER_TEMP',
-    async () => {
-      const writes = `
+const rootDescribe = isRoot ? describe : describe.skip
+
+rootDescribe('the runner user', () => {
+  it('runs both steps as uid 1001, which owns the checkout, HOME, the tool cache and RUNNER_TEMP', async () => {
+    const writes = `
 import * as core from '${CORE}'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -180,19 +180,18 @@ for (const dir of [process.cwd(), process.env.HOME, process.env.RUNNER_TOOL_CACH
 core.setOutput('id', process.getuid() + ':' + process.getgid())
 core.saveState('id', process.getuid() + ':' + process.getgid())
 `
-      const actionDir = await makeAction(writes, writes)
-      const dirs = await makeDirs()
-      await writeFile(join(dirs.workspace, 'checked-out'), 'root wrote it')
-      const run = await runAction({ ...dirs, actionDir, timeoutMs: 120_000 })
-      expect(run.main.stderr).toBe('')
-      expect(run.post.stderr).toBe('')
-      expect(run.outputs.id).toBe(`${RUNNER_UID}:${runnerUser()?.gid}`)
-      expect(run.postFiles.outputs.id).toBe(run.outputs.id)
-      expect((await stat(join(dirs.workspace, 'checked-out'))).uid).toBe(
-        RUNNER_UID
-      )
-    }
-  )
+    const actionDir = await makeAction(writes, writes)
+    const dirs = await makeDirs()
+    await writeFile(join(dirs.workspace, 'checked-out'), 'root wrote it')
+    const run = await runAction({ ...dirs, actionDir, timeoutMs: 120_000 })
+    expect(run.main.stderr).toBe('')
+    expect(run.post.stderr).toBe('')
+    expect(run.outputs.id).toBe(`${RUNNER_UID}:${runnerUser()?.gid}`)
+    expect(run.postFiles.outputs.id).toBe(run.outputs.id)
+    expect((await stat(join(dirs.workspace, 'checked-out'))).uid).toBe(
+      RUNNER_UID
+    )
+  })
 })
 
 describe('parseFileCommands', () => {
