@@ -13,7 +13,7 @@ export default {
   // Many suites spawn processes (the cluster double, real Go builds, tar and
   // zstd). The limit guards against hangs and leaves room for a loaded
   // 2-core machine; the end-to-end suites set larger ones per test.
-  testTimeout: 300000,
+  testTimeout: 600000,
   collectCoverageFrom: ['src/**/*.ts', '!src/entry/**'],
   coverageReporters: ['text-summary', 'lcov']
 }

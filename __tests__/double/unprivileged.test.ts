@@ -97,7 +97,7 @@ beforeAll(async () => {
   // /var/run/docker.sock for the docker group.
   chmodSync(stack.root, 0o755)
   chmodSync(stack.daemon.socketPath, 0o666)
-}, 120_000)
+})
 
 afterAll(async () => {
   await stack?.stop()
@@ -120,7 +120,7 @@ rootDescribe('docker cp out of a node, as the runner user', () => {
     writeFileSync(join(tree, 'go.mod'), 'module example.com/m\n')
     chmodSync(join(tree, 'go.mod'), 0o444)
     chmodSync(tree, 0o555)
-  }, 120_000)
+  })
 
   it('fails on a read-only directory like the docker CLI (its mode is set before its files are written)', async () => {
     const dest = runnerDir(join(stack.root, 'cp-all'))
@@ -133,7 +133,7 @@ rootDescribe('docker cp out of a node, as the runner user', () => {
     expect(statSync(join(dest, 'example.com/m@v1.0.0')).mode & 0o777).toBe(
       0o555
     )
-  }, 120_000)
+  })
 
   it('copies the downloads alone, owned by the runner user', async () => {
     const dest = runnerDir(join(stack.root, 'cp-download'))
@@ -146,7 +146,7 @@ rootDescribe('docker cp out of a node, as the runner user', () => {
     const list = join(dest, 'example.com/m/@v/list')
     expect(readFileSync(list, 'utf8')).toBe('v1.0.0\n')
     expect(statSync(list).uid).toBe(RUNNER.uid)
-  }, 120_000)
+  })
 
   it('copies everything as root, keeping the modes', async () => {
     const dest = join(stack.root, 'cp-root')
@@ -160,7 +160,7 @@ rootDescribe('docker cp out of a node, as the runner user', () => {
     expect(
       statSync(join(dest, 'example.com/m@v1.0.0/go.mod')).mode & 0o777
     ).toBe(0o444)
-  }, 120_000)
+  })
 })
 
 rootDescribe('a Go stage with a non-root USER', () => {
@@ -231,14 +231,14 @@ rootDescribe('a Go stage with a non-root USER', () => {
       { hostPath: dirs.mod, containerPath: NODE_PATHS.mod },
       { hostPath: dirs.build, containerPath: NODE_PATHS.build }
     ])
-  }, 120_000)
+  })
 
   it('cannot write the runner-owned caches, as in kaniko', async () => {
     const result = await build('65532')
     expect(result.code).not.toBe(0)
     expect(result.output).toMatch(/permission denied/)
     expect(readdirSync(dirs.build)).toEqual([])
-  }, 300_000)
+  })
 
   it('builds once the caches are writable for every user, writing them as that user', async () => {
     const chmod = await stack.run('docker', [
@@ -260,7 +260,7 @@ rootDescribe('a Go stage with a non-root USER', () => {
     expect(entries.length).toBeGreaterThan(0)
     expect(statSync(join(dirs.build, entries[0])).uid).toBe(65532)
     expect(existsSync(join(dirs.mod, 'cache', 'download'))).toBe(true)
-  }, 300_000)
+  })
 
   it('refuses a user name, which needs the image /etc/passwd', async () => {
     const result = await build('nonroot')
@@ -268,5 +268,5 @@ rootDescribe('a Go stage with a non-root USER', () => {
     expect(result.output).toContain(
       "USER nonroot: a user name needs the image's /etc/passwd, which the cluster double does not have"
     )
-  }, 300_000)
+  })
 })
