@@ -32,6 +32,8 @@ import {
 } from '../../test-support/local-stack/checks.js'
 import {
   REPO_ROOT,
+  chownTree,
+  runnerUser,
   type ActionRun
 } from '../../test-support/runner-harness/index.js'
 
@@ -597,6 +599,9 @@ describe('cache: false', () => {
           await writeFile(planted, 'left by another job')
           await mkdir(join(dirs, 'gomodcache'), { recursive: true })
           await symlink(where, join(dirs, 'gomodcache/cache'))
+          // A previous job's post handed its files to the runner user.
+          const user = runnerUser()
+          if (user) await chownTree(join(where, 'home/.cache'), user)
         }
       })
       assertSucceeded(run)
