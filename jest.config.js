@@ -10,8 +10,10 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
   clearMocks: true,
-  // The end-to-end suites run real Go builds and real tar/zstd archives.
-  testTimeout: 120000,
+  // Many suites spawn processes (the cluster double, real Go builds, tar and
+  // zstd). The limit guards against hangs and leaves room for a loaded
+  // 2-core machine; the end-to-end suites set larger ones per test.
+  testTimeout: 600000,
   collectCoverageFrom: ['src/**/*.ts', '!src/entry/**'],
   coverageReporters: ['text-summary', 'lcov']
 }

@@ -33,6 +33,7 @@ import {
   ensureNamespace,
   kubeContext,
   nodeNames,
+  openCacheDirsToAllUsers,
   requireCluster,
   waitForNodes
 } from './adapters/cluster.js'
@@ -57,7 +58,7 @@ import {
   renderKindConfig,
   type KindConfigResult
 } from './kind/kind-config.js'
-import { cacheDirs, nodeCopies, type CacheDirs } from './plan.js'
+import { NODE_PATHS, cacheDirs, nodeCopies, type CacheDirs } from './plan.js'
 import { makeRedactor, urlSecrets } from './redact.js'
 import { checkModules } from './skaffold/modules.js'
 import {
@@ -353,6 +354,19 @@ async function prepareClusterAndCaches(
   } else {
     await timed(ctx, 'restore', () => restore(ctx))
     await timed(ctx, 'cluster', () => reuseKindCluster(ctx))
+  }
+  await timed(ctx, 'cluster', () => openCachesToBuildUser(ctx))
+}
+
+/**
+ * The caches are the runner user's (0755) once restored; a Go stage with a
+ * non-root USER (kaniko runs RUN as that user) must be able to write them
+ * too. Done as root in every node, which sees the runner dirs through its
+ * mounts or holds its own copy.
+ */
+async function openCachesToBuildUser(ctx: Context): Promise<void> {
+  for (const node of ctx.state.cluster?.nodes ?? []) {
+    await openCacheDirsToAllUsers(node, [NODE_PATHS.mod, NODE_PATHS.build])
   }
 }
 
@@ -669,7 +683,17 @@ async function patch(ctx: Context): Promise<Patched> {
       ctx.workingDir
     )
     for (const finding of findings) {
-      const message = finding.message
+      let message = finding.message
+      if (finding.kind === 'go-stage-user') {
+        if (inputs.cacheVolume.kind === 'hostpath') {
+          // openCachesToBuildUser has made them writable for every user.
+          log.info(
+            `${path.relative(ctx.runner.workspace, finding.file)}:${finding.line}: ${message}; the cache dirs are writable for every user`
+          )
+          continue
+        }
+        message += `; make the claim ${inputs.cacheVolume.claim}'s gomodcache and gobuildcache dirs writable by that user (e.g. the pod's fsGroup or a one-off chmod), or Go fails with "permission denied"`
+      }
       log.warning(message, {
         file: path.relative(ctx.runner.workspace, finding.file),
         line: finding.line || undefined,

@@ -67,21 +67,31 @@ export function cacheDirs(clusterName: string, facts: RunnerFacts): CacheDirs {
       mod: `${absoluteRoot}/gomodcache`,
       build: `${absoluteRoot}/gobuildcache`
     },
-    modSavePath: `${literalRoot}/gomodcache/cache/download`,
-    modSaveDir: `${absoluteRoot}/gomodcache/cache/download`
+    modSavePath: `${literalRoot}/gomodcache/${MOD_SAVE_SUBDIR}`,
+    modSaveDir: `${absoluteRoot}/gomodcache/${MOD_SAVE_SUBDIR}`
   }
 }
+
+/** The part of the module cache that is saved: downloads, a GOPROXY layout. */
+export const MOD_SAVE_SUBDIR = 'cache/download'
 
 /**
  * Each cache's runner dir and the node dir the kaniko pod's hostPath names:
  * the pairs a reused cluster copies in and out, since its node has no mounts.
+ * `savedSubdir` is the part copied back out: only what is saved, since Go
+ * makes its extracted module trees read-only (dirs 0555), which the docker
+ * CLI cannot extract as the runner user.
  */
 export function nodeCopies(runnerDirs: {
   mod: string
   build: string
-}): { runnerDir: string; nodePath: string }[] {
+}): { runnerDir: string; nodePath: string; savedSubdir: string }[] {
   return [
-    { runnerDir: runnerDirs.mod, nodePath: NODE_PATHS.mod },
-    { runnerDir: runnerDirs.build, nodePath: NODE_PATHS.build }
+    {
+      runnerDir: runnerDirs.mod,
+      nodePath: NODE_PATHS.mod,
+      savedSubdir: MOD_SAVE_SUBDIR
+    },
+    { runnerDir: runnerDirs.build, nodePath: NODE_PATHS.build, savedSubdir: '' }
   ]
 }

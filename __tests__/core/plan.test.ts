@@ -40,8 +40,12 @@ describe('cacheDirs', () => {
 describe('nodeCopies', () => {
   it('pairs each runner dir with the node dir its hostPath volume names', () => {
     expect(nodeCopies({ mod: '/r/m', build: '/r/b' })).toEqual([
-      { runnerDir: '/r/m', nodePath: NODE_PATHS.mod },
-      { runnerDir: '/r/b', nodePath: NODE_PATHS.build }
+      {
+        runnerDir: '/r/m',
+        nodePath: NODE_PATHS.mod,
+        savedSubdir: 'cache/download'
+      },
+      { runnerDir: '/r/b', nodePath: NODE_PATHS.build, savedSubdir: '' }
     ])
   })
 })

@@ -138,6 +138,54 @@ describe('checkDockerfile', () => {
   })
 })
 
+describe('a Go stage with a non-root USER', () => {
+  const go = (lines: string[]) =>
+    [
+      'FROM golang:1.22 AS build',
+      'ARG GOMODCACHE',
+      'ARG GOCACHE',
+      'ARG GOPROXY',
+      ...lines,
+      'FROM gcr.io/distroless/static',
+      'USER nonroot',
+      'COPY --from=build /out/app /app'
+    ].join('\n')
+
+  it('reports the USER in effect when Go runs, at its line', () => {
+    const findings = check(go(['USER 65532', 'RUN go build -o /out/app .']))
+    expect(findings.map((f) => [f.kind, f.line])).toEqual([
+      ['go-stage-user', 5]
+    ])
+    expect(findings[0].message).toBe(
+      'stage "build" runs Go at line 6 as USER 65532 (line 5): kaniko runs RUN as that user, so it must be able to write the Go caches'
+    )
+  })
+
+  it('follows the USER of the stage a Go stage starts from', () => {
+    const text = [
+      'FROM golang:1.22 AS base',
+      'USER 1000:1000',
+      'FROM base AS build',
+      'ARG GOMODCACHE',
+      'ARG GOCACHE',
+      'ARG GOPROXY',
+      'RUN go build ./...'
+    ].join('\n')
+    expect(check(text).map((f) => [f.kind, f.line])).toEqual([
+      ['go-stage-user', 2]
+    ])
+  })
+
+  it.each([
+    ['root', ['USER root', 'RUN go build ./...']],
+    ['uid 0 with a group', ['USER 0:0', 'RUN go build ./...']],
+    ['a USER set back to root', ['USER 65532', 'USER root', 'RUN go build .']],
+    ['a USER after the Go command', ['RUN go build .', 'USER 65532']]
+  ])('says nothing for %s, or for a USER in a stage without Go', (_, lines) => {
+    expect(check(go(lines))).toEqual([])
+  })
+})
+
 describe('checkKanikoFlags', () => {
   const base = { file: 'skaffold.yaml', line: 7, image: 'app' }
   it('flags kaniko v1.7.0 with whitelistVarRun', () => {

@@ -16,14 +16,18 @@ import {
   type LocalStack
 } from '../../test-support/local-stack/index.js'
 import {
+  STACK_TIMEOUT,
   assertSucceeded,
   goCacheUse,
+  jobsTimeout,
   requireEndToEndPrerequisites
 } from '../../test-support/local-stack/checks.js'
 import {
   REPO_ROOT,
   type ActionRun
 } from '../../test-support/runner-harness/index.js'
+import { STATE_NAME, parseState } from '../../src/state.js'
+import { speedUpLine } from '../../src/summary.js'
 
 // Fail loudly, never pass, when what the suite needs is missing.
 requireEndToEndPrerequisites(REPO_ROOT)
@@ -34,7 +38,7 @@ const machine = (): string => join(stack.root, `machine-${++machines}`)
 
 beforeAll(async () => {
   stack = await startLocalStack()
-}, 120_000)
+}, STACK_TIMEOUT)
 
 afterAll(async () => {
   await stack?.stop()
@@ -86,7 +90,7 @@ describe('cold, then warm on a fresh runner', () => {
     })
     assertSucceeded(warm)
     warmCreates = createRequests(before)
-  }, 600_000)
+  }, jobsTimeout(2))
   let warmCreates = 0
   let afterCold = { mod: 0, build: 0 }
 
@@ -112,16 +116,26 @@ describe('cold, then warm on a fresh runner', () => {
     // maps pod paths to each runner machine's own dirs, which that link's
     // inputs include; real kaniko sees the same /var/run paths every time.)
     expect(goCacheUse(warm)).toBeLessThanOrEqual(8)
+    // Warmth is judged by what Go compiled, never by the clock: on a loaded
+    // machine a warm build can take longer than the cold one did.
     expect(goCacheUse(cold)).toBeGreaterThan(50 * Math.max(1, goCacheUse(warm)))
-    expect(Number(warm.outputs['build-time'])).toBeLessThan(
-      Number(cold.outputs['build-time'])
-    )
   })
 
   it('says so in the job summary, with the speed-up against the cold build', () => {
     expect(warm.summary).toContain('exact hit')
     expect(warm.summary).toContain('partial hit')
-    expect(warm.summary).toMatch(/faster than the last cold build/)
+    // The cold build's time came back with the build cache's stats file;
+    // the speed-up line is what those two times give (none when the warm
+    // build was not faster, which a loaded machine can cause).
+    const state = parseState(warm.state[STATE_NAME] ?? '')
+    expect(state?.lastColdSeconds).toBeCloseTo(
+      Number(cold.outputs['build-time']),
+      0
+    )
+    const line = speedUpLine(state?.build?.seconds ?? 0, state?.lastColdSeconds)
+    expect(
+      warm.summary.includes(line || 'faster than the last cold build')
+    ).toBe(line !== '')
     expect(warm.summary).toContain(
       '<h2>skaffold-kaniko-cache: examples/feed-agg/skaffold.yaml</h2>'
     )
@@ -147,72 +161,86 @@ describe('cold, then warm on a fresh runner', () => {
 })
 
 describe('a matrix over two services', () => {
-  it('shares one module cache and keeps a build cache per service', async () => {
-    const prefix = 'e2e-matrix'
-    const runs = await Promise.all(
-      ['feed-agg', 'shortener'].map((example, i) =>
-        runExample(stack, {
-          example,
-          machine: machine(),
-          runId: 200 + i,
-          inputs: { 'cache-key-prefix': prefix }
-        })
+  it(
+    'shares one module cache and keeps a build cache per service',
+    async () => {
+      const prefix = 'e2e-matrix'
+      const runs = await Promise.all(
+        ['feed-agg', 'shortener'].map((example, i) =>
+          runExample(stack, {
+            example,
+            machine: machine(),
+            runId: 200 + i,
+            inputs: { 'cache-key-prefix': prefix }
+          })
+        )
       )
-    )
-    runs.forEach(assertSucceeded)
-    expect(entries(prefix, 'gomod')).toHaveLength(1)
-    const builds = entries(prefix, 'gobuild').map((e) => e.key)
-    expect(builds).toHaveLength(2)
-    expect(
-      builds.some((k) => k.includes('(examples/feed-agg/skaffold.yaml)'))
-    ).toBe(true)
-    expect(
-      builds.some((k) => k.includes('(examples/shortener/skaffold.yaml)'))
-    ).toBe(true)
-    expect(runs[0].summary).toContain('feed-agg')
-    expect(runs[1].summary).toContain('shortener')
-  }, 600_000)
+      runs.forEach(assertSucceeded)
+      expect(entries(prefix, 'gomod')).toHaveLength(1)
+      const builds = entries(prefix, 'gobuild').map((e) => e.key)
+      expect(builds).toHaveLength(2)
+      expect(
+        builds.some((k) => k.includes('(examples/feed-agg/skaffold.yaml)'))
+      ).toBe(true)
+      expect(
+        builds.some((k) => k.includes('(examples/shortener/skaffold.yaml)'))
+      ).toBe(true)
+      expect(runs[0].summary).toContain('feed-agg')
+      expect(runs[1].summary).toContain('shortener')
+    },
+    jobsTimeout(2)
+  )
 })
 
 describe('save policy on a pull request', () => {
-  it('restores on a non-default branch but saves nothing (save-cache: auto)', async () => {
-    const before = stack.cacheService.requests.length
-    const run = await runExample(stack, {
-      example: 'feed-agg',
-      machine: machine(),
-      event: 'pull-request',
-      runId: 301,
-      inputs: { 'cache-key-prefix': 'e2e-warm' }
-    })
-    assertSucceeded(run)
-    expect(run.outputs['mod-cache-hit']).toBe('exact')
-    expect(createRequests(before)).toBe(0)
-    expect(run.summary).toMatch(/save-cache is auto.*default branch/)
-  }, 300_000)
+  it(
+    'restores on a non-default branch but saves nothing (save-cache: auto)',
+    async () => {
+      const before = stack.cacheService.requests.length
+      const run = await runExample(stack, {
+        example: 'feed-agg',
+        machine: machine(),
+        event: 'pull-request',
+        runId: 301,
+        inputs: { 'cache-key-prefix': 'e2e-warm' }
+      })
+      assertSucceeded(run)
+      expect(run.outputs['mod-cache-hit']).toBe('exact')
+      expect(createRequests(before)).toBe(0)
+      expect(run.summary).toMatch(/save-cache is auto.*default branch/)
+    },
+    jobsTimeout(1)
+  )
 })
 
 describe('a cache service that is down', () => {
-  it('builds cold, stays green and warns once', async () => {
-    const run = await runExample(stack, {
-      example: 'shortener',
-      machine: machine(),
-      runId: 401,
-      noCacheService: true,
-      env: {
-        ACTIONS_CACHE_SERVICE_V2: 'true',
-        // A port nothing listens on: connection refused, as when the service is down.
-        ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/',
-        ACTIONS_RUNTIME_TOKEN: 'token'
-      }
-    })
-    assertSucceeded(run)
-    expect(run.outputs['mod-cache-hit']).toBe('miss')
-    expect(run.outputs['build-cache-hit']).toBe('miss')
-    expect(goCacheUse(run)).toBeGreaterThan(0)
-    const cacheWarnings = warnings(run).filter((w) => /cache/i.test(w))
-    expect(cacheWarnings).toHaveLength(1)
-    expect(run.summary).toContain('the cache service failed during the restore')
-  }, 300_000)
+  it(
+    'builds cold, stays green and warns once',
+    async () => {
+      const run = await runExample(stack, {
+        example: 'shortener',
+        machine: machine(),
+        runId: 401,
+        noCacheService: true,
+        env: {
+          ACTIONS_CACHE_SERVICE_V2: 'true',
+          // A port nothing listens on: connection refused, as when the service is down.
+          ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/',
+          ACTIONS_RUNTIME_TOKEN: 'token'
+        }
+      })
+      assertSucceeded(run)
+      expect(run.outputs['mod-cache-hit']).toBe('miss')
+      expect(run.outputs['build-cache-hit']).toBe('miss')
+      expect(goCacheUse(run)).toBeGreaterThan(0)
+      const cacheWarnings = warnings(run).filter((w) => /cache/i.test(w))
+      expect(cacheWarnings).toHaveLength(1)
+      expect(run.summary).toContain(
+        'the cache service failed during the restore'
+      )
+    },
+    jobsTimeout(1)
+  )
 })
 
 describe('a cache service that accepts connections and never answers', () => {
@@ -245,62 +273,70 @@ describe('a cache service that accepts connections and never answers', () => {
 })
 
 describe('failures', () => {
-  it('a build that fails fails the step with the compiler error; post cleans up and reports', async () => {
-    const where = machine()
-    const workspace = await checkoutExamples(where)
-    const mainGo = join(workspace, 'examples', 'shortener', 'main.go')
-    await writeFile(
-      mainGo,
-      `${await readFile(mainGo, 'utf8')}\nfunc broken() { undefinedThing() }\n`
-    )
-    const run = await runExample(stack, {
-      example: 'shortener',
-      machine: where,
-      workspace,
-      runId: 501,
-      inputs: { 'cache-key-prefix': 'e2e-fail' }
-    })
-    expect(run.main.exitCode).toBe(1)
-    const error = run.main.annotations.find((a) => a.level === 'error')
-    expect(error?.message).toMatch(/skaffold build failed \(exit 1\)/)
-    expect(error?.message).toContain('undefined: undefinedThing')
-    expect(run.post.exitCode).toBe(0)
-    expect(run.summary).toContain('Build failed after')
-    expect(run.summary).toContain('not saved: the build failed')
-    expect(entries('e2e-fail', 'gobuild')).toHaveLength(0)
-    const dir = await readdir(join(workspace, 'examples', 'shortener'))
-    expect(dir.filter((f) => f.startsWith('.skaffold-kaniko-cache'))).toEqual(
-      []
-    )
-    expect(await machineDockerState(where)).not.toContain('control-plane')
-  }, 300_000)
+  it(
+    'a build that fails fails the step with the compiler error; post cleans up and reports',
+    async () => {
+      const where = machine()
+      const workspace = await checkoutExamples(where)
+      const mainGo = join(workspace, 'examples', 'shortener', 'main.go')
+      await writeFile(
+        mainGo,
+        `${await readFile(mainGo, 'utf8')}\nfunc broken() { undefinedThing() }\n`
+      )
+      const run = await runExample(stack, {
+        example: 'shortener',
+        machine: where,
+        workspace,
+        runId: 501,
+        inputs: { 'cache-key-prefix': 'e2e-fail' }
+      })
+      expect(run.main.exitCode).toBe(1)
+      const error = run.main.annotations.find((a) => a.level === 'error')
+      expect(error?.message).toMatch(/skaffold build failed \(exit 1\)/)
+      expect(error?.message).toContain('undefined: undefinedThing')
+      expect(run.post.exitCode).toBe(0)
+      expect(run.summary).toContain('Build failed after')
+      expect(run.summary).toContain('not saved: the build failed')
+      expect(entries('e2e-fail', 'gobuild')).toHaveLength(0)
+      const dir = await readdir(join(workspace, 'examples', 'shortener'))
+      expect(dir.filter((f) => f.startsWith('.skaffold-kaniko-cache'))).toEqual(
+        []
+      )
+      expect(await machineDockerState(where)).not.toContain('control-plane')
+    },
+    jobsTimeout(1)
+  )
 
-  it('a bad skaffold config fails clearly before anything is created', async () => {
-    const where = machine()
-    const workspace = await checkoutExamples(where)
-    const config = join(workspace, 'examples', 'feed-agg', 'skaffold.yaml')
-    await writeFile(
-      config,
-      'apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts: [\n'
-    )
-    const before = stack.downloadServer.requests.length
-    const run = await runExample(stack, {
-      example: 'feed-agg',
-      machine: where,
-      workspace,
-      runId: 601
-    })
-    expect(run.main.exitCode).toBe(1)
-    const error = run.main.annotations.find((a) => a.level === 'error')
-    expect(error?.message).toMatch(/skaffold\.yaml:\d+(:\d+)?: /)
-    expect(error?.message).not.toMatch(/\n\s+at /)
-    expect(run.post.exitCode).toBe(0)
-    // Nothing downloaded, no cluster, no copy.
-    expect(stack.downloadServer.requests.length).toBe(before)
-    expect(await machineDockerState(where)).toBe('')
-    const dir = await readdir(join(workspace, 'examples', 'feed-agg'))
-    expect(dir.filter((f) => f.startsWith('.skaffold-kaniko-cache'))).toEqual(
-      []
-    )
-  }, 120_000)
+  it(
+    'a bad skaffold config fails clearly before anything is created',
+    async () => {
+      const where = machine()
+      const workspace = await checkoutExamples(where)
+      const config = join(workspace, 'examples', 'feed-agg', 'skaffold.yaml')
+      await writeFile(
+        config,
+        'apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts: [\n'
+      )
+      const before = stack.downloadServer.requests.length
+      const run = await runExample(stack, {
+        example: 'feed-agg',
+        machine: where,
+        workspace,
+        runId: 601
+      })
+      expect(run.main.exitCode).toBe(1)
+      const error = run.main.annotations.find((a) => a.level === 'error')
+      expect(error?.message).toMatch(/skaffold\.yaml:\d+(:\d+)?: /)
+      expect(error?.message).not.toMatch(/\n\s+at /)
+      expect(run.post.exitCode).toBe(0)
+      // Nothing downloaded, no cluster, no copy.
+      expect(stack.downloadServer.requests.length).toBe(before)
+      expect(await machineDockerState(where)).toBe('')
+      const dir = await readdir(join(workspace, 'examples', 'feed-agg'))
+      expect(dir.filter((f) => f.startsWith('.skaffold-kaniko-cache'))).toEqual(
+        []
+      )
+    },
+    jobsTimeout(1)
+  )
 })

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs'
-import { mkdir, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseAllDocuments } from 'yaml'
 import {
@@ -16,6 +16,7 @@ import {
   type DoubleState
 } from '../../test-support/cluster-double/index.js'
 import {
+  checkoutExamples,
   machineDockerState,
   runExample as runStackExample,
   startLocalStack,
@@ -23,12 +24,16 @@ import {
   type MachineSetup
 } from '../../test-support/local-stack/index.js'
 import {
+  STACK_TIMEOUT,
   assertSucceeded,
   goCacheUse,
+  jobsTimeout,
   requireEndToEndPrerequisites
 } from '../../test-support/local-stack/checks.js'
 import {
   REPO_ROOT,
+  chownTree,
+  runnerUser,
   type ActionRun
 } from '../../test-support/runner-harness/index.js'
 
@@ -54,7 +59,7 @@ const machine = (): string => join(stack.root, `machine-${++machines}`)
 
 beforeAll(async () => {
   stack = await startLocalStack()
-}, 120_000)
+}, STACK_TIMEOUT)
 
 afterAll(async () => {
   await stack?.stop()
@@ -174,7 +179,7 @@ describe('reuse mode: create-cluster false on a kind cluster the user made', () 
       beforeAction: (setup) => createUserCluster(setup, cluster)
     })
     assertSucceeded(warm)
-  }, 600_000)
+  }, jobsTimeout(2))
 
   it('builds cold in the node of the existing cluster, with the caches copied in by docker cp', async () => {
     expect(cold.outputs['mod-cache-hit']).toBe('miss')
@@ -307,7 +312,7 @@ describe('existing-cluster mode: cache-volume pvc:go-caches', () => {
     kindDownloads = stack.downloadServer.requests
       .slice(downloadsBefore)
       .filter((r) => JSON.stringify(r).includes('kind')).length
-  }, 600_000)
+  }, jobsTimeout(2))
 
   it('asks the cache service nothing and installs no kind', () => {
     expect(cacheRequests).toBe(0)
@@ -377,21 +382,25 @@ describe('existing-cluster mode: cache-volume pvc:go-caches', () => {
     }
   })
 
-  it('never points the build at the kind registry it did not start (registry left at its default)', async () => {
-    const run = await runExample(stack, {
-      example: 'feed-agg',
-      machine: where,
-      runId: 1203,
-      inputs: { 'cache-volume': `pvc:${claim}`, 'create-cluster': 'false' }
-    })
-    const command = run.main.log
-      .split('\n')
-      .find((line) => line.startsWith('skaffold build '))
-    expect(command).toBeDefined()
-    expect(command).not.toContain('-registry:')
-    expect(command).not.toContain('--default-repo')
-    expect(command).not.toContain('--insecure-registry')
-  }, 300_000)
+  it(
+    'never points the build at the kind registry it did not start (registry left at its default)',
+    async () => {
+      const run = await runExample(stack, {
+        example: 'feed-agg',
+        machine: where,
+        runId: 1203,
+        inputs: { 'cache-volume': `pvc:${claim}`, 'create-cluster': 'false' }
+      })
+      const command = run.main.log
+        .split('\n')
+        .find((line) => line.startsWith('skaffold build '))
+      expect(command).toBeDefined()
+      expect(command).not.toContain('-registry:')
+      expect(command).not.toContain('--default-repo')
+      expect(command).not.toContain('--insecure-registry')
+    },
+    jobsTimeout(1)
+  )
 
   it("leaves the user's cluster and claim alone", async () => {
     const state = await dockerState(where)
@@ -430,7 +439,7 @@ describe('athens: true with a GitHub token', () => {
     assertSucceeded(run)
     build = await onlyBuild(where, started)
     proxyRequests = stack.moduleProxy.requests.length - before
-  }, 300_000)
+  }, jobsTimeout(1))
 
   it('builds through the Athens container on the kind network', async () => {
     const state = await dockerState(where)
@@ -507,7 +516,7 @@ describe('a go-proxy URL with credentials', () => {
     assertSucceeded(run)
     build = await onlyBuild(where, started)
     proxyRequests = stack.moduleProxy.requests.length - before
-  }, 300_000)
+  }, jobsTimeout(1))
 
   it('passes the URL to the build as GOPROXY and builds through it', () => {
     expect(build.artifacts[0].buildArgs.GOPROXY).toBe(proxyUrl)
@@ -528,51 +537,98 @@ describe('a go-proxy URL with credentials', () => {
   })
 })
 
-describe('cache: false', () => {
-  it('builds with no cache service request and says the cache is off', async () => {
-    const before = stack.cacheService.requests.length
-    const run = await runExample(stack, {
-      example: 'shortener',
-      machine: machine(),
-      runId: 1501,
-      inputs: { cache: 'false' }
-    })
-    assertSucceeded(run)
-    expect(stack.cacheService.requests.length - before).toBe(0)
-    expect(run.summary).toContain(
-      'The Actions cache is off for this job (<code>cache: false</code>).'
-    )
-    expect(goCacheUse(run)).toBeGreaterThan(100)
-    expect(run.outputs['mod-cache-hit']).toBe('disabled')
-    expect(run.outputs['build-cache-hit']).toBe('disabled')
-    expect(JSON.parse(run.outputs.images)).toEqual([
-      expect.objectContaining({ imageName: 'shortener' })
-    ])
-  }, 300_000)
+describe('a Go stage with a non-root USER', () => {
+  it(
+    'builds and saves: the cache dirs are opened to that user before the build',
+    async () => {
+      const where = machine()
+      const workspace = await checkoutExamples(where)
+      const dockerfile = join(workspace, 'examples', 'shortener', 'Dockerfile')
+      // kaniko runs RUN as the stage's USER; / is root's, /tmp is for all.
+      await writeFile(
+        dockerfile,
+        (await readFile(dockerfile, 'utf8'))
+          .replace('RUN go build', 'USER 65532\nRUN go build')
+          .replace(/\/out\/shortener/g, '/tmp/shortener')
+      )
+      const run = await runExample(stack, {
+        example: 'shortener',
+        machine: where,
+        workspace,
+        runId: 1601,
+        inputs: { 'cache-key-prefix': 'modes-user' }
+      })
+      assertSucceeded(run)
+      expect(goCacheUse(run)).toBeGreaterThan(100)
+      expect(run.main.log).toMatch(
+        /Dockerfile:\d+: stage "build" runs Go at line \d+ as USER 65532 \(line \d+\).*; the cache dirs are writable for every user/
+      )
+      expect(warnings(run)).toEqual([])
+      const saved = stack.cacheService
+        .entries()
+        .filter((e) => e.state === 'final' && e.key.startsWith('modes-user-'))
+      expect(saved).toHaveLength(2)
+    },
+    jobsTimeout(1)
+  )
+})
 
-  it('builds with empty cache dirs, whatever a previous job left in them', async () => {
-    const where = machine()
-    const dirs = join(
-      where,
-      'home/.cache/skaffold-kaniko-cache/skaffold-kaniko-cache'
-    )
-    const planted = join(dirs, 'gobuildcache/00', `${'0'.repeat(64)}-d`)
-    const run = await runExample(stack, {
-      example: 'shortener',
-      machine: where,
-      runId: 1502,
-      inputs: { cache: 'false' },
-      beforeAction: async () => {
-        await mkdir(join(dirs, 'gobuildcache/00'), { recursive: true })
-        await writeFile(planted, 'left by another job')
-        await mkdir(join(dirs, 'gomodcache'), { recursive: true })
-        await symlink(where, join(dirs, 'gomodcache/cache'))
-      }
-    })
-    assertSucceeded(run)
-    expect(existsSync(planted)).toBe(false)
-    expect(existsSync(join(dirs, 'gomodcache/cache/download'))).toBe(true)
-    expect(lstatSync(join(dirs, 'gomodcache/cache')).isDirectory()).toBe(true)
-    expect(existsSync(join(where, 'cache/download'))).toBe(false)
-  }, 300_000)
+describe('cache: false', () => {
+  it(
+    'builds with no cache service request and says the cache is off',
+    async () => {
+      const before = stack.cacheService.requests.length
+      const run = await runExample(stack, {
+        example: 'shortener',
+        machine: machine(),
+        runId: 1501,
+        inputs: { cache: 'false' }
+      })
+      assertSucceeded(run)
+      expect(stack.cacheService.requests.length - before).toBe(0)
+      expect(run.summary).toContain(
+        'The Actions cache is off for this job (<code>cache: false</code>).'
+      )
+      expect(goCacheUse(run)).toBeGreaterThan(100)
+      expect(run.outputs['mod-cache-hit']).toBe('disabled')
+      expect(run.outputs['build-cache-hit']).toBe('disabled')
+      expect(JSON.parse(run.outputs.images)).toEqual([
+        expect.objectContaining({ imageName: 'shortener' })
+      ])
+    },
+    jobsTimeout(1)
+  )
+
+  it(
+    'builds with empty cache dirs, whatever a previous job left in them',
+    async () => {
+      const where = machine()
+      const dirs = join(
+        where,
+        'home/.cache/skaffold-kaniko-cache/skaffold-kaniko-cache'
+      )
+      const planted = join(dirs, 'gobuildcache/00', `${'0'.repeat(64)}-d`)
+      const run = await runExample(stack, {
+        example: 'shortener',
+        machine: where,
+        runId: 1502,
+        inputs: { cache: 'false' },
+        beforeAction: async () => {
+          await mkdir(join(dirs, 'gobuildcache/00'), { recursive: true })
+          await writeFile(planted, 'left by another job')
+          await mkdir(join(dirs, 'gomodcache'), { recursive: true })
+          await symlink(where, join(dirs, 'gomodcache/cache'))
+          // A previous job's post handed its files to the runner user.
+          const user = runnerUser()
+          if (user) await chownTree(join(where, 'home/.cache'), user)
+        }
+      })
+      assertSucceeded(run)
+      expect(existsSync(planted)).toBe(false)
+      expect(existsSync(join(dirs, 'gomodcache/cache/download'))).toBe(true)
+      expect(lstatSync(join(dirs, 'gomodcache/cache')).isDirectory()).toBe(true)
+      expect(existsSync(join(where, 'cache/download'))).toBe(false)
+    },
+    jobsTimeout(1)
+  )
 })

@@ -1,13 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import {
   REPO_ROOT,
+  RUNNER_UID,
   parseAnnotations,
   parseFileCommands,
-  runAction
+  runAction,
+  runnerUser
 } from '../../test-support/runner-harness/index.js'
 
 // A stand-in action that uses the real @actions/core, so the harness is held
@@ -76,7 +78,7 @@ describe('runAction', () => {
       actionDir,
       inputs: { 'save-cache': 'always' },
       pathPrepend: ['/opt/double'],
-      timeoutMs: 30_000
+      timeoutMs: 120_000
     })
 
     expect(run.main.exitCode).toBe(0)
@@ -117,7 +119,7 @@ describe('runAction', () => {
       ...(await makeDirs()),
       actionDir,
       event: 'pull-request',
-      timeoutMs: 30_000
+      timeoutMs: 120_000
     })
     expect(run.outputs.event).toBe('pull_request refs/pull/7/merge main')
   })
@@ -128,7 +130,7 @@ describe('runAction', () => {
       ...(await makeDirs()),
       actionDir,
       inputs: { fail: 'true' },
-      timeoutMs: 30_000
+      timeoutMs: 120_000
     })
     expect(run.main.exitCode).toBe(1)
     expect(run.main.annotations).toContainEqual({
@@ -154,6 +156,41 @@ describe('runAction', () => {
     expect(run.main.stderr).toMatch(/killed after 1000 ms/)
     expect(run.post.timedOut).toBe(false)
     expect(run.post.exitCode).toBe(0)
+  })
+})
+
+const isRoot = process.getuid?.() === 0
+if (!isRoot) {
+  process.stdout.write(
+    'harness: the runner-user test is skipped: only root can run the steps as the hosted runner uid 1001\n'
+  )
+}
+
+const rootDescribe = isRoot ? describe : describe.skip
+
+rootDescribe('the runner user', () => {
+  it('runs both steps as uid 1001, which owns the checkout, HOME, the tool cache and RUNNER_TEMP', async () => {
+    const writes = `
+import * as core from '${CORE}'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+for (const dir of [process.cwd(), process.env.HOME, process.env.RUNNER_TOOL_CACHE, process.env.RUNNER_TEMP]) {
+  writeFileSync(join(dir, 'written-by-' + process.argv[1].split('/').at(-2)), 'x')
+}
+core.setOutput('id', process.getuid() + ':' + process.getgid())
+core.saveState('id', process.getuid() + ':' + process.getgid())
+`
+    const actionDir = await makeAction(writes, writes)
+    const dirs = await makeDirs()
+    await writeFile(join(dirs.workspace, 'checked-out'), 'root wrote it')
+    const run = await runAction({ ...dirs, actionDir, timeoutMs: 120_000 })
+    expect(run.main.stderr).toBe('')
+    expect(run.post.stderr).toBe('')
+    expect(run.outputs.id).toBe(`${RUNNER_UID}:${runnerUser()?.gid}`)
+    expect(run.postFiles.outputs.id).toBe(run.outputs.id)
+    expect((await stat(join(dirs.workspace, 'checked-out'))).uid).toBe(
+      RUNNER_UID
+    )
   })
 })
 

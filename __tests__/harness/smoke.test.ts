@@ -36,7 +36,7 @@ async function runIn(
     workspace,
     machineDir: join(root, 'machine'),
     inputs: { ...OFFLINE, ...inputs },
-    timeoutMs: 60_000
+    timeoutMs: 120_000
   })
 }
 

@@ -20,6 +20,7 @@ export interface DockerfileFinding {
     | 'whitelist-var-run-v1.7.0'
     | 'dockerfile-missing'
     | 'product-files-not-ignored'
+    | 'go-stage-user'
   message: string
   /** The line to add, e.g. `ARG GOCACHE` (empty when the fix is not a line). */
   fix: string
@@ -53,6 +54,8 @@ const GO_COMMAND =
 interface Stage {
   index: number
   name: string
+  /** The FROM image or stage name. */
+  from: string
   fromLine: number
   instructions: Instruction[]
 }
@@ -68,9 +71,13 @@ function splitStages(instructions: Instruction[]): {
     if (keyword === 'FROM') {
       const args = (instruction.getArgumentsContent() ?? '').trim()
       const match = /\s+as\s+(\S+)\s*$/i.exec(args)
+      const image = args
+        .split(/\s+/)
+        .filter((word) => !word.startsWith('--'))[0]
       stages.push({
         index: stages.length,
         name: match ? match[1] : '',
+        from: image ?? '',
         fromLine: instruction.getRange().start.line + 1,
         instructions: []
       })
@@ -106,6 +113,42 @@ function envNames(instruction: Instruction): string[] {
   return [...content.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)].map(
     (m) => m[1]
   )
+}
+
+/** True for a USER that is root: `root`, `0`, with or without a group. */
+function isRootUser(user: string): boolean {
+  const name = user.split(':')[0]
+  return name === '' || name === 'root' || name === '0'
+}
+
+/**
+ * The USER a stage's instructions before `line` leave in effect, following
+ * `FROM <earlier stage>` (a stage starts with its parent's config).
+ */
+function userBefore(
+  stage: Stage,
+  line: number,
+  stages: Stage[]
+): { user: string; line: number } | undefined {
+  let found: { user: string; line: number } | undefined
+  const parent = stages.find(
+    (s) =>
+      s.index < stage.index &&
+      s.name !== '' &&
+      s.name.toLowerCase() === stage.from.toLowerCase()
+  )
+  if (parent) found = userBefore(parent, Infinity, stages)
+  for (const instruction of stage.instructions) {
+    const at = instruction.getRange().start.line + 1
+    if (at >= line) break
+    if (instruction.getKeyword().toUpperCase() === 'USER') {
+      found = {
+        user: (instruction.getArgumentsContent() ?? '').trim(),
+        line: at
+      }
+    }
+  }
+  return found
 }
 
 function stageLabel(stage: Stage): string {
@@ -178,6 +221,18 @@ export function checkDockerfile(
     if (!firstGo) continue
     goStages++
     const goLine = firstGo.getRange().start.line + 1
+    // kaniko runs RUN as the stage's USER (kaniko pkg/commands/run.go,
+    // runCommandInExec), and the cache dirs belong to the runner user.
+    const user = userBefore(stage, goLine, stages)
+    if (user && !isRootUser(user.user)) {
+      findings.push({
+        file: input.file,
+        line: user.line,
+        kind: 'go-stage-user',
+        message: `${stageLabel(stage)} runs Go at line ${goLine} as USER ${user.user} (line ${user.line}): kaniko runs RUN as that user, so it must be able to write the Go caches`,
+        fix: ''
+      })
+    }
     const before = stage.instructions.filter(
       (i) => i.getRange().start.line + 1 < goLine
     )

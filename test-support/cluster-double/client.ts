@@ -3,20 +3,11 @@
  * no daemon, sends the rest to the daemon over DOCKER_HOST's unix socket, and
  * performs the file actions the daemon asks for as the calling user.
  */
-import { spawnSync } from 'node:child_process'
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync
-} from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
-import { dirname, join } from 'node:path'
+import { dirname } from 'node:path'
 import { VERSIONS } from './context.js'
+import { CopyError, copyTo } from './untar.js'
 import {
   socketPathFromDockerHost,
   type CommandEvent,
@@ -59,32 +50,7 @@ function noDaemonMessage(tool: ToolName, socket: string): string {
 }
 
 function applyUntar(event: Extract<CommandEvent, { t: 'untar' }>): void {
-  const archive = Buffer.from(event.d, 'base64')
-  const untar = (dir: string): void => {
-    const result = spawnSync(
-      'tar',
-      ['-xf', '-', '--no-same-owner', '-C', dir],
-      { input: archive }
-    )
-    if (result.status !== 0)
-      throw new Error(
-        `docker cp: extracting into ${dir}: ${result.stderr.toString()}`
-      )
-  }
-  if (event.name === '.') {
-    mkdirSync(event.dest, { recursive: true })
-    untar(event.dest)
-  } else if (existsSync(event.dest) && statSync(event.dest).isDirectory()) {
-    untar(event.dest)
-  } else {
-    const tmp = mkdtempSync(join(dirname(event.dest), '.docker-cp-'))
-    try {
-      untar(tmp)
-      renameSync(join(tmp, event.name), event.dest)
-    } finally {
-      rmSync(tmp, { recursive: true, force: true })
-    }
-  }
+  copyTo(Buffer.from(event.d, 'base64'), event.name, event.dest)
 }
 
 /** Runs one double command as a client; resolves with the exit code. */
@@ -116,7 +82,6 @@ export async function runClient(
   }
   return new Promise<number>((resolve) => {
     let exitCode: number | undefined
-    let buffered = ''
     const handle = (event: CommandEvent): void => {
       if (event.t === 'out')
         process.stdout.write(Buffer.from(event.d, 'base64'))
@@ -126,7 +91,8 @@ export async function runClient(
         mkdirSync(dirname(event.path), { recursive: true })
         writeFileSync(event.path, Buffer.from(event.d, 'base64'))
       } else if (event.t === 'untar') applyUntar(event)
-      else exitCode = event.code
+      // A client-side failure (an extraction) wins over the daemon's exit 0.
+      else exitCode = exitCode ?? event.code
     }
     const req = httpRequest(
       {
@@ -136,25 +102,34 @@ export async function runClient(
         headers: { 'content-type': 'application/json' }
       },
       (res) => {
-        res.setEncoding('utf8')
-        res.on('data', (chunk: string) => {
-          buffered += chunk
-          let nl = buffered.indexOf('\n')
-          while (nl >= 0) {
-            const line = buffered.slice(0, nl)
-            buffered = buffered.slice(nl + 1)
-            if (line !== '') {
-              try {
-                handle(JSON.parse(line) as CommandEvent)
-              } catch (error) {
-                process.stderr.write(
-                  `cluster double: ${(error as Error).message}\n`
-                )
-                exitCode = 1
-              }
-            }
-            nl = buffered.indexOf('\n')
+        // Events are newline-delimited JSON; an archive event can be tens
+        // of MB, so chunks are kept as buffers and only new data is searched.
+        const pending: Buffer[] = []
+        const take = (line: Buffer): void => {
+          if (line.length === 0) return
+          try {
+            handle(JSON.parse(line.toString('utf8')) as CommandEvent)
+          } catch (error) {
+            // docker/cli prints a failed extraction's error as it is.
+            process.stderr.write(
+              error instanceof CopyError
+                ? `${error.message}\n`
+                : `cluster double: ${(error as Error).message}\n`
+            )
+            exitCode = 1
           }
+        }
+        res.on('data', (chunk: Buffer) => {
+          let start = 0
+          let nl = chunk.indexOf(0x0a)
+          while (nl >= 0) {
+            pending.push(chunk.subarray(start, nl))
+            take(Buffer.concat(pending))
+            pending.length = 0
+            start = nl + 1
+            nl = chunk.indexOf(0x0a, start)
+          }
+          if (start < chunk.length) pending.push(chunk.subarray(start))
         })
         res.on('end', () => {
           if (exitCode === undefined)

@@ -145,6 +145,37 @@ async function runExec(ctx: CommandContext, given: string[]): Promise<void> {
   }
   if (
     !interactive &&
+    command === 'chmod' &&
+    cmdArgs[0] === '-R' &&
+    cmdArgs[1] === 'a+rwX' &&
+    cmdArgs.length >= 3
+  ) {
+    // The kind node image starts from a Debian/Ubuntu base with coreutils
+    // (kubernetes-sigs/kind images/base/Dockerfile), and docker exec runs as
+    // the container's root, so the chmod applies whoever owns the files.
+    const node = requireNode(ctx, nodeName)
+    const paths = cmdArgs.slice(2).map((p) => requireAbsolute(p, args))
+    for (const p of paths) {
+      if (!existsSync(mapNodePath(home, node, p).runnerPath)) {
+        throw new CommandError(
+          `chmod: cannot access '${p}': No such file or directory`
+        )
+      }
+    }
+    const result = await runProcess('chmod', [
+      '-R',
+      'a+rwX',
+      ...paths.map((p) => mapNodePath(home, node, p).runnerPath)
+    ])
+    if (result.code !== 0)
+      throw new CommandError(
+        `chmod: ${result.stderr.toString().trim()}`,
+        result.code
+      )
+    return
+  }
+  if (
+    !interactive &&
     command === 'mkdir' &&
     cmdArgs[0] === '-p' &&
     cmdArgs.length === 2
@@ -231,9 +262,12 @@ async function runCp(
     )
   }
   const contentsOnly = from2.path.endsWith('/.')
+  // The daemon archives with Go's archive/tar (PAX headers, each directory
+  // before its content); the client extracts it as the docker CLI does
+  // (untar.ts, after moby/go-archive copy.go CopyTo).
   const tarArgs = contentsOnly
-    ? ['-C', mapped, '-cf', '-', '.']
-    : ['-C', dirname(mapped), '-cf', '-', basename(mapped)]
+    ? ['--format=pax', '-C', mapped, '-cf', '-', '.']
+    : ['--format=pax', '-C', dirname(mapped), '-cf', '-', basename(mapped)]
   const tar = await runProcess('tar', tarArgs)
   if (tar.code !== 0)
     throw new CommandError(

@@ -13,6 +13,9 @@ export interface RunProcessOptions {
   cwd?: string
   env?: NodeJS.ProcessEnv
   input?: Buffer
+  /** Run as this uid/gid (the daemon must be root). */
+  uid?: number
+  gid?: number
   /** Called with each chunk as it arrives (for streamed build logs). */
   onStdout?: (chunk: Buffer) => void
   onStderr?: (chunk: Buffer) => void
@@ -28,7 +31,9 @@ export function runProcess(
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env,
-      stdio: ['pipe', 'pipe', 'pipe']
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid }),
+      ...(options.gid === undefined ? {} : { gid: options.gid })
     })
     const out: Buffer[] = []
     const err: Buffer[] = []

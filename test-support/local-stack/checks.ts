@@ -7,6 +7,19 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ActionRun } from '../runner-harness/index.js'
 
+/**
+ * Jest time limit for a test that runs `n` jobs (main and post each) of the
+ * action. A job takes a minute or two on an idle machine; the limit is a
+ * guard against hangs with room for a loaded 2-core machine, never a
+ * measure of speed.
+ */
+export function jobsTimeout(n: number): number {
+  return n * 1_200_000
+}
+
+/** Jest time limit for starting the local stack. */
+export const STACK_TIMEOUT = 300_000
+
 /** Throws one clear line when Go or the bundle is missing (never a silent pass). */
 export function requireEndToEndPrerequisites(actionDir: string): void {
   if (spawnSync('go', ['version']).status !== 0) {

@@ -16,7 +16,16 @@
  * every link of the data path and runs the Dockerfile's Go stage on the host).
  */
 import { spawn } from 'node:child_process'
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import {
+  chmod,
+  chown,
+  cp,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  writeFile
+} from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -43,7 +52,9 @@ import {
 } from '../module-proxy/index.js'
 import {
   REPO_ROOT,
+  makeReachable,
   runAction,
+  runnerUser,
   type ActionRun,
   type EventPreset,
   type CustomEvent
@@ -221,6 +232,18 @@ export async function runExample(
   })
   const hostsFile = join(options.machine, 'hosts')
   await writeFile(hostsFile, '127.0.0.1 localhost\n').catch(() => undefined)
+  const user = runnerUser()
+  if (user) {
+    // docker.sock on a hosted runner is root:docker 0660 and the runner user
+    // is in the docker group (actions/runner images/Dockerfile); the group
+    // here is the runner user's own.
+    await makeReachable(daemon.socketPath)
+    await chown(daemon.socketPath, 0, user.gid)
+    await chmod(daemon.socketPath, 0o660)
+    // The action's hosts-file hook stands in for /etc/hosts, which the
+    // action edits through sudo on a hosted runner: the runner may write it.
+    await chown(hostsFile, user.uid, user.gid).catch(() => undefined)
+  }
   try {
     await options.beforeAction?.({
       machine: options.machine,

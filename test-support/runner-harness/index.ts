@@ -27,3 +27,11 @@ export {
   type Annotation,
   type FileCommandRecord
 } from './file-commands.js'
+export {
+  RUNNER_UID,
+  chownTree,
+  describeRunnerUser,
+  makeReachable,
+  runnerUser,
+  type RunnerUser
+} from './runner-user.js'

@@ -1,14 +1,23 @@
 /**
  * Runs the bundled action (dist/main/index.js, then dist/post/index.js) the
- * way a GitHub-hosted runner runs a `uses:` step with `post-if: always()`.
- * Runner behaviour followed: ../shared/notes/actions-cache-protocol.md §9 and
+ * way a GitHub-hosted runner runs a `uses:` step with `post-if: always()`,
+ * as the runner's uid 1001 when the tests run as root (runner-user.ts).
+ * Runner behaviour followed:
  * https://docs.github.com/en/actions/reference/workflows-and-actions/variables
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runStep, type StepResult } from './run-step.js'
+import {
+  chownTree,
+  describeRunnerUser,
+  makeReachable,
+  pathFor,
+  runnerUser,
+  type RunnerUser
+} from './runner-user.js'
 
 /** The repository root, where action.yml and dist/ live. */
 export const REPO_ROOT = resolve(
@@ -58,10 +67,15 @@ export interface RunActionOptions {
   runnerOs?: 'Linux' | 'macOS' | 'Windows'
   /** RUNNER_ARCH; defaults from the host. */
   runnerArch?: 'X64' | 'ARM64' | 'ARM' | 'X86'
-  /** Time limit of each step in ms; the step is killed after it. Default 300000. */
+  /** Time limit of each step in ms; the step is killed after it. Default 600000 (a guard against hangs, with room for a loaded machine). */
   timeoutMs?: number
   /** Directory for this job's files (RUNNER_TEMP, step files); defaults to a new temp dir. */
   runDir?: string
+  /**
+   * Who runs the steps: by default uid 1001 when the tests run as root (see
+   * runner-user.ts), else the current user; `current` keeps the current user.
+   */
+  user?: RunnerUser | 'current'
 }
 
 /** What one run of the action (main then post) left behind. */
@@ -180,6 +194,26 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   }
   const eventPath = join(runDir, 'event.json')
   await writeFile(eventPath, JSON.stringify(event.payload, null, 2))
+  const user =
+    options.user === 'current' ? undefined : (options.user ?? runnerUser())
+  if (options.user === undefined) describeRunnerUser()
+  if (user) {
+    // The runner user owns its job dir, checkout, HOME and tool cache, as on
+    // a hosted runner. HOME and the tool cache are not chowned recursively:
+    // what an earlier job left there stays as it was (root-owned cache files
+    // included), as on a self-hosted machine.
+    for (const dir of [
+      actionDir,
+      options.workspace,
+      options.machineDir,
+      runDir
+    ])
+      await makeReachable(dir)
+    await chownTree(runDir, user)
+    await chownTree(options.workspace, user)
+    for (const dir of [options.machineDir, home, toolCache])
+      await chown(dir, user.uid, user.gid)
+  }
 
   const host: Record<string, string> = {}
   for (const name of HOST_VARIABLES) {
@@ -187,9 +221,10 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     if (value !== undefined) host[name] = value
   }
   // A PATH in options.env replaces the host's; pathPrepend goes in front of either.
+  const givenPath = options.env?.PATH ?? host.PATH ?? ''
   const basePath = [
     ...(options.pathPrepend ?? []),
-    options.env?.PATH ?? host.PATH ?? ''
+    user ? pathFor(givenPath, user) : givenPath
   ]
     .filter((p) => p !== '')
     .join(delimiter)
@@ -231,14 +266,15 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     ...(options.env ?? {}),
     PATH: basePath
   }
-  const timeoutMs = options.timeoutMs ?? 300_000
+  const timeoutMs = options.timeoutMs ?? 600_000
 
   const main = await runStep({
     script: join(actionDir, 'dist', 'main', 'index.js'),
     env: base,
     cwd: options.workspace,
     stepDir: join(runDir, 'main'),
-    timeoutMs
+    timeoutMs,
+    user
   })
 
   const stateEnv: Record<string, string> = {}
@@ -259,7 +295,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     env: postEnv,
     cwd: options.workspace,
     stepDir: join(runDir, 'post'),
-    timeoutMs
+    timeoutMs,
+    user
   })
 
   const summary = main.files.summary + post.files.summary

@@ -5,7 +5,7 @@
  * after a time limit.
  */
 import { spawn } from 'node:child_process'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { chown, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   parseAnnotations,
@@ -13,6 +13,7 @@ import {
   parsePathFile,
   type Annotation
 } from './file-commands.js'
+import type { RunnerUser } from './runner-user.js'
 
 /** What one step did. */
 export interface StepResult {
@@ -58,6 +59,8 @@ export interface RunStepOptions {
   timeoutMs: number
   /** The node binary; defaults to the one running the tests. */
   node?: string
+  /** Run the step as this uid/gid (the harness must be root); the step's files become theirs. */
+  user?: RunnerUser
 }
 
 /** A step's result together with the file commands it wrote. */
@@ -82,8 +85,11 @@ export async function runStep(options: RunStepOptions): Promise<StepRun> {
   for (const [variable, name] of Object.entries(FILE_VARIABLES)) {
     const path = join(options.stepDir, name)
     await writeFile(path, '')
+    if (options.user) await chown(path, options.user.uid, options.user.gid)
     fileEnv[variable] = path
   }
+  if (options.user)
+    await chown(options.stepDir, options.user.uid, options.user.gid)
   const result = await spawnStep(options, { ...options.env, ...fileEnv })
   const read = (variable: keyof typeof FILE_VARIABLES): Promise<string> =>
     readFile(fileEnv[variable], 'utf8')
@@ -109,18 +115,24 @@ function spawnStep(
       cwd: options.cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true
+      detached: true,
+      ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {})
     })
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     const log: Buffer[] = []
+    // After the process has exited, output still arriving keeps the pipes
+    // open (a loaded machine may deliver it late): see the exit handler.
+    let onLateData = (): void => undefined
     child.stdout.on('data', (chunk: Buffer) => {
       stdout.push(chunk)
       log.push(chunk)
+      onLateData()
     })
     child.stderr.on('data', (chunk: Buffer) => {
       stderr.push(chunk)
       log.push(chunk)
+      onLateData()
     })
     let timedOut = false
     const timer = setTimeout(() => {
@@ -164,18 +176,24 @@ function spawnStep(
     child.on('exit', (code, signal) => {
       // The runner ends a step when its process exits. A background process
       // the step started may still hold the pipes open (on the runner it
-      // keeps running until the job ends), so do not wait on them for long.
-      grace = setTimeout(() => {
+      // keeps running until the job ends), so stop reading once the pipes
+      // have been quiet for a while; output that still arrives is kept.
+      const stop = (): void => {
         child.stdout.destroy()
         child.stderr.destroy()
         finish(code, signal)
-      }, STDIO_GRACE_MS)
+      }
+      grace = setTimeout(stop, STDIO_QUIET_MS)
+      onLateData = () => {
+        clearTimeout(grace)
+        grace = setTimeout(stop, STDIO_QUIET_MS)
+      }
     })
   })
 }
 
-/** How long to wait for the pipes after the step's process has exited. */
-const STDIO_GRACE_MS = 2000
+/** How long the pipes must stay quiet after the step's process has exited. */
+const STDIO_QUIET_MS = 5000
 
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return

@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, statSync, lstatSync } from 'node:fs'
-import { cp, mkdir, readFile, readdir } from 'node:fs/promises'
+import { chmod, cp, mkdir, readFile, readdir } from 'node:fs/promises'
 import { basename, join, posix } from 'node:path'
 import { CommandError } from '../io.js'
 import { isWithin } from '../node-paths.js'
@@ -59,11 +59,11 @@ export interface StageRunResult {
   digest: string
 }
 
-// The golang image's environment (docker-library/golang Dockerfile) plus the HOME of root.
+// The golang image's environment (docker-library/golang Dockerfile). HOME
+// is not in it: kaniko adds it per RUN (see runAs).
 const GOLANG_IMAGE_ENV: Record<string, string> = {
   PATH: '/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-  GOPATH: '/go',
-  HOME: '/root'
+  GOPATH: '/go'
 }
 const SKELETON = [
   'go/bin',
@@ -102,6 +102,57 @@ interface StageState {
   args: Record<string, string | undefined>
   workdir: string
   go: boolean
+  /** The stage's USER ('' for the image default, root). */
+  user: string
+}
+
+/** Who a RUN runs as, and its HOME when the stage sets none. */
+interface RunUser {
+  /** undefined: as the daemon (root in CI), like kaniko's own root. */
+  uid?: number
+  gid?: number
+  home: string
+}
+
+/**
+ * kaniko runs RUN as the stage's USER (kaniko pkg/commands/run.go,
+ * runCommandInExec: `util.SyscallCredentials(userStr)`): a number that is no
+ * user in the image's /etc/passwd is taken as the uid, with the same gid
+ * unless `uid:gid` names one (pkg/util/command_util.go LookupUser,
+ * getUIDAndGID); HOME, when unset, is /root for root and the user's home,
+ * `/` for a bare uid, otherwise (run.go addDefaultHOME). The double cannot
+ * read the image's /etc/passwd, so it refuses names other than root and uids
+ * below 1000 (system users, whose group comes from that file).
+ */
+export function runAs(user: string, where: string): RunUser {
+  const [name, group] = user.split(':')
+  if (name === '' || name === 'root' || name === '0') {
+    if (group === undefined || group === '0' || group === 'root')
+      return { home: '/root' }
+  }
+  const refuse = (why: string): CommandError =>
+    new CommandError(
+      `${where}: USER ${user}: ${why}; the cluster double runs RUN only as root or as a uid of 1000 or more`,
+      2
+    )
+  if (!/^\d+$/.test(name))
+    throw refuse(
+      "a user name needs the image's /etc/passwd, which the cluster double does not have"
+    )
+  const uid = Number(name)
+  if (uid < 1000 && uid !== 0)
+    throw refuse(
+      "a system uid's group comes from the image's /etc/passwd, which the cluster double does not have"
+    )
+  if (group !== undefined && !/^\d+$/.test(group))
+    throw refuse(
+      "a group name needs the image's /etc/group, which the cluster double does not have"
+    )
+  return {
+    uid,
+    gid: group === undefined ? uid : Number(group),
+    home: uid === 0 ? '/root' : '/'
+  }
 }
 
 /** Maps a pod path to the runner (see the module comment). */
@@ -245,6 +296,9 @@ export async function runStages(input: StageRunInput): Promise<StageRunResult> {
   // A stage kaniko builds but the double skips (unused) fails just the same.
   if (deleteFails !== undefined && !needed.has(deleteFails.after))
     throw deleteFails.error
+  // The container's / is root's with mode 0755, so a RUN as another USER
+  // can walk into it (the scratch dir itself comes from mkdtemp, 0700).
+  await chmod(input.scratch, 0o755)
   const states = new Map<number, StageState>()
   const digest = createHash('sha256')
   for (const stage of dockerfile.stages.filter((s) => needed.has(s.index))) {
@@ -256,15 +310,23 @@ export async function runStages(input: StageRunInput): Promise<StageRunResult> {
       env: {},
       args: {},
       workdir: '/',
-      go: goIndexes.has(stage.index)
+      go: goIndexes.has(stage.index),
+      user: ''
     }
     if (parent !== undefined && states.has(parent.index)) {
       const p = states.get(parent.index) as StageState
       await cp(p.root, root, { recursive: true })
-      Object.assign(state, { env: { ...p.env }, workdir: p.workdir })
+      Object.assign(state, {
+        env: { ...p.env },
+        workdir: p.workdir,
+        user: p.user
+      })
     } else {
       for (const dir of SKELETON)
         await mkdir(join(root, dir), { recursive: true })
+      // /tmp of the Debian-based golang image is world-writable with the
+      // sticky bit, as on any Debian system.
+      await chmod(join(root, 'tmp'), 0o1777)
       if (state.go) state.env = { ...GOLANG_IMAGE_ENV }
     }
     states.set(stage.index, state)
@@ -421,6 +483,10 @@ async function runInstruction(
       await runCommand(input, state, ins.args, where)
       return
     case 'USER':
+      // kaniko pkg/commands/user.go: the USER, env references resolved.
+      state.user = substitute(ins.args.trim(), vars(state))
+      digest.update(`USER ${ins.args}\n`)
+      return
     case 'ENTRYPOINT':
     case 'CMD':
     case 'EXPOSE':
@@ -446,7 +512,20 @@ async function runCommand(
 ): Promise<void> {
   const map = (p: string): string =>
     mapPodPath(p, state.root, input.mounts, input.goroot)
-  const seen = vars(state)
+  const user = runAs(state.user, where)
+  const daemonUid = process.getuid?.() ?? 0
+  if (user.uid !== undefined && user.uid !== daemonUid && daemonUid !== 0) {
+    throw new CommandError(
+      `${where}: USER ${state.user}: running Go as uid ${user.uid} needs the cluster double's daemon to run as root (it runs as uid ${daemonUid})`,
+      2
+    )
+  }
+  const declared = vars(state)
+  // run.go addDefaultHOME: a HOME the stage sets wins.
+  const seen: Record<string, string | undefined> = {
+    ...declared,
+    HOME: declared.HOME ?? user.home
+  }
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(seen)) if (v !== undefined) env[k] = v
   for (const name of PREDEFINED_ARGS) {
@@ -486,7 +565,7 @@ async function runCommand(
   if (env.GOSUMDB === undefined) env.GOSUMDB = 'off'
 
   const gopath = (seen.GOPATH ?? '/go').split(':')[0]
-  const gocache = seen.GOCACHE ?? '/root/.cache/go-build'
+  const gocache = seen.GOCACHE ?? `${seen.HOME ?? '/root'}/.cache/go-build`
   const gomodcache = seen.GOMODCACHE ?? `${gopath}/pkg/mod`
   const gocacheDir = map(gocache)
   const modDownloadDir = join(map(gomodcache), 'cache', 'download')
@@ -517,6 +596,8 @@ async function runCommand(
   const result = await runProcess(argv[0], argv.slice(1), {
     cwd,
     env,
+    uid: user.uid === daemonUid ? undefined : user.uid,
+    gid: user.uid === daemonUid ? undefined : user.gid,
     onStdout: (c) => input.out(c.toString()),
     onStderr: (c) => input.err(c.toString())
   })
