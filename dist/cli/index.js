@@ -7020,7 +7020,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
-/***/ 791:
+/***/ 1346:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7064,9 +7064,13 @@ function splitStages(instructions) {
         if (keyword === 'FROM') {
             const args = (instruction.getArgumentsContent() ?? '').trim();
             const match = /\s+as\s+(\S+)\s*$/i.exec(args);
+            const image = args
+                .split(/\s+/)
+                .filter((word) => !word.startsWith('--'))[0];
             stages.push({
                 index: stages.length,
                 name: match ? match[1] : '',
+                from: image ?? '',
                 fromLine: instruction.getRange().start.line + 1,
                 instructions: []
             });
@@ -7099,6 +7103,35 @@ function envNames(instruction) {
         return [content.split(/\s+/)[0]];
     }
     return [...content.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1]);
+}
+/** True for a USER that is root: `root`, `0`, with or without a group. */
+function isRootUser(user) {
+    const name = user.split(':')[0];
+    return name === '' || name === 'root' || name === '0';
+}
+/**
+ * The USER a stage's instructions before `line` leave in effect, following
+ * `FROM <earlier stage>` (a stage starts with its parent's config).
+ */
+function userBefore(stage, line, stages) {
+    let found;
+    const parent = stages.find((s) => s.index < stage.index &&
+        s.name !== '' &&
+        s.name.toLowerCase() === stage.from.toLowerCase());
+    if (parent)
+        found = userBefore(parent, Infinity, stages);
+    for (const instruction of stage.instructions) {
+        const at = instruction.getRange().start.line + 1;
+        if (at >= line)
+            break;
+        if (instruction.getKeyword().toUpperCase() === 'USER') {
+            found = {
+                user: (instruction.getArgumentsContent() ?? '').trim(),
+                line: at
+            };
+        }
+    }
+    return found;
 }
 function stageLabel(stage) {
     return stage.name ? `stage "${stage.name}"` : `stage ${stage.index}`;
@@ -7156,6 +7189,18 @@ function checkDockerfile(input) {
             continue;
         goStages++;
         const goLine = firstGo.getRange().start.line + 1;
+        // kaniko runs RUN as the stage's USER (kaniko pkg/commands/run.go,
+        // runCommandInExec), and the cache dirs belong to the runner user.
+        const user = userBefore(stage, goLine, stages);
+        if (user && !isRootUser(user.user)) {
+            findings.push({
+                file: input.file,
+                line: user.line,
+                kind: 'go-stage-user',
+                message: `${stageLabel(stage)} runs Go at line ${goLine} as USER ${user.user} (line ${user.line}): kaniko runs RUN as that user, so it must be able to write the Go caches`,
+                fix: ''
+            });
+        }
         const before = stage.instructions.filter((i) => i.getRange().start.line + 1 < goLine);
         const declared = new Set(before
             .filter((i) => i.getKeyword().toUpperCase() === 'ARG')
@@ -7263,7 +7308,7 @@ function formatLocation(file, line, column) {
 ;// CONCATENATED MODULE: ./src/skaffold/api-version.ts
 /**
  * skaffold apiVersions in release order, and what each one lets the patcher
- * write. Facts: ../shared/notes/skaffold-facts.md sections 1-3.
+ * write. Facts: docs/upstream-behaviour.md#schema-versions, #kaniko-fields-by-version and #volumes-and-mounts-decoding-by-apiversion.
  */
 const ORDER = [
     ...range('v1alpha', 1, 5),
@@ -7302,6 +7347,99 @@ function describeApiVersion(apiVersion) {
         lowercaseVolumes: rank <= ORDER.indexOf('v2beta10'),
         hasIgnorePaths: rank >= ORDER.indexOf('v4beta2')
     };
+}
+
+;// CONCATENATED MODULE: ./src/skaffold/product-files.ts
+/**
+ * The kind product files and configs too old for `kaniko.ignorePaths`.
+ * kind's node image copies /kind/product_uuid (and product_name) into every
+ * container's root and bind-mounts them over the DMI files
+ * (kubernetes-sigs/kind images/base/files/kind/bin/mount-product-files.sh).
+ * kaniko wipes its root after every stage but the last it builds
+ * (GoogleContainerTools/kaniko pkg/executor/build.go DoBuild) and cannot
+ * remove /product_uuid: `unlinkat //product_uuid: device or resource busy`
+ * (kaniko issue 2164). Only `--ignore-path` avoids it, and skaffold writes
+ * that flag from `kaniko.ignorePaths`, which exists from skaffold/v4beta2 on.
+ * So an older config whose Dockerfile has several stages fails on kind. Pure.
+ */
+
+
+/**
+ * @returns a finding when kaniko builds more than one stage and the config's
+ * apiVersion cannot carry ignorePaths; empty otherwise.
+ */
+function checkProductFiles(input) {
+    const info = describeApiVersion(input.apiVersion);
+    if (info === null || info.hasIgnorePaths)
+        return [];
+    const stages = countStages(input.text, input.target);
+    if (stages.upToTarget < 2)
+        return [];
+    const unless = stages.needed < 2
+        ? ' (unless kaniko.skipUnusedStages leaves only the one stage the target needs)'
+        : '';
+    return [
+        {
+            file: input.file,
+            line: input.line,
+            kind: 'product-files-not-ignored',
+            message: `artifact "${input.image}": ${input.dockerfile} has ${stages.upToTarget} stages up to its target, and kaniko wipes its filesystem between stages, which fails on kind with "unlinkat //product_uuid: device or resource busy" (kaniko issue 2164)${unless}. The fix, kaniko.ignorePaths, needs skaffold/v4beta2 or newer, and this config is ${input.apiVersion}. Upgrade it with \`skaffold fix --overwrite -f ${input.file}\` (the action then adds ignorePaths: [/product_uuid, /product_name] to its copy), or use a single-stage Dockerfile.`,
+            fix: ''
+        }
+    ];
+}
+/**
+ * How many stages kaniko builds for the target: every stage up to it by
+ * default, and at least the stages it depends on (FROM <stage>,
+ * COPY --from=<stage>), all that skipUnusedStages builds.
+ */
+function countStages(text, target) {
+    const stages = [];
+    for (const instruction of main.DockerfileParser.parse(text).getInstructions()) {
+        const keyword = instruction.getKeyword().toUpperCase();
+        // dockerfile-ast leaves flags (--platform, --from) out of the
+        // arguments: read them from the instruction's text.
+        const args = instruction.getTextContent().trim().split(/\s+/).slice(1);
+        if (keyword === 'FROM') {
+            const words = args.filter((a) => !a.startsWith('--'));
+            const as = words.findIndex((w) => w.toLowerCase() === 'as');
+            stages.push({
+                name: as >= 0 ? (words[as + 1] ?? '').toLowerCase() : '',
+                from: (words[0] ?? '').toLowerCase(),
+                copyFrom: []
+            });
+        }
+        else if (keyword === 'COPY' && stages.length > 0) {
+            for (const a of args) {
+                const m = /^--from=(.+)$/i.exec(a);
+                if (m)
+                    stages[stages.length - 1].copyFrom.push(m[1].toLowerCase());
+            }
+        }
+    }
+    const indexOf = (ref) => {
+        const named = stages.findIndex((s) => s.name !== '' && s.name === ref);
+        return named >= 0 ? named : /^\d+$/.test(ref) ? Number(ref) : -1;
+    };
+    const targetIndex = target === '' ? stages.length - 1 : indexOf(target.toLowerCase());
+    if (targetIndex < 0 || targetIndex >= stages.length)
+        return { upToTarget: 0, needed: 0 };
+    const needed = new Set();
+    const visit = (i) => {
+        if (i < 0 || i >= stages.length || needed.has(i))
+            return;
+        needed.add(i);
+        const parent = indexOf(stages[i].from);
+        if (parent < i)
+            visit(parent);
+        for (const ref of stages[i].copyFrom) {
+            const dep = indexOf(ref);
+            if (dep < i)
+                visit(dep);
+        }
+    };
+    visit(targetIndex);
+    return { upToTarget: targetIndex + 1, needed: needed.size };
 }
 
 ;// CONCATENATED MODULE: ./src/skaffold/splice.ts
@@ -7528,14 +7666,14 @@ function insertAfter(node, text, input) {
 
 ;// CONCATENATED MODULE: ./src/plan.ts
 /**
- * Where every piece of the data path lives (design section 1):
+ * Where every piece of the data path lives (docs/design.md#the-data-path):
  *
  *   Actions cache -> runner dirs -> kind extraMounts -> node dirs
  *     -> cluster.volumes hostPath -> kaniko pod mounts <- GOMODCACHE/GOCACHE build args
  *
  * Every link must agree, so the names are decided here once. Pure.
  */
-/** Paths inside the kaniko pod (as in the seed: under /var/run). */
+/** Paths inside the kaniko pod, under /var/run as in the hand-built recipe; kaniko keeps every mount out of the image wherever it is (docs/upstream-behaviour.md#mounts-are-never-snapshotted). */
 const POD_PATHS = {
     mod: '/var/run/gomodcache',
     build: '/var/run/gobuildcache'
@@ -7567,18 +7705,27 @@ function cacheDirs(clusterName, facts) {
             mod: `${absoluteRoot}/gomodcache`,
             build: `${absoluteRoot}/gobuildcache`
         },
-        modSavePath: `${literalRoot}/gomodcache/cache/download`,
-        modSaveDir: `${absoluteRoot}/gomodcache/cache/download`
+        modSavePath: `${literalRoot}/gomodcache/${MOD_SAVE_SUBDIR}`,
+        modSaveDir: `${absoluteRoot}/gomodcache/${MOD_SAVE_SUBDIR}`
     };
 }
+/** The part of the module cache that is saved: downloads, a GOPROXY layout. */
+const MOD_SAVE_SUBDIR = 'cache/download';
 /**
  * Each cache's runner dir and the node dir the kaniko pod's hostPath names:
  * the pairs a reused cluster copies in and out, since its node has no mounts.
+ * `savedSubdir` is the part copied back out: only what is saved, since Go
+ * makes its extracted module trees read-only (dirs 0555), which the docker
+ * CLI cannot extract as the runner user.
  */
 function nodeCopies(runnerDirs) {
     return [
-        { runnerDir: runnerDirs.mod, nodePath: NODE_PATHS.mod },
-        { runnerDir: runnerDirs.build, nodePath: NODE_PATHS.build }
+        {
+            runnerDir: runnerDirs.mod,
+            nodePath: NODE_PATHS.mod,
+            savedSubdir: MOD_SAVE_SUBDIR
+        },
+        { runnerDir: runnerDirs.build, nodePath: NODE_PATHS.build, savedSubdir: '' }
     ];
 }
 
@@ -7600,20 +7747,21 @@ const options_DEFAULT_PATCH_OPTIONS = {
     buildArgs: [],
     registryMirror: '',
     kanikoImage: '',
+    initImage: '',
     whitelistVarRun: false,
-    ignorePaths: ['/product_uuid'],
+    ignorePaths: ['/product_uuid', '/product_name'],
     insecureRegistries: [],
     profiles: [],
     defaultNamespace: ''
 };
-/** Volume names skaffold gives its own kaniko pod volumes (skaffold-facts 8). */
+/** Volume names skaffold gives its own kaniko pod volumes (skaffold v2.24.0 pkg/skaffold/build/kaniko/types.go, used by pkg/skaffold/build/cluster/pod.go kanikoPodSpec; docs/upstream-behaviour.md#the-kaniko-pod). */
 const RESERVED_VOLUME_NAMES = [
     'kaniko-emptydir',
     'kaniko-secret',
     'kaniko-cache',
     'docker-cfg'
 ];
-/** Mount paths skaffold and kaniko use themselves (skaffold-facts 8). */
+/** Mount paths skaffold and kaniko use themselves (skaffold v2.24.0 pkg/skaffold/build/kaniko/types.go, used by pkg/skaffold/build/cluster/pod.go kanikoPodSpec; docs/upstream-behaviour.md#the-kaniko-pod). */
 const RESERVED_MOUNT_PATHS = [
     '/kaniko/buildcontext',
     '/secret',
@@ -7642,6 +7790,13 @@ function listOurBuildArgs(options) {
     return args;
 }
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/**
+ * Whether a name is a DNS-1123 label, the rule for namespace and volume names:
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+ */
+function isDnsLabel(name) {
+    return DNS_LABEL.test(name);
+}
 const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * Checks the options before any file is touched.
@@ -7730,6 +7885,7 @@ function patchOptionsFromInputs(inputs, insecureRegistries = []) {
         buildArgs: inputs.buildArgs,
         registryMirror: inputs.registryMirror,
         kanikoImage: inputs.kanikoImage,
+        initImage: inputs.initImage,
         whitelistVarRun: inputs.whitelistVarRun,
         insecureRegistries,
         profiles: inputs.profiles,
@@ -7829,7 +7985,9 @@ function relativeRequirePath(fromFile, target, raw) {
 /**
  * The skaffold patcher: every kaniko artifact that runs on the cluster builder
  * gets the Go cache mounts and build args, every cluster block they use gets
- * the volumes (design section 3, skaffold-facts section 11). Pure: text in,
+ * the volumes (skaffold appends cluster.volumes to the kaniko pod and
+ * kaniko.volumeMounts to its containers: pkg/skaffold/build/cluster/pod.go
+ * kanikoPodSpec). Pure: text in,
  * text and a report out. Edits go through the `yaml` Document API so
  * comments, key order, quoting, anchors and `{{.TEMPLATES}}` survive; a file
  * with nothing to add is returned byte for byte.
@@ -8211,6 +8369,7 @@ class DocumentPatcher {
             artifactOwner: s.artifacts !== null ? s : base,
             clusterOwner: s.builder !== null ? s : base
         }));
+        const effective = this.effectiveBuild(sections);
         // Decide which artifacts we patch.
         const decisions = new Map();
         const plans = [];
@@ -8224,7 +8383,11 @@ class DocumentPatcher {
             // `kaniko:` would break a profile that switches it to the local
             // builder, so only the sections this build can use decide.
             const activeUsing = using.filter((c) => c.section.active);
-            const activeBuilders = new Set((activeUsing.length > 0 ? activeUsing : using).map((c) => c.builder));
+            // The copy runs only with the given profiles: when they settle which
+            // builder these artifacts get, that builder alone decides.
+            const activeBuilders = new Set(effective.artifactOwner === section && effective.builder !== null
+                ? [effective.builder]
+                : (activeUsing.length > 0 ? activeUsing : using).map((c) => c.builder));
             artifacts.forEach((raw, index) => {
                 const artifact = isObject(raw) ? raw : {};
                 const builderKey = BUILDER_KEYS.find((k) => k in artifact) ?? '';
@@ -8385,6 +8548,33 @@ class DocumentPatcher {
             });
         }
         return sections;
+    }
+    /**
+     * The builder and the artifact list the build ends up with. skaffold
+     * applies the auto-activated profiles first, then the `-p` ones in order
+     * (skaffold pkg/skaffold/schema/profiles.go activatedProfiles, ApplyProfiles);
+     * a profile's builder replaces the one before it and a non-empty artifact
+     * list replaces the list before it (overlayProfileField). A value set only
+     * by a profile that may auto-activate is unknown here (null).
+     */
+    effectiveBuild(sections) {
+        const base = sections[0];
+        const profiles = sections.slice(1);
+        const named = this.options.profiles
+            .filter((p) => !p.startsWith('-'))
+            .map((name) => profiles.find((s) => s.place.kind === 'profile' && s.place.name === name))
+            .filter((s) => s !== undefined);
+        const auto = profiles.filter((s) => s.active && !named.includes(s));
+        const pick = (own, fallback) => {
+            const last = named.filter((s) => own(s) !== null).at(-1);
+            if (last !== undefined)
+                return own(last);
+            return auto.some((s) => own(s) !== null) ? null : fallback;
+        };
+        return {
+            builder: pick((s) => s.builder, base.builder ?? 'local'),
+            artifactOwner: pick((s) => (s.artifacts !== null ? s : null), base)
+        };
     }
     warnAboutPatches() {
         const profiles = this.js.profiles;
@@ -8612,6 +8802,8 @@ class DocumentPatcher {
             scalars.push(['registryMirror', o.registryMirror]);
         if (o.kanikoImage)
             scalars.push(['image', o.kanikoImage]);
+        if (o.initImage)
+            scalars.push(['initImage', o.initImage]);
         if (o.whitelistVarRun)
             scalars.push(['whitelistVarRun', true]);
         for (const [key, value] of scalars) {
@@ -8721,7 +8913,8 @@ class DocumentPatcher {
      * Gives a cluster block that names no namespace the action's one: skaffold
      * creates the kaniko pod in `cluster.namespace`, or in the kube context's
      * namespace when it is empty, and the pod fails when that namespace does
-     * not exist (skaffold-facts 2.1). The block's own namespace wins.
+     * not exist (skaffold pkg/skaffold/build/cluster/pod.go kanikoPodSpec,
+     * ObjectMeta.Namespace). The block's own namespace wins.
      * @returns the namespace the block ends up with ('' for none).
      */
     patchNamespace(clusterPath, added, kept) {
@@ -8734,6 +8927,13 @@ class DocumentPatcher {
             : typeof current === 'string'
                 ? current
                 : JSON.stringify(current);
+        // The action hands this name to kubectl (it creates the namespace), and
+        // skaffold to the API server as the kaniko pod's namespace
+        // (pkg/skaffold/build/cluster/pod.go podTemplate): refuse anything that
+        // is not a namespace name, such as "--kubeconfig=./evil".
+        if (own !== '' && !isDnsLabel(own)) {
+            this.failAt([...clusterPath, 'namespace'], `cluster.namespace ${JSON.stringify(own)} is not a Kubernetes namespace name (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)`);
+        }
         if (ours === '')
             return own;
         if (own !== '') {
@@ -8962,6 +9162,99 @@ function sameSource(a, b) {
     return false;
 }
 
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/adapters/files.ts
+/**
+ * Plain file-system facts the orchestrators need. Typed results, no throwing
+ * for "not there".
+ */
+
+
+
+/** Kind of the entry at path, or 'missing'. */
+async function pathKind(path) {
+    try {
+        const stat = await fs.stat(path);
+        if (stat.isFile())
+            return 'file';
+        if (stat.isDirectory())
+            return 'directory';
+        return 'other';
+    }
+    catch {
+        return 'missing';
+    }
+}
+/** Reads a UTF-8 text file, or undefined when it cannot be read. */
+async function readTextIfExists(path) {
+    try {
+        return await fs.readFile(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Writes a UTF-8 file with the given mode, creating parent dirs. */
+async function files_writeText(path, text, mode = 0o600) {
+    await fs.mkdir(dirname(path), { recursive: true });
+    await files_replaceFile(path, text, mode);
+}
+/**
+ * Writes a file by a fresh temporary file beside it and a rename, so nothing
+ * already at the path is followed: a symlink planted there is replaced, not
+ * written through, and the content never exists with a wider mode. The
+ * temporary file is created with O_EXCL ('wx'), which refuses a symlink.
+ */
+async function files_replaceFile(path, text, mode = 0o600) {
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+    try {
+        await fs.writeFile(temp, text, { mode, flag: 'wx' });
+        // The mode given to open is narrowed by the umask: set it exactly.
+        await fs.chmod(temp, mode);
+        await fs.rename(temp, path);
+    }
+    catch (error) {
+        await fs.rm(temp, { force: true }).catch(() => undefined);
+        throw error;
+    }
+}
+/**
+ * Reads a UTF-8 file without following a symlink at its path (O_NOFOLLOW);
+ * undefined when it is missing, a link or not a regular file.
+ */
+async function readRegularText(path) {
+    let handle;
+    try {
+        handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+        if (!(await handle.stat()).isFile())
+            return undefined;
+        return await handle.readFile('utf8');
+    }
+    catch {
+        return undefined;
+    }
+    finally {
+        await handle?.close();
+    }
+}
+/**
+ * Makes path a real directory: anything else there (a symlink, a file) is
+ * removed first, so nothing mounted or written later lands elsewhere.
+ */
+async function ensureRealDir(path) {
+    const info = await fs.lstat(path).catch(() => undefined);
+    if (info && !info.isDirectory())
+        await fs.rm(path, { force: true });
+    await fs.mkdir(path, { recursive: true });
+}
+/** Creates a directory (and parents). */
+async function ensureDir(path) {
+    await fs.mkdir(path, { recursive: true });
+}
+
 ;// CONCATENATED MODULE: ./src/adapters/skaffold-files.ts
 /**
  * The file-system side of the skaffold patcher: read the root config and the
@@ -8969,6 +9262,9 @@ function sameSource(a, b) {
  * them in the post step, read the Dockerfiles for the check. The decisions
  * are made by the pure modules in src/skaffold/ and src/dockerfile/.
  */
+
+
+
 
 
 
@@ -9028,18 +9324,20 @@ async function preparePatchedConfigs(rootPath, options) {
 }
 /**
  * Writes the copies a patch result needs beside their originals (mode 0600:
- * they may carry a proxy URL with credentials).
+ * they may carry a proxy URL with credentials), each by a temporary file and
+ * a rename, so nothing at the copy's path is followed.
  */
 async function writePatchedCopies(result) {
     const writtenFiles = [];
     for (const file of result.files) {
         if (!file.needsCopy)
             continue;
-        await writeFile(file.copyPath, file.text, { mode: 0o600 });
-        // writeFile keeps the mode of a file that already exists.
-        await chmod(file.copyPath, 0o600);
+        // A new file renamed into place: a symlink already at the copy's path
+        // (one the checked-out code may carry) is replaced, not written through.
+        await replaceFile(file.copyPath, file.text, 0o600);
         writtenFiles.push(file.copyPath);
     }
+    await editGitExcludes(writtenFiles, addExcludeEntries);
     return {
         patchedRootPath: result.rootPath,
         writtenFiles,
@@ -9047,8 +9345,74 @@ async function writePatchedCopies(result) {
         result
     };
 }
-/** Removes the patched copies; never throws (post step). */
+/**
+ * Where git keeps the info/exclude file for `file`'s work tree, and the
+ * file's path from that work tree's root; null outside a git work tree. A
+ * `.git` file (a linked worktree or submodule) names its git dir, whose
+ * `commondir` names the repository's shared dir, where info/ lives
+ * (gitrepository-layout(5)).
+ */
+async function gitExcludeFor(file) {
+    let dir = dirname(resolve(file));
+    for (;;) {
+        const dotGit = join(dir, '.git');
+        const info = await stat(dotGit).catch(() => null);
+        if (info !== null) {
+            let gitDir = dotGit;
+            if (info.isFile()) {
+                const match = /^gitdir:\s*(.+?)\s*$/m.exec(await readFile(dotGit, 'utf8'));
+                if (match === null)
+                    return null;
+                gitDir = resolve(dir, match[1]);
+            }
+            const common = await readFile(join(gitDir, 'commondir'), 'utf8').catch(() => '');
+            const commonDir = common.trim() ? resolve(gitDir, common.trim()) : gitDir;
+            return {
+                exclude: join(commonDir, 'info', 'exclude'),
+                relativePath: relative(dir, resolve(file)).split(sep).join('/')
+            };
+        }
+        const parent = dirname(dir);
+        if (parent === dir)
+            return null;
+        dir = parent;
+    }
+}
+/**
+ * Applies `edit` to the info/exclude file of each file's work tree with the
+ * files' patterns. Best effort: a file outside git, or an exclude file that
+ * cannot be written, only costs the `-dirty` suffix.
+ */
+async function editGitExcludes(files, edit) {
+    const byExclude = new Map();
+    for (const file of files) {
+        const found = await gitExcludeFor(file).catch(() => null);
+        if (found === null)
+            continue;
+        const patterns = byExclude.get(found.exclude) ?? [];
+        patterns.push(excludePattern(found.relativePath));
+        byExclude.set(found.exclude, patterns);
+    }
+    for (const [exclude, patterns] of byExclude) {
+        try {
+            const text = await readFile(exclude, 'utf8').catch(() => '');
+            const edited = edit(text, patterns);
+            if (edited === text)
+                continue;
+            // git writes info/exclude 0644; replaced, never written through a link.
+            await writeText(exclude, edited, 0o644);
+        }
+        catch {
+            // Not ours to fail over: the tag only gets -dirty.
+        }
+    }
+}
+/**
+ * Removes the patched copies and their git exclude entries; never throws
+ * (post step).
+ */
 async function removePatchedCopies(paths) {
+    await editGitExcludes(paths, removeExcludeEntries);
     const removed = [];
     const failed = [];
     for (const path of paths) {
@@ -9105,6 +9469,14 @@ async function checkDockerfilesFor(report, rootPath, workingDir) {
             text,
             target: artifact.target,
             buildArgs: Object.keys(artifact.buildArgs)
+        }), ...checkProductFiles({
+            file: artifact.file,
+            line: artifact.line,
+            image: artifact.image,
+            apiVersion: report.documents.find((d) => d.file === artifact.file && d.document === artifact.document)?.apiVersion ?? '',
+            dockerfile: path,
+            text,
+            target: artifact.target
         }));
     }
     return findings;
@@ -9172,10 +9544,14 @@ Options (as the action's inputs):
   --build-arg KEY=VALUE     extra build arg (repeatable)
   --registry-mirror HOST    kaniko registryMirror
   --kaniko-image IMAGE      kaniko executor image
+  --init-image IMAGE        kaniko initImage (the pod's init container)
+                            (the action sets these three by default: a
+                            mirror.gcr.io mirror and both images pinned by
+                            digest; here they are added only when given)
   --whitelist-var-run       kaniko whitelistVarRun: true
   --insecure-registry HOST  kaniko insecureRegistry entry (repeatable), e.g.
                             kind-registry:5000 for the local plain-HTTP registry
-  --no-ignore-paths         do not add ignorePaths: [/product_uuid] (v4beta2+)
+  --no-ignore-paths         do not add ignorePaths: [/product_uuid, /product_name] (v4beta2+)
   --namespace NAME          namespace of the kaniko pods: added to every patched
                             cluster block that names none (a block's own
                             namespace is kept); without it the blocks keep
@@ -9206,6 +9582,7 @@ const OPTIONS = {
     'build-arg': { type: 'string', multiple: true },
     'registry-mirror': { type: 'string' },
     'kaniko-image': { type: 'string' },
+    'init-image': { type: 'string' },
     'whitelist-var-run': { type: 'boolean' },
     'insecure-registry': { type: 'string', multiple: true },
     'no-ignore-paths': { type: 'boolean' },
@@ -9320,6 +9697,7 @@ function toPatchOptions(values) {
         buildArgs,
         registryMirror: values['registry-mirror'] ?? '',
         kanikoImage: values['kaniko-image'] ?? '',
+        initImage: values['init-image'] ?? '',
         whitelistVarRun: values['whitelist-var-run'] ?? false,
         ignorePaths: values['no-ignore-paths'] ? [] : d.ignorePaths,
         insecureRegistries: values['insecure-registry'] ?? [],
@@ -9460,7 +9838,7 @@ function renderReport(report, show = (p) => p) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(791);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1346);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
 
