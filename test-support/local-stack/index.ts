@@ -1,5 +1,5 @@
 /**
- * The whole local stack of design section 8, put together for the end-to-end
+ * The whole local stack (docs/design.md#the-local-stack), put together for the end-to-end
  * tests, the demo and the headline benchmark:
  *
  * - the real bundled action (dist/) run by the runner harness as a runner would;

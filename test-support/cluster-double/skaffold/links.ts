@@ -1,5 +1,5 @@
 /**
- * The data-path links of one kaniko artifact (design section 1), checked the
+ * The data-path links of one kaniko artifact (docs/design.md#every-link-must-agree), checked the
  * way the real stack would expose them, and resolved to runner paths:
  *
  *   volumeMount.name → cluster.volumes[].name → hostPath.path (node)
@@ -41,7 +41,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** skaffold ≤ v2beta10 decodes volumes with yaml.v3 lowercased names (skaffold-facts 3.2). */
+/** skaffold ≤ v2beta10 decodes volumes and mounts with yaml.v3 and lowercased Go field names (docs/upstream-behaviour.md#volumes-and-mounts-decoding-by-apiversion). */
 export function usesLegacyVolumeDecoding(apiVersion: string): boolean {
   const m = /^skaffold\/v(\d+)(?:(alpha|beta)(\d+))?$/.exec(apiVersion)
   if (m === null) return false
