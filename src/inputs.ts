@@ -2,6 +2,7 @@
  * The action's inputs: one list of names, one parser, one typed value.
  * Pure: the caller hands in a getter (core.getInput in the action, a map in tests).
  */
+import { parseSaveThreshold, type SaveThreshold } from './cache/differential.js'
 import {
   DEFAULT_ATHENS_IMAGE,
   DEFAULT_REGISTRY_IMAGE,
@@ -34,6 +35,7 @@ export const INPUT_NAMES = [
   'whitelist-var-run',
   'cache',
   'save-cache',
+  'save-threshold',
   'cache-key-prefix',
   'service',
   'cache-dependency-path',
@@ -93,6 +95,8 @@ export interface Inputs {
   whitelistVarRun: boolean
   cache: boolean
   saveCache: SavePolicy
+  /** After a restore hit, the new bytes below which a cache is not saved again. */
+  saveThreshold: SaveThreshold
   cacheKeyPrefix: string
   service: string
   cacheDependencyPath: string[]
@@ -162,6 +166,7 @@ export const INPUT_DEFAULTS: Readonly<Record<InputName, string>> = {
   'whitelist-var-run': 'false',
   cache: 'true',
   'save-cache': 'auto',
+  'save-threshold': 'auto',
   'cache-key-prefix': 'skaffold-kaniko-cache',
   service: '',
   'cache-dependency-path': '**/go.sum',
@@ -248,6 +253,7 @@ export function parseInputs(get: InputGetter): Inputs {
       'always',
       'never'
     ]),
+    saveThreshold: parseThreshold(raw('save-threshold')),
     cacheKeyPrefix: parsePattern(
       'cache-key-prefix',
       raw('cache-key-prefix'),
@@ -575,6 +581,16 @@ function parsePort(name: InputName, value: string): number {
   const port = /^\d+$/.test(value) ? Number(value) : NaN
   if (Number.isInteger(port) && port >= 1 && port <= 65535) return port
   throw new InputError(name, value, 'expected a port number from 1 to 65535')
+}
+
+function parseThreshold(value: string): SaveThreshold {
+  const threshold = parseSaveThreshold(value)
+  if (threshold) return threshold
+  throw new InputError(
+    'save-threshold',
+    value,
+    'expected auto, always (or 0), a size such as 5MiB or 500kB, or a percentage of the cache such as 2%'
+  )
 }
 
 function parseSeconds(name: InputName, value: string): number {

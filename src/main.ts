@@ -21,6 +21,7 @@ import { restoreBothCaches, type RestoreResult } from './adapters/cache.js'
 import {
   backdateBuildCache,
   checkRestoredCache,
+  recordRestoredEntries,
   emptyCacheDir,
   readStatsFile
 } from './adapters/cache-files.js'
@@ -68,6 +69,7 @@ import {
 import { patchSkaffoldConfigs, type ConfigFile } from './skaffold/patch.js'
 import {
   initialState,
+  type CacheState,
   type MainState,
   type Phase,
   type RestoreRecord
@@ -207,6 +209,7 @@ async function plan(): Promise<Context> {
         build: { primary: keys.build.key, restoreKeys: keys.build.restoreKeys }
       },
       save: { enabled: decision.save, reason: decision.reason },
+      saveThreshold: inputs.saveThreshold,
       trim: inputs.trimBuildCache,
       restored: {},
       goSumFiles: (
@@ -423,6 +426,7 @@ async function restore(ctx: Context): Promise<void> {
     mod: restoreRecord(results.mod),
     build: restoreRecord(results.build)
   }
+  cache.restoredEntries = await recordRestored(ctx, cache, results)
   const warnings = [results.mod.warning, results.build.warning].filter(
     (w): w is string => w !== undefined
   )
@@ -447,6 +451,28 @@ async function restore(ctx: Context): Promise<void> {
     `module cache: ${describeRestore(results.mod)}; build cache: ${describeRestore(results.build)}`
   )
   saveMainState(ctx.state)
+}
+
+/**
+ * Records the names each hit restored (after the check), so post can tell
+ * what the build added: mtimes cannot, restored entries are backdated.
+ */
+async function recordRestored(
+  ctx: Context,
+  cache: CacheState,
+  results: { mod: RestoreResult; build: RestoreResult }
+): Promise<CacheState['restoredEntries']> {
+  const recorded: CacheState['restoredEntries'] = {}
+  for (const which of ['mod', 'build'] as const) {
+    if (results[which].result === 'miss') continue
+    const listFile = path.join(
+      ctx.runner.runnerTemp,
+      `skaffold-kaniko-cache-restored-${which}.txt`
+    )
+    const found = await recordRestoredEntries(cache.saveDirs[which], listFile)
+    recorded[which] = { ...found, listFile }
+  }
+  return recorded
 }
 
 /**

@@ -13,7 +13,9 @@ import {
 } from './adapters/actions.js'
 import { saveCacheDir, type SaveResult } from './adapters/cache.js'
 import {
+  listFiles,
   pruneModuleCache,
+  readRestoredEntries,
   readStatsFile,
   removeLinksAndSpecialFiles,
   trimBuildCache,
@@ -23,12 +25,18 @@ import { readTextIfExists } from './adapters/files.js'
 import { cleanupCluster, copyCachesFromNode } from './adapters/cluster.js'
 import { giveCacheDirsToRunner } from './adapters/ownership.js'
 import { removePatchedCopies } from './adapters/skaffold-files.js'
-import { decideCacheSaves } from './cache/policy.js'
+import {
+  decideDifferentialSave,
+  describeThreshold,
+  newEntries
+} from './cache/differential.js'
+import { decideCacheSaves, type SaveDecision } from './cache/policy.js'
 import { updateStats } from './cache/stats.js'
 import { runLabelValue } from './kind/containers.js'
 import { NODE_PATHS, nodeCopies } from './plan.js'
 import type { CacheState, MainState, Phase } from './state.js'
 import {
+  formatBytes,
   renderPostSummary,
   type PostReport,
   type SaveRecord
@@ -79,14 +87,24 @@ export async function runPost(): Promise<void> {
         saveable = await removeLinks(cache, report)
       })
     }
+    const decisions = decideSaves(state, cache, saveable)
+    // Before the trim, which would drop entries the build did not use.
+    if (saveable === undefined) {
+      await step('save', 'Compare the caches with what was restored', () =>
+        skipUnchanged(cache, decisions)
+      )
+    }
     let buildUnused = false
     if (saveable === undefined) {
       await step('trim', 'Trim the caches', async () => {
-        buildUnused = await trim(state, cache, report)
+        buildUnused = await trim(state, cache, report, {
+          build: decisions.build.unchanged !== true,
+          mod: decisions.mod.unchanged !== true
+        })
       })
     }
     await step('save', 'Save the caches', () =>
-      save(state, cache, report, { notSaveable: saveable, buildUnused })
+      save(cache, report, decisions, buildUnused)
     )
   }
   await step('cleanup', 'Clean up', () => cleanUp(state, report))
@@ -162,9 +180,10 @@ async function removeLinks(
 async function trim(
   state: MainState,
   cache: CacheState,
-  report: PostReport
+  report: PostReport,
+  which: { build: boolean; mod: boolean }
 ): Promise<boolean> {
-  const build = state.build
+  const build = which.build ? state.build : undefined
   report.trim = {}
   let unused = false
   if (cache.trim && build) {
@@ -198,6 +217,7 @@ async function trim(
       })
     )
   }
+  if (!which.mod) return unused
   const goSums: string[] = []
   for (const file of cache.goSumFiles ?? []) {
     const text = await readTextIfExists(file)
@@ -216,12 +236,66 @@ async function trim(
   return unused
 }
 
-/** Saves per the policy main decided; a failure is a warning. */
-async function save(
+/** A save decision; `unchanged` when the differential rule skipped it. */
+type CacheDecision = SaveDecision & { unchanged?: boolean }
+type CacheDecisions = { mod: CacheDecision; build: CacheDecision }
+
+/** The policy main decided, unless the build failed or the caches are unsafe. */
+function decideSaves(
   state: MainState,
   cache: CacheState,
+  notSaveable: string | undefined
+): CacheDecisions {
+  const policy = !state.build?.succeeded
+    ? { save: false, reason: 'the build failed' }
+    : notSaveable !== undefined
+      ? { save: false, reason: notSaveable }
+      : { save: cache.save.enabled, reason: cache.save.reason }
+  return decideCacheSaves(policy, cache.restored.mod?.result ?? 'miss')
+}
+
+/**
+ * After a hit, a cache whose new entries (names the restore did not hold)
+ * fall below save-threshold is not saved again, nor trimmed.
+ */
+async function skipUnchanged(
+  cache: CacheState,
+  decisions: CacheDecisions
+): Promise<void> {
+  const threshold = cache.saveThreshold ?? { kind: 'auto' }
+  for (const which of ['mod', 'build'] as const) {
+    const label = which === 'mod' ? 'module cache' : 'build cache'
+    const restored = cache.restoredEntries?.[which]
+    if (!decisions[which].save || !restored) continue
+    const names = await readRestoredEntries(restored.listFile)
+    if (!names) {
+      log.info(
+        `${label}: the list of restored entries is gone; saving as before`
+      )
+      continue
+    }
+    const found = newEntries(names, await listFiles(cache.saveDirs[which]))
+    const decision = decideDifferentialSave(threshold, found)
+    const counted = `${found.files} new files, ${formatBytes(found.bytes)} new of ${formatBytes(found.totalBytes)}`
+    log.info(
+      `${label}: ${counted}; save-threshold ${describeThreshold(threshold)} is ${formatBytes(decision.thresholdBytes)}: ${decision.save ? 'saving' : 'not saving'}`
+    )
+    if (!decision.save) {
+      decisions[which] = {
+        save: false,
+        unchanged: true,
+        reason: `${formatBytes(found.bytes)} new of ${formatBytes(found.totalBytes)}, below save-threshold ${formatBytes(decision.thresholdBytes)} (${describeThreshold(threshold)}); not trimmed either: the restored entry stays the newest`
+      }
+    }
+  }
+}
+
+/** Saves per the decisions; a failure is a warning. */
+async function save(
+  cache: CacheState,
   report: PostReport,
-  found: { notSaveable?: string; buildUnused: boolean }
+  decisions: CacheDecisions,
+  buildUnused: boolean
 ): Promise<void> {
   const skip = (reason: string): SaveRecord => ({
     outcome: 'skipped',
@@ -229,16 +303,7 @@ async function save(
     seconds: 0,
     reason
   })
-  const policy = !state.build?.succeeded
-    ? { save: false, reason: 'the build failed' }
-    : found.notSaveable !== undefined
-      ? { save: false, reason: found.notSaveable }
-      : { save: cache.save.enabled, reason: cache.save.reason }
-  const decisions = decideCacheSaves(
-    policy,
-    cache.restored.mod?.result ?? 'miss'
-  )
-  if (found.buildUnused && decisions.build.save) {
+  if (buildUnused && decisions.build.save) {
     decisions.build = {
       save: false,
       reason:

@@ -5,6 +5,7 @@
  * post cannot read inputs reliably (design section 4), so main records every
  * decision and every resource it created here, as soon as it has it. Pure.
  */
+import type { SaveThreshold } from './cache/differential.js'
 
 export type CacheHit = 'exact' | 'partial' | 'miss'
 
@@ -18,6 +19,14 @@ export type Phase =
   | 'trim'
   | 'save'
   | 'cleanup'
+
+/** The names a restore brought, kept in a file: a cache holds thousands. */
+export interface RestoredEntries {
+  files: number
+  bytes: number
+  /** One relative path a line, under RUNNER_TEMP. */
+  listFile: string
+}
 
 export interface CacheKeyPair {
   primary: string
@@ -49,6 +58,10 @@ export interface CacheState {
    * module versions they name are the ones the saved module cache keeps.
    */
   goSumFiles?: string[]
+  /** The save-threshold input: below it, a restored cache is not saved again. */
+  saveThreshold?: SaveThreshold
+  /** What each hit restored (relative to saveDirs), for the differential save. */
+  restoredEntries?: { mod?: RestoredEntries; build?: RestoredEntries }
   /** How long one cache client call may take, and how to allow more. */
   deadline?: { seconds: number; hint: string }
 }

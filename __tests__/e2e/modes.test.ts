@@ -151,7 +151,9 @@ describe('reuse mode: create-cluster false on a kind cluster the user made', () 
   const inputs = {
     'create-cluster': 'false',
     'cluster-name': cluster,
-    'cache-key-prefix': prefix
+    'cache-key-prefix': prefix,
+    // Save on every hit: the warm run's save shows its copy-out worked.
+    'save-threshold': 'always'
   }
   let cold: ActionRun
   let warm: ActionRun

@@ -311,6 +311,31 @@ async function isRealDir(path: string): Promise<boolean> {
   return info?.isDirectory() === true
 }
 
+/**
+ * Writes the relative path of every file under dir, one a line, to
+ * listFile, for the differential save. Returns the count and total bytes.
+ */
+export async function recordRestoredEntries(
+  dir: string,
+  listFile: string
+): Promise<{ files: number; bytes: number }> {
+  const files = await listFiles(dir)
+  await replaceFile(listFile, files.map((f) => `${f.path}\n`).join(''), 0o600)
+  return {
+    files: files.length,
+    bytes: files.reduce((sum, f) => sum + f.size, 0)
+  }
+}
+
+/** The names recordRestoredEntries wrote, or undefined when unreadable. */
+export async function readRestoredEntries(
+  listFile: string
+): Promise<Set<string> | undefined> {
+  const text = await readRegularText(listFile)
+  if (text === undefined) return undefined
+  return new Set(text.split('\n').filter((line) => line !== ''))
+}
+
 /** Reads the stats file from a GOCACHE dir; missing, a link or garbage gives empty stats. */
 export async function readStatsFile(buildDir: string): Promise<BuildStats> {
   return parseStats(await readRegularText(join(buildDir, STATS_FILE_NAME)))
