@@ -3,7 +3,9 @@ import { describe, expect, it } from '@jest/globals'
 import { checkDockerfile } from '../../src/dockerfile/check.js'
 import {
   dockerfileCopyValue,
-  patchDockerfile
+  patchDockerfile,
+  planDockerfileCopies,
+  type ArtifactDockerfile
 } from '../../src/dockerfile/patch.js'
 
 const ARGS = ['GOMODCACHE', 'GOCACHE', 'GOPROXY']
@@ -207,5 +209,68 @@ describe('dockerfileCopyValue', () => {
     ['/abs/Dockerfile', '/abs/.skaffold-kaniko-cache.Dockerfile']
   ])('%s -> %s', (value, copy) => {
     expect(dockerfileCopyValue(value)).toBe(copy)
+  })
+})
+
+describe('planDockerfileCopies', () => {
+  const artifact = (over: Partial<ArtifactDockerfile> = {}) => ({
+    key: 'skaffold.yaml#0#base#0',
+    image: 'app',
+    path: '/w/app/Dockerfile',
+    dockerfile: 'Dockerfile',
+    target: '',
+    buildArgs: ARGS,
+    text: BASELINE,
+    ...over
+  })
+
+  it('one copy beside the original, the override relative to the context', () => {
+    const plan = planDockerfileCopies([
+      artifact({ dockerfile: 'app/Dockerfile' })
+    ])
+    expect(plan.copies.map((c) => [c.original, c.copyPath, c.images])).toEqual([
+      ['/w/app/Dockerfile', '/w/app/.skaffold-kaniko-cache.Dockerfile', ['app']]
+    ])
+    expect(plan.overrides).toEqual({
+      'skaffold.yaml#0#base#0': 'app/.skaffold-kaniko-cache.Dockerfile'
+    })
+    expect(plan.copies[0].text).toContain('AS build\nARG GOMODCACHE\n')
+  })
+
+  it('no copy for a complete Dockerfile', () => {
+    const complete = BASELINE.replace(
+      'AS build\n',
+      'AS build\nARG GOMODCACHE\nARG GOCACHE\nARG GOPROXY\n'
+    )
+    expect(planDockerfileCopies([artifact({ text: complete })])).toEqual({
+      copies: [],
+      overrides: {},
+      skipped: []
+    })
+  })
+
+  it('two artifacts, same Dockerfile and same copy: one copy for both', () => {
+    const plan = planDockerfileCopies([
+      artifact(),
+      artifact({ key: 'k2', image: 'app2' })
+    ])
+    expect(plan.copies).toHaveLength(1)
+    expect(plan.copies[0].images).toEqual(['app', 'app2'])
+    expect(Object.keys(plan.overrides)).toEqual([
+      'skaffold.yaml#0#base#0',
+      'k2'
+    ])
+  })
+
+  it('two artifacts needing different copies of one Dockerfile: the second keeps the original', () => {
+    const text =
+      'FROM golang AS a\nRUN go build ./...\nFROM golang AS b\nRUN go test ./...\n'
+    const plan = planDockerfileCopies([
+      artifact({ text, target: 'a' }),
+      artifact({ key: 'k2', image: 'app2', text, target: 'b' })
+    ])
+    expect(plan.copies).toHaveLength(1)
+    expect(Object.keys(plan.overrides)).toEqual(['skaffold.yaml#0#base#0'])
+    expect(plan.skipped[0].image).toBe('app2')
   })
 })

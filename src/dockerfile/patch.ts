@@ -79,3 +79,82 @@ export function dockerfileCopyValue(dockerfile: string): string {
     COPY_PREFIX + posix.basename(dockerfile)
   )
 }
+
+/** One patched artifact's Dockerfile, as read by the adapter. */
+export interface ArtifactDockerfile {
+  /** artifactKey() of the artifact (the patcher's override key). */
+  key: string
+  image: string
+  /** Absolute path of the original Dockerfile. */
+  path: string
+  /** `kaniko.dockerfile` as the artifact writes it (relative to its context). */
+  dockerfile: string
+  target: string
+  buildArgs: string[]
+  text: string
+}
+
+/** One Dockerfile copy to write beside its original. */
+export interface DockerfileCopy {
+  original: string
+  copyPath: string
+  text: string
+  insertions: DockerfileInsertion[]
+  images: string[]
+}
+
+/** What the build uses: the copies, and the `kaniko.dockerfile` values that point at them. */
+export interface DockerfileCopyPlan {
+  copies: DockerfileCopy[]
+  /** artifactKey() → the copy's `kaniko.dockerfile` value. */
+  overrides: Record<string, string>
+  /** Artifacts left on their original (their warnings stay), with the reason. */
+  skipped: { image: string; path: string; reason: string }[]
+}
+
+/**
+ * Decides the Dockerfile copies: one per Dockerfile that misses ARG lines.
+ * Two artifacts sharing a Dockerfile with different targets or build args
+ * that would need different copies: the first one gets the copy, the other
+ * keeps the original (and its warnings).
+ */
+export function planDockerfileCopies(
+  artifacts: ArtifactDockerfile[]
+): DockerfileCopyPlan {
+  const plan: DockerfileCopyPlan = { copies: [], overrides: {}, skipped: [] }
+  for (const artifact of artifacts) {
+    const patched = patchDockerfile({
+      file: artifact.path,
+      text: artifact.text,
+      target: artifact.target,
+      buildArgs: artifact.buildArgs
+    })
+    if (patched.insertions.length === 0) continue
+    const copyPath = posix.join(
+      posix.dirname(artifact.path),
+      COPY_PREFIX + posix.basename(artifact.path)
+    )
+    const existing = plan.copies.find((c) => c.copyPath === copyPath)
+    if (existing !== undefined && existing.text !== patched.text) {
+      plan.skipped.push({
+        image: artifact.image,
+        path: artifact.path,
+        reason: `another artifact (${existing.images.join(', ')}) builds ${artifact.path} with a different target or build args; this one keeps the original`
+      })
+      continue
+    }
+    if (existing === undefined) {
+      plan.copies.push({
+        original: artifact.path,
+        copyPath,
+        text: patched.text,
+        insertions: patched.insertions,
+        images: [artifact.image]
+      })
+    } else {
+      existing.images.push(artifact.image)
+    }
+    plan.overrides[artifact.key] = dockerfileCopyValue(artifact.dockerfile)
+  }
+  return plan
+}
