@@ -460,3 +460,59 @@ describeWithData([CURATED], 'cli check with nothing to check', () => {
     expect(stderr).toMatch(/no kaniko artifact on the cluster builder/)
   })
 })
+
+describe('cli patch: the Dockerfile copy preview', () => {
+  const setup = () => {
+    const dir = join(tmp, 'zero-edit')
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(
+      join(dir, 'skaffold.yaml'),
+      'apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n  - image: app\n    kaniko: {}\n  cluster: {}\n'
+    )
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      'FROM golang:1.22 AS build\nRUN go build -o /app .\n'
+    )
+    return dir
+  }
+
+  it('prints the patched config pointing at the copy, then the copy', async () => {
+    setup()
+    const { code, stdout, stderr } = await run(
+      ['patch', 'zero-edit/skaffold.yaml'],
+      tmp
+    )
+    expect(code).toBe(0)
+    expect(stdout).toMatch(
+      /^# file: zero-edit\/skaffold.yaml -> zero-edit\/.skaffold-kaniko-cache.skaffold.yaml\n/
+    )
+    expect(stdout).toContain('dockerfile: .skaffold-kaniko-cache.Dockerfile')
+    expect(stdout).toContain(
+      '# file: zero-edit/Dockerfile -> zero-edit/.skaffold-kaniko-cache.Dockerfile\nFROM golang:1.22 AS build\nARG GOMODCACHE\nARG GOCACHE\nRUN go build -o /app .\n'
+    )
+    expect(stderr).toContain(
+      'dockerfile zero-edit/Dockerfile: the copy adds ARG GOMODCACHE, ARG GOCACHE after line 1'
+    )
+  })
+
+  it('--patch-dockerfile never leaves the Dockerfile alone', async () => {
+    setup()
+    const { code, stdout } = await run(
+      ['patch', '--patch-dockerfile', 'never', 'zero-edit/skaffold.yaml'],
+      tmp
+    )
+    expect(code).toBe(0)
+    expect(stdout).not.toContain('dockerfile:')
+    expect(stdout).not.toContain('# file:')
+  })
+
+  it('rejects another --patch-dockerfile value with exit 2', async () => {
+    setup()
+    const { code, stderr } = await run(
+      ['patch', '--patch-dockerfile', 'yes', 'zero-edit/skaffold.yaml'],
+      tmp
+    )
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/--patch-dockerfile "yes": expected auto or never/)
+  })
+})

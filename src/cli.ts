@@ -9,9 +9,11 @@ import { parseArgs } from 'node:util'
 import { parseAllDocuments } from 'yaml'
 import {
   checkDockerfilesFor,
+  readArtifactDockerfiles,
   readSkaffoldConfigs
 } from './adapters/skaffold-files.js'
 import { checkDockerfile, type DockerfileFinding } from './dockerfile/check.js'
+import { planDockerfileCopies } from './dockerfile/patch.js'
 import { PatchOptionsError, SkaffoldConfigError } from './skaffold/errors.js'
 import {
   DEFAULT_PATCH_OPTIONS,
@@ -42,7 +44,9 @@ patch   Prints FILE with every kaniko artifact patched for the Go caches
         requires other local configs, each patched file is printed after a
         "# file: <original> -> <copy>" line, the copy being where the action
         writes it. With nothing to patch, FILE is printed unchanged and the
-        reason goes to stderr.
+        reason goes to stderr. A Dockerfile whose Go stage lacks the cache
+        ARG lines is printed the same way, as the copy the action builds
+        from (--patch-dockerfile auto, the default).
 check   Prints the Dockerfile findings (missing ARG lines, ignored
         RUN --mount=type=cache, kaniko v1.7.0 with whitelistVarRun). FILE is a
         skaffold config (every patched artifact's Dockerfile is checked) or a
@@ -80,8 +84,11 @@ Options (as the action's inputs):
                             namespace is kept); without it the blocks keep
                             skaffold's default, the kube context's namespace.
                             The action's input defaults to "default"
+  --patch-dockerfile MODE   patch: auto (default) adds the missing ARG lines
+                            to a Dockerfile copy and points the artifact at
+                            it; never leaves the Dockerfiles alone
   --json                    print the report as JSON (on stderr for patch)
-  --context DIR             check: directory skaffold runs in (default: FILE's
+  --context DIR             patch, check: directory skaffold runs in (default: FILE's
                             directory); for a Dockerfile, unused
   --target STAGE            check of a Dockerfile: the stage built
   -h, --help                this help
@@ -111,6 +118,7 @@ const OPTIONS = {
   'insecure-registry': { type: 'string', multiple: true },
   'no-ignore-paths': { type: 'boolean' },
   namespace: { type: 'string' },
+  'patch-dockerfile': { type: 'string' },
   json: { type: 'boolean' },
   context: { type: 'string' },
   target: { type: 'string' },
@@ -266,17 +274,57 @@ async function runPatch(
   out: CliIo,
   show: (p: string) => string
 ): Promise<number> {
-  const result = await patchFrom(path, options)
+  const mode = values['patch-dockerfile'] ?? 'auto'
+  if (mode !== 'auto' && mode !== 'never') {
+    throw new UsageError(`--patch-dockerfile "${mode}": expected auto or never`)
+  }
+  let result = await patchFrom(path, options)
+  const workingDir = values.context
+    ? resolve(out.cwd, values.context)
+    : dirname(path)
+  const plan =
+    mode === 'auto'
+      ? planDockerfileCopies(
+          await readArtifactDockerfiles(result.report, path, workingDir)
+        )
+      : { copies: [], overrides: {} }
+  const dockerfiles = plan.copies
+  if (dockerfiles.length > 0) {
+    // Again, with each artifact's kaniko.dockerfile pointing at its copy.
+    result = await patchFrom(path, {
+      ...options,
+      dockerfileOverrides: plan.overrides
+    })
+  }
   const copies = result.files.filter((f) => f.needsCopy)
+  const printed = [
+    ...copies.map((f) => ({
+      path: f.path,
+      copyPath: f.copyPath,
+      text: f.text
+    })),
+    ...dockerfiles.map((d) => ({
+      path: d.original,
+      copyPath: d.copyPath,
+      text: d.text
+    }))
+  ]
   if (
     copies.length === 0 ||
-    (copies.length === 1 && result.files.length === 1)
+    (printed.length === 1 && result.files.length === 1)
   ) {
     out.stdout(result.files[0].text)
   } else {
-    for (const f of copies) {
+    for (const f of printed) {
       out.stdout(`# file: ${show(f.path)} -> ${show(f.copyPath)}\n${f.text}`)
       if (!f.text.endsWith('\n')) out.stdout('\n')
+    }
+  }
+  for (const d of dockerfiles) {
+    for (const i of d.insertions) {
+      out.stderr(
+        `dockerfile ${show(d.original)}: the copy adds ${i.lines.join(', ')} after line ${i.afterLine}\n`
+      )
     }
   }
   if (values.json) {

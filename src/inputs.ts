@@ -33,6 +33,7 @@ export const INPUT_NAMES = [
   'kaniko-image',
   'init-image',
   'whitelist-var-run',
+  'patch-dockerfile',
   'cache',
   'save-cache',
   'save-threshold',
@@ -72,6 +73,9 @@ export const UNIMPLEMENTED_INPUTS: readonly InputName[] = []
 
 export type SavePolicy = 'auto' | 'always' | 'never'
 
+/** auto: build from a Dockerfile copy with the missing ARG lines; never: the original. */
+export type PatchDockerfile = 'auto' | 'never'
+
 export type CacheVolume = { kind: 'hostpath' } | { kind: 'pvc'; claim: string }
 
 /** The parsed, validated inputs. */
@@ -93,6 +97,7 @@ export interface Inputs {
   /** Image of the kaniko pod's init container; the pinned default when empty. */
   initImage: string
   whitelistVarRun: boolean
+  patchDockerfile: PatchDockerfile
   cache: boolean
   saveCache: SavePolicy
   /** After a restore hit, the new bytes below which a cache is not saved again. */
@@ -164,6 +169,7 @@ export const INPUT_DEFAULTS: Readonly<Record<InputName, string>> = {
   'kaniko-image': '',
   'init-image': '',
   'whitelist-var-run': 'false',
+  'patch-dockerfile': 'auto',
   cache: 'true',
   'save-cache': 'auto',
   'save-threshold': 'auto',
@@ -247,6 +253,10 @@ export function parseInputs(get: InputGetter): Inputs {
       'whitelist-var-run',
       raw('whitelist-var-run')
     ),
+    patchDockerfile: parseEnum('patch-dockerfile', raw('patch-dockerfile'), [
+      'auto',
+      'never'
+    ]),
     cache: parseBoolean('cache', raw('cache')),
     saveCache: parseEnum('save-cache', raw('save-cache'), [
       'auto',

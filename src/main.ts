@@ -45,6 +45,8 @@ import { hashDependencyFiles, listDependencyFiles } from './adapters/hash.js'
 import { runSkaffoldBuild } from './adapters/skaffold-build.js'
 import {
   checkDockerfilesFor,
+  readArtifactDockerfiles,
+  writeDockerfileCopies,
   readSkaffoldConfigs,
   writePatchedCopies
 } from './adapters/skaffold-files.js'
@@ -66,7 +68,15 @@ import {
   patchOptionsFromInputs,
   type PatchOptions
 } from './skaffold/options.js'
-import { patchSkaffoldConfigs, type ConfigFile } from './skaffold/patch.js'
+import {
+  patchSkaffoldConfigs,
+  type ConfigFile,
+  type PatchResult
+} from './skaffold/patch.js'
+import {
+  planDockerfileCopies,
+  type DockerfileCopyPlan
+} from './dockerfile/patch.js'
 import {
   initialState,
   type CacheState,
@@ -662,16 +672,73 @@ interface Patched {
   path: string
 }
 
+/**
+ * Patches the configs; with patch-dockerfile: auto, each artifact whose
+ * Dockerfile misses ARG lines is pointed at a copy that has them.
+ */
+async function patchWithDockerfileCopies(
+  ctx: Context,
+  options: PatchOptions
+): Promise<{ result: PatchResult; copies: DockerfileCopyPlan }> {
+  const result = patchSkaffoldConfigs(ctx.configFiles, options)
+  if (ctx.inputs.patchDockerfile !== 'auto') {
+    return { result, copies: { copies: [], overrides: {}, skipped: [] } }
+  }
+  const copies = planDockerfileCopies(
+    await readArtifactDockerfiles(result.report, ctx.configPath, ctx.workingDir)
+  )
+  if (copies.copies.length === 0) return { result, copies }
+  // Again, with each artifact's kaniko.dockerfile pointing at its copy.
+  return {
+    result: patchSkaffoldConfigs(ctx.configFiles, {
+      ...options,
+      dockerfileOverrides: copies.overrides
+    }),
+    copies
+  }
+}
+
+/** Writes the Dockerfile copies, recording them for the post step and the summary. */
+async function writeDockerfileCopiesFor(
+  ctx: Context,
+  copies: DockerfileCopyPlan
+): Promise<void> {
+  const { state } = ctx
+  // Listed before writing, so the post step removes a half-written set.
+  state.patchedFiles.push(...copies.copies.map((c) => c.copyPath))
+  saveMainState(state)
+  for (const written of await writeDockerfileCopies(copies.copies)) {
+    if (!state.patchedFiles.includes(written)) state.patchedFiles.push(written)
+  }
+  state.dockerfileCopies = copies.copies.map((copy) => ({
+    original: path.relative(ctx.runner.workspace, copy.original),
+    copy: path.relative(ctx.runner.workspace, copy.copyPath),
+    images: copy.images,
+    added: copy.insertions.map(
+      (i) => `after line ${i.afterLine}: ${i.lines.join(', ')}`
+    )
+  }))
+  saveMainState(state)
+  for (const copy of state.dockerfileCopies) {
+    log.info(
+      `${copy.original}: building from the copy ${copy.copy} (${copy.added.join('; ')})`
+    )
+  }
+  for (const skipped of copies.skipped) {
+    log.info(`${skipped.image}: no Dockerfile copy: ${skipped.reason}`)
+  }
+}
+
 /** Patches copies of the configs and checks the Dockerfiles they build. */
 async function patch(ctx: Context): Promise<Patched> {
   const { inputs, state } = ctx
   return group('Patch skaffold config', async () => {
     const options = patchOptions(ctx)
-    const prepared = await writePatchedCopies(
-      patchSkaffoldConfigs(ctx.configFiles, options)
-    )
+    const { result, copies } = await patchWithDockerfileCopies(ctx, options)
+    const prepared = await writePatchedCopies(result)
     state.patchedFiles = prepared.writtenFiles
     saveMainState(state)
+    await writeDockerfileCopiesFor(ctx, copies)
 
     const report = prepared.report
     for (const artifact of report.artifacts) {
@@ -708,7 +775,14 @@ async function patch(ctx: Context): Promise<Patched> {
       ctx.configPath,
       ctx.workingDir
     )
+    const copied = new Set(
+      copies.copies.flatMap((c) =>
+        copies.skipped.some((k) => k.path === c.original) ? [] : [c.original]
+      )
+    )
     for (const finding of findings) {
+      // The copy adds these lines; the other findings still hold for it.
+      if (finding.kind === 'missing-arg' && copied.has(finding.file)) continue
       let message = finding.message
       if (finding.kind === 'go-stage-user') {
         if (inputs.cacheVolume.kind === 'hostpath') {

@@ -97,6 +97,8 @@ export interface MainState {
   pvcClaim?: string
   cluster?: ClusterState
   patchedFiles: string[]
+  /** The Dockerfile copies the build used (paths relative to the workspace). */
+  dockerfileCopies?: DockerfileCopyRecord[]
   build?: BuildRecord
   /** Seconds per phase, as measured in main. */
   timings: Partial<Record<Phase, number>>
@@ -110,6 +112,15 @@ export interface MainState {
   warnings: string[]
   /** Previous cold build, read from the restored stats file. */
   lastColdSeconds?: number
+}
+
+/** One Dockerfile copy, for the job summary. */
+export interface DockerfileCopyRecord {
+  original: string
+  copy: string
+  images: string[]
+  /** e.g. `after line 4: ARG GOMODCACHE, ARG GOCACHE`. */
+  added: string[]
 }
 
 /** The state name used with core.saveState / core.getState. */

@@ -213,6 +213,8 @@ export function renderMainSummary(state: MainState): string {
     )
   }
 
+  out.push(...dockerfileCopyTable(state))
+
   if (state.tools.length > 0) {
     const tools = state.tools
       .map(
@@ -224,6 +226,22 @@ export function renderMainSummary(state: MainState): string {
   }
   out.push(...warningList(state.warnings))
   return out.join('\n') + '\n'
+}
+
+/** The Dockerfile copies the build used and the lines each one adds. */
+function dockerfileCopyTable(state: MainState): string[] {
+  const copies = state.dockerfileCopies ?? []
+  if (copies.length === 0) return []
+  return [
+    table(
+      ['Dockerfile', 'Built from the copy', 'Lines added'],
+      copies.map((c) => [
+        `<code>${escapeHtml(c.original)}</code>`,
+        `<code>${escapeHtml(c.copy)}</code>`,
+        c.added.map(escapeHtml).join('<br>')
+      ])
+    )
+  ]
 }
 
 function checksumText(checksum: string): string {

@@ -83,6 +83,23 @@ describe('job summary sections', () => {
     expect(html).toContain('restored 10.0 MiB (10.0 MiB/s)')
   })
 
+  it('lists each Dockerfile copy and the lines it adds', () => {
+    const state = warmState()
+    state.dockerfileCopies = [
+      {
+        original: 'app/Dockerfile',
+        copy: 'app/.skaffold-kaniko-cache.Dockerfile',
+        images: ['app'],
+        added: ['after line 1: ARG GOMODCACHE, ARG GOCACHE, ARG <x>']
+      }
+    ]
+    const html = renderMainSummary(state)
+    expect(html).toContain(
+      '<tr><td><code>app/Dockerfile</code></td><td><code>app/.skaffold-kaniko-cache.Dockerfile</code></td><td>after line 1: ARG GOMODCACHE, ARG GOCACHE, ARG &lt;x&gt;</td></tr>'
+    )
+    expect(renderMainSummary(warmState())).not.toContain('Built from the copy')
+  })
+
   it('escapes every interpolated string', () => {
     const state = warmState()
     state.service = '<script>alert(1)</script>'

@@ -6,6 +6,7 @@ import {
   SkaffoldConfigError
 } from '../../src/skaffold/errors.js'
 import {
+  artifactKey,
   DEFAULT_PATCH_OPTIONS,
   patchOptionsFromInputs,
   type PatchOptions
@@ -1051,4 +1052,43 @@ build:
       expect((error as PatchOptionsError).message).toMatch(/namespace name/)
     }
   )
+})
+
+describe('dockerfileOverrides', () => {
+  const key = artifactKey({
+    file: 'skaffold.yaml',
+    document: 0,
+    index: 0,
+    place: { kind: 'base' }
+  })
+
+  it('points kaniko.dockerfile at the copy; the report keeps the original', () => {
+    const text = kaniko('v4beta11', '{dockerfile: docker/Dockerfile}')
+    const { text: out, report } = patch(text, {
+      dockerfileOverrides: { [key]: 'docker/.skaffold-kaniko-cache.Dockerfile' }
+    })
+    const doc = parse(out) as Any
+    expect(doc.build.artifacts[0].kaniko.dockerfile).toBe(
+      'docker/.skaffold-kaniko-cache.Dockerfile'
+    )
+    expect(report.artifacts[0].dockerfile).toBe('docker/Dockerfile')
+  })
+
+  it('adds the key when the artifact names no Dockerfile', () => {
+    const { text: out } = patch(kaniko('v4beta11'), {
+      dockerfileOverrides: { [key]: '.skaffold-kaniko-cache.Dockerfile' }
+    })
+    expect((parse(out) as Any).build.artifacts[0].kaniko.dockerfile).toBe(
+      '.skaffold-kaniko-cache.Dockerfile'
+    )
+  })
+
+  it('leaves artifacts without an override alone', () => {
+    const { text: out } = patch(kaniko('v4beta11'), {
+      dockerfileOverrides: { 'other.yaml#0#base#0': 'x' }
+    })
+    expect(
+      (parse(out) as Any).build.artifacts[0].kaniko.dockerfile
+    ).toBeUndefined()
+  })
 })

@@ -11,13 +11,14 @@ import {
   checkKanikoFlags,
   type DockerfileFinding
 } from '../dockerfile/check.js'
+import type { ArtifactDockerfile, DockerfileCopy } from '../dockerfile/patch.js'
 import { SkaffoldConfigError } from '../skaffold/errors.js'
 import {
   addExcludeEntries,
   excludePattern,
   removeExcludeEntries
 } from '../skaffold/git-exclude.js'
-import type { PatchOptions } from '../skaffold/options.js'
+import { artifactKey, type PatchOptions } from '../skaffold/options.js'
 import { checkProductFiles } from '../skaffold/product-files.js'
 import {
   patchSkaffoldConfigs,
@@ -26,7 +27,7 @@ import {
 } from '../skaffold/patch.js'
 import type { ArtifactReport, PatchReport } from '../skaffold/report.js'
 import { listLocalRequires } from '../skaffold/requires.js'
-import { replaceFile, writeText } from './files.js'
+import { readTextIfExists, replaceFile, writeText } from './files.js'
 
 /**
  * Reads the root config and, recursively, every local `requires[].path`
@@ -291,4 +292,57 @@ export function dockerfilePath(
   return isAbsolute(artifact.dockerfile)
     ? artifact.dockerfile
     : join(context, artifact.dockerfile)
+}
+
+/**
+ * Reads the Dockerfile of every patched artifact, for the copy planner.
+ * Unreadable ones are left out (the Dockerfile check reports them).
+ */
+export async function readArtifactDockerfiles(
+  report: PatchReport,
+  rootPath: string,
+  workingDir: string
+): Promise<ArtifactDockerfile[]> {
+  const root = resolve(rootPath)
+  const out: ArtifactDockerfile[] = []
+  for (const artifact of report.artifacts) {
+    if (artifact.status === 'skipped') continue
+    const path = dockerfilePath(artifact, root, workingDir)
+    const text = await readTextIfExists(path)
+    if (text === undefined) continue
+    out.push({
+      key: artifactKey(artifact),
+      image: artifact.image,
+      path,
+      dockerfile: artifact.dockerfile,
+      target: artifact.target,
+      buildArgs: Object.keys(artifact.buildArgs),
+      text
+    })
+  }
+  return out
+}
+
+/**
+ * Writes each Dockerfile copy beside its original (temporary file and
+ * rename; the original is only read). skaffold reads `<Dockerfile>.dockerignore`
+ * before the context's `.dockerignore` (skaffold v2.24.0
+ * pkg/skaffold/docker/dependencies.go readDockerignore), so an original's
+ * own ignore file is copied beside the copy too.
+ * @returns the paths written (remove them in the post step).
+ */
+export async function writeDockerfileCopies(
+  copies: DockerfileCopy[]
+): Promise<string[]> {
+  const written: string[] = []
+  for (const copy of copies) {
+    await replaceFile(copy.copyPath, copy.text, 0o644)
+    written.push(copy.copyPath)
+    const ignore = await readTextIfExists(`${copy.original}.dockerignore`)
+    if (ignore !== undefined) {
+      await replaceFile(`${copy.copyPath}.dockerignore`, ignore, 0o644)
+      written.push(`${copy.copyPath}.dockerignore`)
+    }
+  }
+  return written
 }

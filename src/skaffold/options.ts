@@ -70,6 +70,25 @@ export interface PatchOptions {
    * context's namespace).
    */
   defaultNamespace: string
+  /**
+   * `kaniko.dockerfile` to write for some artifacts (the Dockerfile copy),
+   * keyed by artifactKey(); the report keeps the original Dockerfile.
+   */
+  dockerfileOverrides?: Record<string, string>
+}
+
+/** Names one artifact of one document across patch runs. */
+export function artifactKey(artifact: {
+  file: string
+  document: number
+  index: number
+  place: { kind: 'base' } | { kind: 'profile'; name: string }
+}): string {
+  const place =
+    artifact.place.kind === 'profile'
+      ? `profile:${artifact.place.name}`
+      : 'base'
+  return `${artifact.file}#${artifact.document}#${place}#${artifact.index}`
 }
 
 /** The defaults: the data path's names from src/plan.ts. */

@@ -28,6 +28,7 @@ import { describeApiVersion, type ApiVersionInfo } from './api-version.js'
 import { SkaffoldConfigError } from './errors.js'
 import { spliceEdits } from './splice.js'
 import {
+  artifactKey,
   DEFAULT_PATCH_OPTIONS,
   isDnsLabel,
   listOurBuildArgs,
@@ -676,6 +677,7 @@ class DocumentPatcher {
             ? 'merged'
             : 'patched'
       this.pushArtifact(plan, status, added, kept, args)
+      this.overrideDockerfile(path, plan)
     }
     // Patch the cluster blocks the patched artifacts run under.
     const clusterOwners = new Set<Section>()
@@ -736,6 +738,33 @@ class DocumentPatcher {
       kanikoImage: typeof kaniko.image === 'string' ? kaniko.image : '',
       whitelistVarRun: kaniko.whitelistVarRun === true
     })
+  }
+
+  /** Points `kaniko.dockerfile` at the Dockerfile copy when one was made. */
+  private overrideDockerfile(
+    path: (string | number)[],
+    plan: { section: Section; index: number }
+  ): void {
+    const value =
+      this.options.dockerfileOverrides?.[
+        artifactKey({
+          file: this.file,
+          document: this.index,
+          index: plan.index,
+          place: plan.section.place
+        })
+      ]
+    if (value === undefined) return
+    const kaniko = this.writeMap([...path, 'kaniko'])
+    const own = kaniko.get('dockerfile', true)
+    if (isScalar(own)) {
+      // The user's own key: edit the scalar in place (a small diff).
+      own.value = value
+      this.state.editedScalars.add(own)
+    } else {
+      kaniko.set(this.doc.createNode('dockerfile'), this.doc.createNode(value))
+    }
+    this.touch()
   }
 
   private baseArtifacts(): unknown[] | null {

@@ -37,6 +37,8 @@ export interface StageRunInput {
   dockerfilePath: string
   /** The build context on the runner. */
   context: string
+  /** True for a path under the context skaffold does not send (.dockerignore). */
+  excluded?: (absPath: string) => boolean
   buildArgs: Record<string, string | undefined>
   target?: string
   /** kaniko.skipUnusedStages: build only the stages the target needs. */
@@ -448,7 +450,10 @@ async function runInstruction(
             `${where}: ADD from a URL is not supported by the cluster double`,
             2
           )
-        const found = globSources(input.context, s)
+        // Only what skaffold put in the context tar reaches kaniko.
+        const found = globSources(input.context, s).filter(
+          (p) => !(input.excluded?.(p) ?? false)
+        )
         if (found.length === 0)
           throw new CommandError(
             `${where}: ${ins.keyword} ${s}: no such file or directory in the build context ${input.context}`
@@ -469,7 +474,11 @@ async function runInstruction(
             ? join(destRunner, basename(src))
             : destRunner
         await mkdir(isDir ? target : posix.dirname(target), { recursive: true })
-        await cp(src, target, { recursive: true, force: true })
+        await cp(src, target, {
+          recursive: true,
+          force: true,
+          filter: (p) => !(input.excluded?.(p) ?? false)
+        })
       }
       return
     }

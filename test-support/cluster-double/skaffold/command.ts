@@ -21,6 +21,7 @@ import { runStages } from './build.js'
 import { generateTag } from './tagger.js'
 import { loadConfigs, selectModules, type LoadedConfig } from './config.js'
 import { parseDockerfile } from './dockerfile.js'
+import { contextExclusion } from './dockerignore.js'
 import { checkPodImage, hostPlatform } from './images.js'
 import {
   CACHE_ARGS,
@@ -365,6 +366,9 @@ async function buildArtifact(
       context,
       typeof kaniko.dockerfile === 'string' ? kaniko.dockerfile : 'Dockerfile'
     )
+    // skaffold always puts kaniko.dockerfile into the context it sends,
+    // whatever .dockerignore says (skaffold v2.24.0
+    // pkg/skaffold/docker/dependencies.go getDependencies).
     let dockerfileText: string
     try {
       dockerfileText = await readFile(dockerfilePath, 'utf8')
@@ -403,6 +407,7 @@ async function buildArtifact(
       dockerfile,
       dockerfilePath,
       context,
+      excluded: contextExclusion(context, dockerfilePath),
       buildArgs,
       target: typeof kaniko.target === 'string' ? kaniko.target : undefined,
       skipUnusedStages: kaniko.skipUnusedStages === true,
