@@ -7020,7 +7020,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
-/***/ 1346:
+/***/ 1239:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7304,6 +7304,244 @@ function formatLocation(file, line, column) {
         return `${file}:${line}: `;
     return `${file}:${line}:${column}: `;
 }
+
+;// CONCATENATED MODULE: ./src/plan.ts
+/**
+ * Where every piece of the data path lives (docs/design.md#the-data-path):
+ *
+ *   Actions cache -> runner dirs -> kind extraMounts -> node dirs
+ *     -> cluster.volumes hostPath -> kaniko pod mounts <- GOMODCACHE/GOCACHE build args
+ *
+ * Every link must agree, so the names are decided here once. Pure.
+ */
+/** Paths inside the kaniko pod, under /var/run as in the hand-built recipe; kaniko keeps every mount out of the image wherever it is (docs/upstream-behaviour.md#mounts-are-never-snapshotted). */
+const POD_PATHS = {
+    mod: '/var/run/gomodcache',
+    build: '/var/run/gobuildcache'
+};
+/** Volume names in cluster.volumes and kaniko.volumeMounts. */
+const plan_VOLUME_NAMES = {
+    mod: 'gomodcache',
+    build: 'gobuildcache'
+};
+/** Directories inside the kind node container (extraMounts containerPath = hostPath path). */
+const NODE_PATHS = {
+    mod: '/var/lib/skaffold-kaniko-cache/gomodcache',
+    build: '/var/lib/skaffold-kaniko-cache/gobuildcache'
+};
+/**
+ * Runner directories for one cluster. The cluster name is part of the path so
+ * two jobs on one self-hosted machine (each with its own cluster) never share
+ * a directory; it is an input, so the literal path is stable across runs.
+ */
+function cacheDirs(clusterName, facts) {
+    const literalRoot = `~/.cache/skaffold-kaniko-cache/${clusterName}`;
+    const absoluteRoot = `${facts.home.replace(/\/+$/, '')}/.cache/skaffold-kaniko-cache/${clusterName}`;
+    return {
+        cachePaths: {
+            mod: `${literalRoot}/gomodcache`,
+            build: `${literalRoot}/gobuildcache`
+        },
+        runnerDirs: {
+            mod: `${absoluteRoot}/gomodcache`,
+            build: `${absoluteRoot}/gobuildcache`
+        },
+        modSavePath: `${literalRoot}/gomodcache/${MOD_SAVE_SUBDIR}`,
+        modSaveDir: `${absoluteRoot}/gomodcache/${MOD_SAVE_SUBDIR}`
+    };
+}
+/** The part of the module cache that is saved: downloads, a GOPROXY layout. */
+const MOD_SAVE_SUBDIR = 'cache/download';
+/**
+ * Each cache's runner dir and the node dir the kaniko pod's hostPath names:
+ * the pairs a reused cluster copies in and out, since its node has no mounts.
+ * `savedSubdir` is the part copied back out: only what is saved, since Go
+ * makes its extracted module trees read-only (dirs 0555), which the docker
+ * CLI cannot extract as the runner user.
+ */
+function nodeCopies(runnerDirs) {
+    return [
+        {
+            runnerDir: runnerDirs.mod,
+            nodePath: NODE_PATHS.mod,
+            savedSubdir: MOD_SAVE_SUBDIR
+        },
+        { runnerDir: runnerDirs.build, nodePath: NODE_PATHS.build, savedSubdir: '' }
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/skaffold/options.ts
+
+
+/** Names one artifact of one document across patch runs. */
+function artifactKey(artifact) {
+    const place = artifact.place.kind === 'profile'
+        ? `profile:${artifact.place.name}`
+        : 'base';
+    return `${artifact.file}#${artifact.document}#${place}#${artifact.index}`;
+}
+/** The defaults: the data path's names from src/plan.ts. */
+const options_DEFAULT_PATCH_OPTIONS = {
+    mountPaths: { ...POD_PATHS },
+    volumeNames: { ...plan_VOLUME_NAMES },
+    volumeSource: {
+        kind: 'hostPath',
+        paths: { ...NODE_PATHS },
+        type: 'DirectoryOrCreate'
+    },
+    goProxy: '',
+    goPrivate: '',
+    goFlags: '',
+    buildArgs: [],
+    registryMirror: '',
+    kanikoImage: '',
+    initImage: '',
+    whitelistVarRun: false,
+    ignorePaths: ['/product_uuid', '/product_name'],
+    insecureRegistries: [],
+    profiles: [],
+    defaultNamespace: ''
+};
+/** Volume names skaffold gives its own kaniko pod volumes (skaffold v2.24.0 pkg/skaffold/build/kaniko/types.go, used by pkg/skaffold/build/cluster/pod.go kanikoPodSpec; docs/upstream-behaviour.md#the-kaniko-pod). */
+const RESERVED_VOLUME_NAMES = [
+    'kaniko-emptydir',
+    'kaniko-secret',
+    'kaniko-cache',
+    'docker-cfg'
+];
+/** Mount paths skaffold and kaniko use themselves (skaffold v2.24.0 pkg/skaffold/build/kaniko/types.go, used by pkg/skaffold/build/cluster/pod.go kanikoPodSpec; docs/upstream-behaviour.md#the-kaniko-pod). */
+const RESERVED_MOUNT_PATHS = [
+    '/kaniko/buildcontext',
+    '/secret',
+    '/cache',
+    '/kaniko/.docker'
+];
+/** The build args the action passes, in the order they are added. */
+function listOurBuildArgs(options) {
+    const args = [
+        ['GOMODCACHE', options.mountPaths.mod],
+        ['GOCACHE', options.mountPaths.build]
+    ];
+    if (options.goProxy !== '')
+        args.push(['GOPROXY', options.goProxy]);
+    if (options.goPrivate !== '') {
+        args.push(['GOPRIVATE', options.goPrivate]);
+        // Private modules are not in the public checksum database either.
+        args.push(['GONOSUMDB', options.goPrivate]);
+    }
+    if (options.goFlags !== '')
+        args.push(['GOFLAGS', options.goFlags]);
+    for (const [key, value] of options.buildArgs) {
+        if (!args.some(([k]) => k === key))
+            args.push([key, value]);
+    }
+    return args;
+}
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/**
+ * Whether a name is a DNS-1123 label, the rule for namespace and volume names:
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+ */
+function isDnsLabel(name) {
+    return DNS_LABEL.test(name);
+}
+const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * Checks the options before any file is touched.
+ * @throws PatchOptionsError naming the option and the fix.
+ */
+function validatePatchOptions(options) {
+    const paths = [
+        ['mod-cache-path', options.mountPaths.mod],
+        ['build-cache-path', options.mountPaths.build]
+    ];
+    for (const [name, path] of paths) {
+        if (!path.startsWith('/')) {
+            throw new PatchOptionsError(name, `"${path}" must be an absolute path`);
+        }
+        const normal = normalizePath(path);
+        if (RESERVED_MOUNT_PATHS.includes(normal) ||
+            normal === '/kaniko' ||
+            normal.startsWith('/kaniko/')) {
+            throw new PatchOptionsError(name, `"${path}" is used by skaffold or kaniko itself; pick a path under /var/run`);
+        }
+    }
+    if (normalizePath(options.mountPaths.mod) ===
+        normalizePath(options.mountPaths.build)) {
+        throw new PatchOptionsError('mod-cache-path', 'the module cache and the build cache need two different paths');
+    }
+    const names = options.volumeSource.kind === 'persistentVolumeClaim'
+        ? [options.volumeSource.volumeName]
+        : [options.volumeNames.mod, options.volumeNames.build];
+    for (const name of names) {
+        if (!DNS_LABEL.test(name)) {
+            throw new PatchOptionsError('volume name', `"${name}" is not a valid Kubernetes volume name (lowercase letters, digits and "-")`);
+        }
+    }
+    if (names.length === 2 && names[0] === names[1]) {
+        throw new PatchOptionsError('volume name', 'the two cache volumes need two different names');
+    }
+    if (options.volumeSource.kind === 'persistentVolumeClaim') {
+        if (options.volumeSource.claim === '') {
+            throw new PatchOptionsError('pvc', 'the claim name is empty');
+        }
+    }
+    else {
+        for (const path of Object.values(options.volumeSource.paths)) {
+            if (!path.startsWith('/')) {
+                throw new PatchOptionsError('node path', `"${path}" must be an absolute path on the node`);
+            }
+        }
+    }
+    // Namespace names are DNS-1123 labels:
+    // https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+    if (options.defaultNamespace !== '' &&
+        !DNS_LABEL.test(options.defaultNamespace)) {
+        throw new PatchOptionsError('namespace', `"${options.defaultNamespace}" is not a valid Kubernetes namespace name (lowercase letters, digits and "-", at most 63 characters)`);
+    }
+    for (const [key] of options.buildArgs) {
+        if (!BUILD_ARG_KEY.test(key)) {
+            throw new PatchOptionsError('build-arg', `"${key}" is not a build arg name (letters, digits and "_")`);
+        }
+    }
+}
+/** Drops trailing slashes so `/cache/` and `/cache` compare equal. */
+function normalizePath(path) {
+    const trimmed = path.replace(/\/+$/, '');
+    return trimmed === '' ? '/' : trimmed;
+}
+/**
+ * The patch options for the action's inputs (the data path's names from
+ * src/plan.ts). `insecureRegistries` names the plain-HTTP local registry
+ * (e.g. `kind-registry:5000`) when the action runs one. The `namespace`
+ * input becomes `defaultNamespace`: the action creates it, so the cluster
+ * blocks that name none run their kaniko pods there.
+ */
+function patchOptionsFromInputs(inputs, insecureRegistries = []) {
+    return {
+        ...options_DEFAULT_PATCH_OPTIONS,
+        volumeSource: inputs.cacheVolume.kind === 'pvc'
+            ? {
+                kind: 'persistentVolumeClaim',
+                claim: inputs.cacheVolume.claim,
+                volumeName: PVC_VOLUME_NAME,
+                subPaths: { ...VOLUME_NAMES }
+            }
+            : options_DEFAULT_PATCH_OPTIONS.volumeSource,
+        goProxy: inputs.goProxy,
+        goPrivate: inputs.goPrivate,
+        buildArgs: inputs.buildArgs,
+        registryMirror: inputs.registryMirror,
+        kanikoImage: inputs.kanikoImage,
+        initImage: inputs.initImage,
+        whitelistVarRun: inputs.whitelistVarRun,
+        insecureRegistries,
+        profiles: inputs.profiles,
+        defaultNamespace: inputs.namespace
+    };
+}
+/** The one volume that carries a ReadWriteMany claim (both caches, by subPath). */
+const PVC_VOLUME_NAME = 'go-caches';
 
 ;// CONCATENATED MODULE: ./src/skaffold/api-version.ts
 /**
@@ -7663,237 +7901,6 @@ function insertAfter(node, text, input) {
     }
     return { start: at, end: at, text: text.endsWith('\n') ? text : text + '\n' };
 }
-
-;// CONCATENATED MODULE: ./src/plan.ts
-/**
- * Where every piece of the data path lives (docs/design.md#the-data-path):
- *
- *   Actions cache -> runner dirs -> kind extraMounts -> node dirs
- *     -> cluster.volumes hostPath -> kaniko pod mounts <- GOMODCACHE/GOCACHE build args
- *
- * Every link must agree, so the names are decided here once. Pure.
- */
-/** Paths inside the kaniko pod, under /var/run as in the hand-built recipe; kaniko keeps every mount out of the image wherever it is (docs/upstream-behaviour.md#mounts-are-never-snapshotted). */
-const POD_PATHS = {
-    mod: '/var/run/gomodcache',
-    build: '/var/run/gobuildcache'
-};
-/** Volume names in cluster.volumes and kaniko.volumeMounts. */
-const plan_VOLUME_NAMES = {
-    mod: 'gomodcache',
-    build: 'gobuildcache'
-};
-/** Directories inside the kind node container (extraMounts containerPath = hostPath path). */
-const NODE_PATHS = {
-    mod: '/var/lib/skaffold-kaniko-cache/gomodcache',
-    build: '/var/lib/skaffold-kaniko-cache/gobuildcache'
-};
-/**
- * Runner directories for one cluster. The cluster name is part of the path so
- * two jobs on one self-hosted machine (each with its own cluster) never share
- * a directory; it is an input, so the literal path is stable across runs.
- */
-function cacheDirs(clusterName, facts) {
-    const literalRoot = `~/.cache/skaffold-kaniko-cache/${clusterName}`;
-    const absoluteRoot = `${facts.home.replace(/\/+$/, '')}/.cache/skaffold-kaniko-cache/${clusterName}`;
-    return {
-        cachePaths: {
-            mod: `${literalRoot}/gomodcache`,
-            build: `${literalRoot}/gobuildcache`
-        },
-        runnerDirs: {
-            mod: `${absoluteRoot}/gomodcache`,
-            build: `${absoluteRoot}/gobuildcache`
-        },
-        modSavePath: `${literalRoot}/gomodcache/${MOD_SAVE_SUBDIR}`,
-        modSaveDir: `${absoluteRoot}/gomodcache/${MOD_SAVE_SUBDIR}`
-    };
-}
-/** The part of the module cache that is saved: downloads, a GOPROXY layout. */
-const MOD_SAVE_SUBDIR = 'cache/download';
-/**
- * Each cache's runner dir and the node dir the kaniko pod's hostPath names:
- * the pairs a reused cluster copies in and out, since its node has no mounts.
- * `savedSubdir` is the part copied back out: only what is saved, since Go
- * makes its extracted module trees read-only (dirs 0555), which the docker
- * CLI cannot extract as the runner user.
- */
-function nodeCopies(runnerDirs) {
-    return [
-        {
-            runnerDir: runnerDirs.mod,
-            nodePath: NODE_PATHS.mod,
-            savedSubdir: MOD_SAVE_SUBDIR
-        },
-        { runnerDir: runnerDirs.build, nodePath: NODE_PATHS.build, savedSubdir: '' }
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/skaffold/options.ts
-
-
-/** The defaults: the data path's names from src/plan.ts. */
-const options_DEFAULT_PATCH_OPTIONS = {
-    mountPaths: { ...POD_PATHS },
-    volumeNames: { ...plan_VOLUME_NAMES },
-    volumeSource: {
-        kind: 'hostPath',
-        paths: { ...NODE_PATHS },
-        type: 'DirectoryOrCreate'
-    },
-    goProxy: '',
-    goPrivate: '',
-    goFlags: '',
-    buildArgs: [],
-    registryMirror: '',
-    kanikoImage: '',
-    initImage: '',
-    whitelistVarRun: false,
-    ignorePaths: ['/product_uuid', '/product_name'],
-    insecureRegistries: [],
-    profiles: [],
-    defaultNamespace: ''
-};
-/** Volume names skaffold gives its own kaniko pod volumes (skaffold v2.24.0 pkg/skaffold/build/kaniko/types.go, used by pkg/skaffold/build/cluster/pod.go kanikoPodSpec; docs/upstream-behaviour.md#the-kaniko-pod). */
-const RESERVED_VOLUME_NAMES = [
-    'kaniko-emptydir',
-    'kaniko-secret',
-    'kaniko-cache',
-    'docker-cfg'
-];
-/** Mount paths skaffold and kaniko use themselves (skaffold v2.24.0 pkg/skaffold/build/kaniko/types.go, used by pkg/skaffold/build/cluster/pod.go kanikoPodSpec; docs/upstream-behaviour.md#the-kaniko-pod). */
-const RESERVED_MOUNT_PATHS = [
-    '/kaniko/buildcontext',
-    '/secret',
-    '/cache',
-    '/kaniko/.docker'
-];
-/** The build args the action passes, in the order they are added. */
-function listOurBuildArgs(options) {
-    const args = [
-        ['GOMODCACHE', options.mountPaths.mod],
-        ['GOCACHE', options.mountPaths.build]
-    ];
-    if (options.goProxy !== '')
-        args.push(['GOPROXY', options.goProxy]);
-    if (options.goPrivate !== '') {
-        args.push(['GOPRIVATE', options.goPrivate]);
-        // Private modules are not in the public checksum database either.
-        args.push(['GONOSUMDB', options.goPrivate]);
-    }
-    if (options.goFlags !== '')
-        args.push(['GOFLAGS', options.goFlags]);
-    for (const [key, value] of options.buildArgs) {
-        if (!args.some(([k]) => k === key))
-            args.push([key, value]);
-    }
-    return args;
-}
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-/**
- * Whether a name is a DNS-1123 label, the rule for namespace and volume names:
- * https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
- */
-function isDnsLabel(name) {
-    return DNS_LABEL.test(name);
-}
-const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/**
- * Checks the options before any file is touched.
- * @throws PatchOptionsError naming the option and the fix.
- */
-function validatePatchOptions(options) {
-    const paths = [
-        ['mod-cache-path', options.mountPaths.mod],
-        ['build-cache-path', options.mountPaths.build]
-    ];
-    for (const [name, path] of paths) {
-        if (!path.startsWith('/')) {
-            throw new PatchOptionsError(name, `"${path}" must be an absolute path`);
-        }
-        const normal = normalizePath(path);
-        if (RESERVED_MOUNT_PATHS.includes(normal) ||
-            normal === '/kaniko' ||
-            normal.startsWith('/kaniko/')) {
-            throw new PatchOptionsError(name, `"${path}" is used by skaffold or kaniko itself; pick a path under /var/run`);
-        }
-    }
-    if (normalizePath(options.mountPaths.mod) ===
-        normalizePath(options.mountPaths.build)) {
-        throw new PatchOptionsError('mod-cache-path', 'the module cache and the build cache need two different paths');
-    }
-    const names = options.volumeSource.kind === 'persistentVolumeClaim'
-        ? [options.volumeSource.volumeName]
-        : [options.volumeNames.mod, options.volumeNames.build];
-    for (const name of names) {
-        if (!DNS_LABEL.test(name)) {
-            throw new PatchOptionsError('volume name', `"${name}" is not a valid Kubernetes volume name (lowercase letters, digits and "-")`);
-        }
-    }
-    if (names.length === 2 && names[0] === names[1]) {
-        throw new PatchOptionsError('volume name', 'the two cache volumes need two different names');
-    }
-    if (options.volumeSource.kind === 'persistentVolumeClaim') {
-        if (options.volumeSource.claim === '') {
-            throw new PatchOptionsError('pvc', 'the claim name is empty');
-        }
-    }
-    else {
-        for (const path of Object.values(options.volumeSource.paths)) {
-            if (!path.startsWith('/')) {
-                throw new PatchOptionsError('node path', `"${path}" must be an absolute path on the node`);
-            }
-        }
-    }
-    // Namespace names are DNS-1123 labels:
-    // https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
-    if (options.defaultNamespace !== '' &&
-        !DNS_LABEL.test(options.defaultNamespace)) {
-        throw new PatchOptionsError('namespace', `"${options.defaultNamespace}" is not a valid Kubernetes namespace name (lowercase letters, digits and "-", at most 63 characters)`);
-    }
-    for (const [key] of options.buildArgs) {
-        if (!BUILD_ARG_KEY.test(key)) {
-            throw new PatchOptionsError('build-arg', `"${key}" is not a build arg name (letters, digits and "_")`);
-        }
-    }
-}
-/** Drops trailing slashes so `/cache/` and `/cache` compare equal. */
-function normalizePath(path) {
-    const trimmed = path.replace(/\/+$/, '');
-    return trimmed === '' ? '/' : trimmed;
-}
-/**
- * The patch options for the action's inputs (the data path's names from
- * src/plan.ts). `insecureRegistries` names the plain-HTTP local registry
- * (e.g. `kind-registry:5000`) when the action runs one. The `namespace`
- * input becomes `defaultNamespace`: the action creates it, so the cluster
- * blocks that name none run their kaniko pods there.
- */
-function patchOptionsFromInputs(inputs, insecureRegistries = []) {
-    return {
-        ...options_DEFAULT_PATCH_OPTIONS,
-        volumeSource: inputs.cacheVolume.kind === 'pvc'
-            ? {
-                kind: 'persistentVolumeClaim',
-                claim: inputs.cacheVolume.claim,
-                volumeName: PVC_VOLUME_NAME,
-                subPaths: { ...VOLUME_NAMES }
-            }
-            : options_DEFAULT_PATCH_OPTIONS.volumeSource,
-        goProxy: inputs.goProxy,
-        goPrivate: inputs.goPrivate,
-        buildArgs: inputs.buildArgs,
-        registryMirror: inputs.registryMirror,
-        kanikoImage: inputs.kanikoImage,
-        initImage: inputs.initImage,
-        whitelistVarRun: inputs.whitelistVarRun,
-        insecureRegistries,
-        profiles: inputs.profiles,
-        defaultNamespace: inputs.namespace
-    };
-}
-/** The one volume that carries a ReadWriteMany claim (both caches, by subPath). */
-const PVC_VOLUME_NAME = 'go-caches';
 
 ;// CONCATENATED MODULE: ./src/skaffold/requires.ts
 
@@ -8460,6 +8467,7 @@ class DocumentPatcher {
                     ? 'merged'
                     : 'patched';
             this.pushArtifact(plan, status, added, kept, args);
+            this.overrideDockerfile(path, plan);
         }
         // Patch the cluster blocks the patched artifacts run under.
         const clusterOwners = new Set();
@@ -8505,6 +8513,28 @@ class DocumentPatcher {
             kanikoImage: typeof kaniko.image === 'string' ? kaniko.image : '',
             whitelistVarRun: kaniko.whitelistVarRun === true
         });
+    }
+    /** Points `kaniko.dockerfile` at the Dockerfile copy when one was made. */
+    overrideDockerfile(path, plan) {
+        const value = this.options.dockerfileOverrides?.[artifactKey({
+            file: this.file,
+            document: this.index,
+            index: plan.index,
+            place: plan.section.place
+        })];
+        if (value === undefined)
+            return;
+        const kaniko = this.writeMap([...path, 'kaniko']);
+        const own = kaniko.get('dockerfile', true);
+        if ((0,dist/* isScalar */.jn)(own)) {
+            // The user's own key: edit the scalar in place (a small diff).
+            own.value = value;
+            this.state.editedScalars.add(own);
+        }
+        else {
+            kaniko.set(this.doc.createNode('dockerfile'), this.doc.createNode(value));
+        }
+        this.touch();
     }
     baseArtifacts() {
         const build = this.js.build;
@@ -9189,9 +9219,9 @@ async function pathKind(path) {
     }
 }
 /** Reads a UTF-8 text file, or undefined when it cannot be read. */
-async function readTextIfExists(path) {
+async function files_readTextIfExists(path) {
     try {
-        return await fs.readFile(path, 'utf8');
+        return await external_node_fs_namespaceObject.promises.readFile(path, 'utf8');
     }
     catch {
         return undefined;
@@ -9262,6 +9292,7 @@ async function ensureDir(path) {
  * them in the post step, read the Dockerfiles for the check. The decisions
  * are made by the pure modules in src/skaffold/ and src/dockerfile/.
  */
+
 
 
 
@@ -9491,6 +9522,164 @@ function dockerfilePath(artifact, rootPath, workingDir) {
         ? artifact.dockerfile
         : (0,external_node_path_namespaceObject.join)(context, artifact.dockerfile);
 }
+/**
+ * Reads the Dockerfile of every patched artifact, for the copy planner.
+ * Unreadable ones are left out (the Dockerfile check reports them).
+ */
+async function readArtifactDockerfiles(report, rootPath, workingDir) {
+    const root = (0,external_node_path_namespaceObject.resolve)(rootPath);
+    const out = [];
+    for (const artifact of report.artifacts) {
+        if (artifact.status === 'skipped')
+            continue;
+        const path = dockerfilePath(artifact, root, workingDir);
+        const text = await files_readTextIfExists(path);
+        if (text === undefined)
+            continue;
+        out.push({
+            key: artifactKey(artifact),
+            image: artifact.image,
+            path,
+            dockerfile: artifact.dockerfile,
+            target: artifact.target,
+            buildArgs: Object.keys(artifact.buildArgs),
+            text
+        });
+    }
+    return out;
+}
+/**
+ * Writes each Dockerfile copy beside its original (temporary file and
+ * rename; the original is only read). skaffold reads `<Dockerfile>.dockerignore`
+ * before the context's `.dockerignore` (skaffold v2.24.0
+ * pkg/skaffold/docker/dependencies.go readDockerignore), so an original's
+ * own ignore file is copied beside the copy too.
+ * @returns the paths written (remove them in the post step).
+ */
+async function writeDockerfileCopies(copies) {
+    const written = [];
+    for (const copy of copies) {
+        await replaceFile(copy.copyPath, copy.text, 0o644);
+        written.push(copy.copyPath);
+        const ignore = await readTextIfExists(`${copy.original}.dockerignore`);
+        if (ignore !== undefined) {
+            await replaceFile(`${copy.copyPath}.dockerignore`, ignore, 0o644);
+            written.push(`${copy.copyPath}.dockerignore`);
+        }
+    }
+    return written;
+}
+
+;// CONCATENATED MODULE: ./src/dockerfile/patch.ts
+/**
+ * The Dockerfile copy: the missing `ARG` lines inserted right after the
+ * `FROM` of each Go stage the check flags, so the build args the action
+ * passes reach that stage's `RUN` steps. Everything else keeps its bytes:
+ * parser directives, comments, heredocs and line continuations. Pure: text
+ * in, text out.
+ */
+
+
+
+
+/**
+ * Inserts the `ARG` lines the check finds missing after each Go stage's
+ * `FROM` (after its last continuation line). The `ARG` carries no default:
+ * the build arg the action passes gives it its value.
+ */
+function patchDockerfile(input) {
+    const missing = new Map();
+    for (const finding of checkDockerfile(input)) {
+        if (finding.kind !== 'missing-arg' || finding.fix === '')
+            continue;
+        const lines = missing.get(finding.line) ?? [];
+        if (!lines.includes(finding.fix))
+            lines.push(finding.fix);
+        missing.set(finding.line, lines);
+    }
+    if (missing.size === 0)
+        return { text: input.text, insertions: [] };
+    const insertions = [];
+    for (const instruction of main.DockerfileParser.parse(input.text).getInstructions()) {
+        if (instruction.getKeyword().toUpperCase() !== 'FROM')
+            continue;
+        const range = instruction.getRange();
+        const lines = missing.get(range.start.line + 1);
+        if (lines === undefined)
+            continue;
+        insertions.push({
+            fromLine: range.start.line + 1,
+            afterLine: range.end.line + 1,
+            lines
+        });
+    }
+    const eol = input.text.includes('\r\n') ? '\r\n' : '\n';
+    // Split keeping each line's own ending, so untouched lines keep their bytes.
+    const original = input.text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+    const out = [];
+    original.forEach((line, i) => {
+        out.push(line);
+        const insertion = insertions.find((x) => x.afterLine === i + 1);
+        if (insertion === undefined)
+            return;
+        if (!line.endsWith('\n'))
+            out.push(eol);
+        for (const added of insertion.lines)
+            out.push(added + eol);
+    });
+    return { text: out.join(''), insertions };
+}
+/**
+ * The copy's `kaniko.dockerfile` value: the original's, with the copy's name
+ * in the same directory (skaffold resolves it against the artifact context,
+ * as it does the original).
+ */
+function dockerfileCopyValue(dockerfile) {
+    return external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(dockerfile), COPY_PREFIX + external_node_path_namespaceObject.posix.basename(dockerfile));
+}
+/**
+ * Decides the Dockerfile copies: one per Dockerfile that misses ARG lines.
+ * Two artifacts sharing a Dockerfile with different targets or build args
+ * that would need different copies: the first one gets the copy, the other
+ * keeps the original (and its warnings).
+ */
+function planDockerfileCopies(artifacts) {
+    const plan = { copies: [], overrides: {}, skipped: [] };
+    for (const artifact of artifacts) {
+        const patched = patchDockerfile({
+            file: artifact.path,
+            text: artifact.text,
+            target: artifact.target,
+            buildArgs: artifact.buildArgs
+        });
+        if (patched.insertions.length === 0)
+            continue;
+        const copyPath = external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(artifact.path), COPY_PREFIX + external_node_path_namespaceObject.posix.basename(artifact.path));
+        const existing = plan.copies.find((c) => c.copyPath === copyPath);
+        if (existing !== undefined && existing.text !== patched.text) {
+            plan.skipped.push({
+                image: artifact.image,
+                path: artifact.path,
+                reason: `another artifact (${existing.images.join(', ')}) builds ${artifact.path} with a different target or build args; this one keeps the original`
+            });
+            continue;
+        }
+        if (existing === undefined) {
+            plan.copies.push({
+                original: artifact.path,
+                copyPath,
+                text: patched.text,
+                insertions: patched.insertions,
+                images: [artifact.image]
+            });
+        }
+        else {
+            existing.images.push(artifact.image);
+        }
+        plan.overrides[artifact.key] = dockerfileCopyValue(artifact.dockerfile);
+    }
+    return plan;
+}
 
 ;// CONCATENATED MODULE: ./src/cli.ts
 /**
@@ -9498,6 +9687,7 @@ function dockerfilePath(artifact, rootPath, workingDir) {
  * config, `check` prints the Dockerfile findings. Orchestrator: parses the
  * arguments, calls the adapter and the pure modules, prints.
  */
+
 
 
 
@@ -9519,7 +9709,9 @@ patch   Prints FILE with every kaniko artifact patched for the Go caches
         requires other local configs, each patched file is printed after a
         "# file: <original> -> <copy>" line, the copy being where the action
         writes it. With nothing to patch, FILE is printed unchanged and the
-        reason goes to stderr.
+        reason goes to stderr. A Dockerfile whose Go stage lacks the cache
+        ARG lines is printed the same way, as the copy the action builds
+        from (--patch-dockerfile auto, the default).
 check   Prints the Dockerfile findings (missing ARG lines, ignored
         RUN --mount=type=cache, kaniko v1.7.0 with whitelistVarRun). FILE is a
         skaffold config (every patched artifact's Dockerfile is checked) or a
@@ -9557,8 +9749,11 @@ Options (as the action's inputs):
                             namespace is kept); without it the blocks keep
                             skaffold's default, the kube context's namespace.
                             The action's input defaults to "default"
+  --patch-dockerfile MODE   patch: auto (default) adds the missing ARG lines
+                            to a Dockerfile copy and points the artifact at
+                            it; never leaves the Dockerfiles alone
   --json                    print the report as JSON (on stderr for patch)
-  --context DIR             check: directory skaffold runs in (default: FILE's
+  --context DIR             patch, check: directory skaffold runs in (default: FILE's
                             directory); for a Dockerfile, unused
   --target STAGE            check of a Dockerfile: the stage built
   -h, --help                this help
@@ -9587,6 +9782,7 @@ const OPTIONS = {
     'insecure-registry': { type: 'string', multiple: true },
     'no-ignore-paths': { type: 'boolean' },
     namespace: { type: 'string' },
+    'patch-dockerfile': { type: 'string' },
     json: { type: 'boolean' },
     context: { type: 'string' },
     target: { type: 'string' },
@@ -9713,17 +9909,52 @@ async function patchFrom(path, options) {
     return patch_patchSkaffoldConfigs(files, options);
 }
 async function runPatch(path, options, values, out, show) {
-    const result = await patchFrom(path, options);
+    const mode = values['patch-dockerfile'] ?? 'auto';
+    if (mode !== 'auto' && mode !== 'never') {
+        throw new UsageError(`--patch-dockerfile "${mode}": expected auto or never`);
+    }
+    let result = await patchFrom(path, options);
+    const workingDir = values.context
+        ? (0,external_node_path_namespaceObject.resolve)(out.cwd, values.context)
+        : (0,external_node_path_namespaceObject.dirname)(path);
+    const plan = mode === 'auto'
+        ? planDockerfileCopies(await readArtifactDockerfiles(result.report, path, workingDir))
+        : { copies: [], overrides: {} };
+    const dockerfiles = plan.copies;
+    if (dockerfiles.length > 0) {
+        // Again, with each artifact's kaniko.dockerfile pointing at its copy.
+        result = await patchFrom(path, {
+            ...options,
+            dockerfileOverrides: plan.overrides
+        });
+    }
     const copies = result.files.filter((f) => f.needsCopy);
+    const printed = [
+        ...copies.map((f) => ({
+            path: f.path,
+            copyPath: f.copyPath,
+            text: f.text
+        })),
+        ...dockerfiles.map((d) => ({
+            path: d.original,
+            copyPath: d.copyPath,
+            text: d.text
+        }))
+    ];
     if (copies.length === 0 ||
-        (copies.length === 1 && result.files.length === 1)) {
+        (printed.length === 1 && result.files.length === 1)) {
         out.stdout(result.files[0].text);
     }
     else {
-        for (const f of copies) {
+        for (const f of printed) {
             out.stdout(`# file: ${show(f.path)} -> ${show(f.copyPath)}\n${f.text}`);
             if (!f.text.endsWith('\n'))
                 out.stdout('\n');
+        }
+    }
+    for (const d of dockerfiles) {
+        for (const i of d.insertions) {
+            out.stderr(`dockerfile ${show(d.original)}: the copy adds ${i.lines.join(', ')} after line ${i.afterLine}\n`);
         }
     }
     if (values.json) {
@@ -9838,7 +10069,7 @@ function renderReport(report, show = (p) => p) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1346);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1239);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
 
