@@ -1,5 +1,5 @@
 /**
- * Command-line preview (design 3.5): `patch` prints the patched skaffold
+ * Command-line preview (docs/design.md#the-command-line-preview): `patch` prints the patched skaffold
  * config, `check` prints the Dockerfile findings. Orchestrator: parses the
  * arguments, calls the adapter and the pure modules, prints.
  */

@@ -1,5 +1,5 @@
 /**
- * The main step, in the order of design section 2: inputs, plan, tools,
+ * The main step (docs/design.md#the-main-step): inputs, plan, tools,
  * restore (beside cluster creation), cluster, patch, Dockerfile check, build,
  * report. Every decision and every resource created goes into the state as
  * soon as it exists, so the post step can clean up whatever main got to.

@@ -2,7 +2,7 @@
  * The one value handed from the main step to the post step.
  *
  * `post-if: always()` runs the post step even when main failed early, and
- * post cannot read inputs reliably (design section 4), so main records every
+ * post cannot read inputs reliably (docs/design.md#state-handed-from-main-to-post), so main records every
  * decision and every resource it created here, as soon as it has it. Pure.
  */
 import type { SaveThreshold } from './cache/differential.js'

@@ -1,5 +1,5 @@
 /**
- * The double's command contract (.tmp/commands.md in the project): kind config
+ * The command forms the double implements (docs/design.md#command-forms): kind config
  * validation, missing extraMount dirs, unsupported forms, no daemon, and the
  * docker/kind/kubectl state the action's adapters rely on.
  */

@@ -1,5 +1,5 @@
 /**
- * Each link of the data path (design section 1), broken on its own: the
+ * Each link of the data path (docs/design.md#every-link-must-agree), broken on its own: the
  * double names the link, and the build runs cold (evidence: the `go caches:`
  * line points away from the runner dirs, the RUN compiles into a fresh cache,
  * and the runner's build cache gains nothing).

@@ -7043,7 +7043,7 @@ var dist = __nccwpck_require__(8815);
 var main = __nccwpck_require__(8390);
 ;// CONCATENATED MODULE: ./src/dockerfile/check.ts
 /**
- * Dockerfile check (design 3.4): a build arg reaches a `RUN` step only when
+ * Dockerfile check (docs/design.md#the-dockerfile-check): a build arg reaches a `RUN` step only when
  * that stage declares `ARG NAME` after its `FROM` (kaniko filters the others
  * out, as docker does). One missing `ARG GOCACHE` and the build silently runs
  * cold. Pure: Dockerfile text in, findings out.
@@ -9460,7 +9460,7 @@ async function removePatchedCopies(paths) {
 /**
  * Checks the Dockerfile of every patched artifact. Paths in the root config
  * resolve against the directory skaffold runs in (`workingDir`), paths in a
- * required config against that config's directory (skaffold-facts 6).
+ * required config against that config's directory (skaffold pkg/skaffold/parser/config.go; docs/upstream-behaviour.md#multiple-configs-and-requires).
  */
 async function checkDockerfilesFor(report, rootPath, workingDir) {
     const root = (0,external_node_path_namespaceObject.resolve)(rootPath);
@@ -9683,7 +9683,7 @@ function planDockerfileCopies(artifacts) {
 
 ;// CONCATENATED MODULE: ./src/cli.ts
 /**
- * Command-line preview (design 3.5): `patch` prints the patched skaffold
+ * Command-line preview (docs/design.md#the-command-line-preview): `patch` prints the patched skaffold
  * config, `check` prints the Dockerfile findings. Orchestrator: parses the
  * arguments, calls the adapter and the pure modules, prints.
  */

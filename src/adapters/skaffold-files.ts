@@ -216,7 +216,7 @@ export async function removePatchedCopies(
 /**
  * Checks the Dockerfile of every patched artifact. Paths in the root config
  * resolve against the directory skaffold runs in (`workingDir`), paths in a
- * required config against that config's directory (skaffold-facts 6).
+ * required config against that config's directory (skaffold pkg/skaffold/parser/config.go; docs/upstream-behaviour.md#multiple-configs-and-requires).
  */
 export async function checkDockerfilesFor(
   report: PatchReport,

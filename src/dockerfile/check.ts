@@ -1,5 +1,5 @@
 /**
- * Dockerfile check (design 3.4): a build arg reaches a `RUN` step only when
+ * Dockerfile check (docs/design.md#the-dockerfile-check): a build arg reaches a `RUN` step only when
  * that stage declares `ARG NAME` after its `FROM` (kaniko filters the others
  * out, as docker does). One missing `ARG GOCACHE` and the build silently runs
  * cold. Pure: Dockerfile text in, findings out.
