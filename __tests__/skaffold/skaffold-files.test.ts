@@ -16,6 +16,7 @@ import {
   checkDockerfilesFor,
   preparePatchedConfigs,
   readSkaffoldConfigs,
+  writeDockerfileCopies,
   removePatchedCopies
 } from '../../src/adapters/skaffold-files.js'
 import { SkaffoldConfigError } from '../../src/skaffold/errors.js'
@@ -210,6 +211,29 @@ describe('skaffold-files adapter', () => {
       await removePatchedCopies(prepared.writtenFiles)
       expect(readFileSync(exclude, 'utf8')).toBe(userText)
       expect(git(dir, 'status', '--porcelain')).toBe('')
+    })
+
+    it('lists Dockerfile copies in info/exclude too, and removes them with the rest', async () => {
+      const dir = layout('git-dockerfile')
+      git(dir, 'init', '-q')
+      commitAll(dir)
+      const exclude = join(dir, '.git', 'info', 'exclude')
+      const before = readFileSync(exclude, 'utf8')
+      const written = await writeDockerfileCopies([
+        {
+          original: join(dir, 'Dockerfile'),
+          copyPath: join(dir, '.skaffold-kaniko-cache.Dockerfile'),
+          text: 'FROM golang:1.22\nARG GOCACHE\n',
+          insertions: [],
+          images: ['app']
+        }
+      ])
+      expect(git(dir, 'status', '--porcelain')).toBe('')
+      expect(readFileSync(exclude, 'utf8')).toContain(
+        '/.skaffold-kaniko-cache.Dockerfile'
+      )
+      await removePatchedCopies(written)
+      expect(readFileSync(exclude, 'utf8')).toBe(before)
     })
 
     it('finds the shared info/exclude of a linked worktree', async () => {

@@ -9567,6 +9567,8 @@ async function writeDockerfileCopies(copies) {
             written.push(`${copy.copyPath}.dockerignore`);
         }
     }
+    // Untracked files would make skaffold's git tagger append -dirty.
+    await editGitExcludes(written, addExcludeEntries);
     return written;
 }
 

@@ -344,5 +344,7 @@ export async function writeDockerfileCopies(
       written.push(`${copy.copyPath}.dockerignore`)
     }
   }
+  // Untracked files would make skaffold's git tagger append -dirty.
+  await editGitExcludes(written, addExcludeEntries)
   return written
 }
