@@ -25,9 +25,12 @@ import { writePatchedCopies } from '../../src/adapters/skaffold-files.js'
 import { STATS_FILE_NAME, updateStats } from '../../src/cache/stats.js'
 import { DEFAULT_PATCH_OPTIONS } from '../../src/skaffold/options.js'
 import { patchSkaffoldConfigs } from '../../src/skaffold/patch.js'
+import {
+  expectOutsideUntouched,
+  outsideDir as outsideDirIn
+} from './helpers/outside.js'
 
 let root: string
-let outside: string
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'skc-links-'))
@@ -36,22 +39,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true })
 })
 
-/** A directory outside the caches with one file the tests must not touch. */
-async function outsideDir(name: string): Promise<string> {
-  outside = join(root, name)
-  await mkdir(join(outside, 'keep'), { recursive: true })
-  await writeFile(join(outside, 'keep', 'precious.txt'), 'precious\n')
-  await writeFile(join(outside, 'secret.txt'), 'secret\n')
-  return outside
-}
-
-async function expectOutsideUntouched(dir: string): Promise<void> {
-  expect((await readdir(dir)).sort()).toEqual(['keep', 'secret.txt'])
-  expect(await readFile(join(dir, 'keep', 'precious.txt'), 'utf8')).toBe(
-    'precious\n'
-  )
-  expect(await readFile(join(dir, 'secret.txt'), 'utf8')).toBe('secret\n')
-}
+const outsideDir = (name: string) => outsideDirIn(root, name)
 
 describe('links planted in the caches', () => {
   it('the module-cache prune does not delete through a `cache` symlink', async () => {

@@ -9,7 +9,6 @@ import {
   mkdir,
   mkdtemp,
   readFile,
-  readdir,
   rm,
   stat,
   symlink,
@@ -22,10 +21,13 @@ import {
   removeLinksAndSpecialFiles,
   trimBuildCache
 } from '../../src/adapters/cache-files.js'
+import {
+  expectOutsideUntouched,
+  outsideDir as outsideDirIn
+} from './helpers/outside.js'
 
 const run = promisify(execFile)
 let root: string
-let outside: string
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'skc-links-'))
@@ -34,22 +36,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true })
 })
 
-/** A directory outside the caches with one file the tests must not touch. */
-async function outsideDir(name: string): Promise<string> {
-  outside = join(root, name)
-  await mkdir(join(outside, 'keep'), { recursive: true })
-  await writeFile(join(outside, 'keep', 'precious.txt'), 'precious\n')
-  await writeFile(join(outside, 'secret.txt'), 'secret\n')
-  return outside
-}
-
-async function expectOutsideUntouched(dir: string): Promise<void> {
-  expect((await readdir(dir)).sort()).toEqual(['keep', 'secret.txt'])
-  expect(await readFile(join(dir, 'keep', 'precious.txt'), 'utf8')).toBe(
-    'precious\n'
-  )
-  expect(await readFile(join(dir, 'secret.txt'), 'utf8')).toBe('secret\n')
-}
+const outsideDir = (name: string) => outsideDirIn(root, name)
 
 describe('links and special files removed before trim and save', () => {
   it('removes every symlink and FIFO from both caches, keeping regular files and dirs', async () => {
