@@ -210,7 +210,9 @@ describe('save policy on a pull request', () => {
       assertSucceeded(run)
       expect(run.outputs['mod-cache-hit']).toBe('exact')
       expect(createRequests(before)).toBe(0)
-      expect(run.summary).toMatch(/save-cache is auto.*default branch/)
+      expect(run.summary).toMatch(
+        /save-cache is auto and this run is a pull_request event; auto saves on push, schedule, workflow_dispatch only/
+      )
     },
     jobsTimeout(1)
   )
