@@ -9280,10 +9280,6 @@ async function ensureRealDir(path) {
         await fs.rm(path, { force: true });
     await fs.mkdir(path, { recursive: true });
 }
-/** Creates a directory (and parents). */
-async function ensureDir(path) {
-    await fs.mkdir(path, { recursive: true });
-}
 
 ;// CONCATENATED MODULE: ./src/adapters/skaffold-files.ts
 /**

@@ -10,10 +10,10 @@
  */
 import * as cache from '@actions/cache'
 import * as core from '@actions/core'
-import { mkdir, readdir, rm } from 'node:fs/promises'
+import { mkdir, readdir } from 'node:fs/promises'
 import { explainFailedSave } from '../cache/save-outcome.js'
 import { traceCall } from './call-trace.js'
-import { measureDir } from './cache-files.js'
+import { emptyCacheDir, measureDir } from './cache-files.js'
 
 /** How long one client call (a lookup, a download, a save) may take. */
 export interface Deadline {
@@ -372,11 +372,9 @@ function warn(message: string): string {
   return message
 }
 
+/** Empties a cache dir (read-only module trees included) and keeps it. */
 async function emptyDir(dir: string): Promise<void> {
-  const names = await readdir(dir).catch(() => [] as string[])
-  await Promise.all(
-    names.map((name) => rm(`${dir}/${name}`, { recursive: true, force: true }))
-  )
+  await emptyCacheDir(dir)
   await mkdir(dir, { recursive: true })
 }
 

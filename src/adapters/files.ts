@@ -95,8 +95,3 @@ export async function ensureRealDir(path: string): Promise<void> {
   if (info && !info.isDirectory()) await fs.rm(path, { force: true })
   await fs.mkdir(path, { recursive: true })
 }
-
-/** Creates a directory (and parents). */
-export async function ensureDir(path: string): Promise<void> {
-  await fs.mkdir(path, { recursive: true })
-}
