@@ -40,6 +40,10 @@ export interface ApiVersionInfo {
   lowercaseVolumes: boolean
   /** `kaniko.ignorePaths` exists from v4beta2 on. */
   hasIgnorePaths: boolean
+  /** `kaniko.snapshotMode` exists from v2beta9 on (the schemas' KanikoArtifact). */
+  hasSnapshotMode: boolean
+  /** `cluster.dockerConfig` exists from v1beta7 on (the schemas' ClusterDetails). */
+  hasClusterDockerConfig: boolean
 }
 
 /** The newest apiVersion this patcher knows. */
@@ -59,6 +63,8 @@ export function describeApiVersion(apiVersion: string): ApiVersionInfo | null {
     rank,
     tooOld: rank < ORDER.indexOf('v2beta9'),
     lowercaseVolumes: rank <= ORDER.indexOf('v2beta10'),
-    hasIgnorePaths: rank >= ORDER.indexOf('v4beta2')
+    hasIgnorePaths: rank >= ORDER.indexOf('v4beta2'),
+    hasSnapshotMode: rank >= ORDER.indexOf('v2beta9'),
+    hasClusterDockerConfig: rank >= ORDER.indexOf('v1beta7')
   }
 }

@@ -4,6 +4,7 @@
  * the artifact's line of the report. The user's own values always win and
  * are reported. Pure.
  */
+import { kanikoAdvice } from './advice.js'
 import { warnAt, type DocumentContext } from './context.js'
 import {
   artifactKey,
@@ -149,12 +150,18 @@ function patchVolumeMounts(
 }
 
 /** The kaniko scalars to set where the user set none. */
-function wantedScalars(o: PatchOptions): [string, string | boolean][] {
+function wantedScalars(
+  o: PatchOptions,
+  hasSnapshotMode: boolean
+): [string, string | boolean][] {
   const scalars: [string, string | boolean][] = []
   if (o.registryMirror) scalars.push(['registryMirror', o.registryMirror])
   if (o.kanikoImage) scalars.push(['image', o.kanikoImage])
   if (o.initImage) scalars.push(['initImage', o.initImage])
   if (o.whitelistVarRun) scalars.push(['whitelistVarRun', true])
+  if (o.snapshotMode && hasSnapshotMode) {
+    scalars.push(['snapshotMode', o.snapshotMode])
+  }
   return scalars
 }
 
@@ -164,7 +171,7 @@ function patchKanikoScalars(
   kanikoPath: YamlPath,
   edits: ArtifactEdits
 ): void {
-  const scalars = wantedScalars(ctx.options)
+  const scalars = wantedScalars(ctx.options, ctx.info.hasSnapshotMode)
   for (const [key, value] of scalars) {
     const current = kanikoOf(ctx, kanikoPath)[key]
     if (current === undefined) {
@@ -254,6 +261,9 @@ export function artifactReport(
     target: typeof kaniko.target === 'string' ? kaniko.target : '',
     buildArgs: edits.args,
     kanikoImage: typeof kaniko.image === 'string' ? kaniko.image : '',
-    whitelistVarRun: kaniko.whitelistVarRun === true
+    whitelistVarRun: kaniko.whitelistVarRun === true,
+    snapshotMode:
+      typeof kaniko.snapshotMode === 'string' ? kaniko.snapshotMode : '',
+    advice: plan.skipReason === '' ? kanikoAdvice(kaniko) : []
   }
 }

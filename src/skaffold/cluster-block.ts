@@ -5,7 +5,7 @@
  */
 import type { DocumentContext } from './context.js'
 import { isDnsLabel, normalizePath } from './options.js'
-import type { ClusterReport, KeptValue } from './report.js'
+import type { ClusterReport, DockerConfigReport, KeptValue } from './report.js'
 import type { Section } from './sections.js'
 import { volumeNode, type OurVolume } from './volumes.js'
 import { isObject, type YamlPath } from './yaml-edit.js'
@@ -35,6 +35,8 @@ export function patchClusterBlock(
     add.map((v) => volumeNode(v, ctx.options, ctx.info.lowercaseVolumes))
   )
   added.push(...add.map((v) => `volumes[${v.name}]`))
+  const dockerConfig = patchDockerConfig(ctx, clusterPath)
+  if (dockerConfig?.status === 'added') added.push('dockerConfig')
   return {
     file: ctx.file,
     document: ctx.index,
@@ -42,7 +44,61 @@ export function patchClusterBlock(
     line: ctx.edit.lineOf(clusterPath),
     added,
     kept,
-    namespace
+    namespace,
+    ...(dockerConfig ? { dockerConfig } : {})
+  }
+}
+
+/**
+ * The keys that give a cluster block its own registry credentials. A
+ * `pullSecretPath` alone names the secret `kaniko-secret` (skaffold v2.24.0
+ * pkg/skaffold/schema/defaults/defaults.go setDefaultClusterPullSecret).
+ */
+const OWN_CREDENTIALS = ['dockerConfig', 'pullSecretName', 'pullSecretPath']
+
+/**
+ * Gives a cluster block with no credentials of its own the runner's docker
+ * config (see PatchOptions.dockerConfig for what skaffold does with it).
+ * @returns the decision, or undefined when the options ask for none.
+ */
+function patchDockerConfig(
+  ctx: DocumentContext,
+  clusterPath: YamlPath
+): DockerConfigReport | undefined {
+  const ours = ctx.options.dockerConfig
+  if (ours === undefined) return undefined
+  const cluster = ctx.edit.jsAt(clusterPath)
+  const block = isObject(cluster) ? cluster : {}
+  // skaffold treats an empty name or path and a null dockerConfig as unset.
+  const own = OWN_CREDENTIALS.find(
+    (key) =>
+      block[key] !== undefined && block[key] !== null && block[key] !== ''
+  )
+  if (own !== undefined) {
+    return {
+      status: 'kept',
+      key: own,
+      secretName: '',
+      message: `cluster block has its own ${own}: the runner's docker config is not added`
+    }
+  }
+  if (!ctx.info.hasClusterDockerConfig) {
+    return {
+      status: 'unsupported',
+      key: 'dockerConfig',
+      secretName: '',
+      message: `skaffold/${ctx.info.version} has no cluster.dockerConfig: the runner's docker config could not be set; run \`skaffold fix --overwrite\` to move to a newer apiVersion`
+    }
+  }
+  ctx.edit.replaceValue(clusterPath, 'dockerConfig', {
+    path: ours.path,
+    secretName: ours.secretName
+  })
+  return {
+    status: 'added',
+    key: 'dockerConfig',
+    secretName: ours.secretName,
+    message: `kaniko pushes with the runner's docker config (secret ${ours.secretName}, mounted at /kaniko/.docker)`
   }
 }
 

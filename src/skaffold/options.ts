@@ -59,6 +59,16 @@ export interface PatchOptions {
    * pkg/util/fs_util.go DeleteFilesystem).
    */
   ignorePaths: string[]
+  /**
+   * kaniko `snapshotMode` for every kaniko artifact that sets none; '' adds
+   * none. `redo` decides what changed from each file's mtime, size, mode,
+   * uid and gid instead of hashing its content as the default `full` does
+   * (kaniko v1.19.2 pkg/executor/build.go getHasher, pkg/util/util.go
+   * RedoHasher; README "Flag --snapshot-mode"), so a snapshot does not read
+   * every file again. `time` looks at mtime alone and can miss what a RUN
+   * changed (kaniko README "mtime and snapshotting"), so it is never chosen.
+   */
+  snapshotMode: string
   /** kaniko `insecureRegistry` entries (a plain-HTTP local registry). */
   insecureRegistries: string[]
   /** Profiles the build activates (`-p`); each must exist in some config. */
@@ -70,6 +80,17 @@ export interface PatchOptions {
    * context's namespace).
    */
   defaultNamespace: string
+  /**
+   * `cluster.dockerConfig` for every cluster block we patch that has no
+   * `pullSecretName`, `pullSecretPath` or `dockerConfig` of its own: skaffold
+   * reads the file at `path` on the runner into a secret `secretName` in the
+   * block's namespace for the build and deletes it after (skaffold v2.24.0
+   * pkg/skaffold/build/cluster/secret.go setupDockerConfigSecret), and mounts
+   * that secret at /kaniko/.docker in the kaniko pod, where kaniko reads
+   * config.json for registry credentials (pkg/skaffold/build/cluster/pod.go
+   * kanikoPodSpec, kaniko.DefaultDockerConfigPath). Absent: no block gets one.
+   */
+  dockerConfig?: { path: string; secretName: string }
   /**
    * `kaniko.dockerfile` to write for some artifacts (the Dockerfile copy),
    * keyed by artifactKey(); the report keeps the original Dockerfile.
@@ -108,6 +129,7 @@ export const DEFAULT_PATCH_OPTIONS: PatchOptions = {
   kanikoImage: '',
   initImage: '',
   whitelistVarRun: false,
+  snapshotMode: 'redo',
   ignorePaths: ['/product_uuid', '/product_name'],
   insecureRegistries: [],
   profiles: [],
@@ -237,6 +259,7 @@ export function validatePatchOptions(options: PatchOptions): void {
       `"${options.defaultNamespace}" is not a valid Kubernetes namespace name (lowercase letters, digits and "-", at most 63 characters)`
     )
   }
+  validateDockerConfig(options.dockerConfig)
   for (const [key] of options.buildArgs) {
     if (!BUILD_ARG_KEY.test(key)) {
       throw new PatchOptionsError(
@@ -244,6 +267,29 @@ export function validatePatchOptions(options: PatchOptions): void {
         `"${key}" is not a build arg name (letters, digits and "_")`
       )
     }
+  }
+}
+
+/** A Kubernetes object name such as a Secret's (DNS-1123 subdomain). */
+const DNS_SUBDOMAIN =
+  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
+
+function validateDockerConfig(
+  dockerConfig: PatchOptions['dockerConfig']
+): void {
+  if (dockerConfig === undefined) return
+  if (!dockerConfig.path.startsWith('/')) {
+    throw new PatchOptionsError(
+      'docker config',
+      `"${dockerConfig.path}" must be an absolute path to a docker config.json on the runner`
+    )
+  }
+  // skaffold names a Secret after it: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names
+  if (!DNS_SUBDOMAIN.test(dockerConfig.secretName)) {
+    throw new PatchOptionsError(
+      'docker config',
+      `secret name "${dockerConfig.secretName}" is not a Kubernetes object name (lowercase letters, digits, "-" and ".")`
+    )
   }
 }
 

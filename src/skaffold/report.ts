@@ -40,6 +40,18 @@ export interface ArtifactReport {
   buildArgs: Record<string, string>
   kanikoImage: string
   whitelistVarRun: boolean
+  /** kaniko `snapshotMode` after patching ('' when none: kaniko's `full`). */
+  snapshotMode: string
+  /** Costly kaniko settings the user wrote (never changed); empty for skipped artifacts. */
+  advice: KanikoAdvice[]
+}
+
+/** A kaniko setting that costs time on every warm build, with one sentence about it. */
+export interface KanikoAdvice {
+  kind: 'use-new-run-with-single-snapshot' | 'reproducible'
+  /** The kaniko keys involved. */
+  keys: string[]
+  message: string
 }
 
 /** One `cluster` block that got (or already had) the cache volumes. */
@@ -57,6 +69,24 @@ export interface ClusterReport {
    * pods; '' when it names none (skaffold then uses the kube context's).
    */
   namespace: string
+  /** What became of the block's registry credentials; absent when the options asked for none. */
+  dockerConfig?: DockerConfigReport
+}
+
+/** The `cluster.dockerConfig` decision for one cluster block. */
+export interface DockerConfigReport {
+  /**
+   * added: ours was written; kept: the block brings its own credentials
+   * (pullSecretName, pullSecretPath or dockerConfig) and was left alone;
+   * unsupported: the block's apiVersion has no `cluster.dockerConfig`.
+   */
+  status: 'added' | 'kept' | 'unsupported'
+  /** The key the block's own credentials use (kept), or 'dockerConfig'. */
+  key: string
+  /** The secret skaffold creates and mounts ('' when not ours). */
+  secretName: string
+  /** One sentence for the log. */
+  message: string
 }
 
 /** Something the user should know; never fatal. */
