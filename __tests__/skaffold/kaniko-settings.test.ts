@@ -193,6 +193,7 @@ describe('dockerConfig', () => {
   itSchemas('writes a dockerConfig the schema accepts', () => {
     const input = config('{}')
     const { text } = patch(input, { dockerConfig: ours })
+    expect(text).toContain('secretName: docker-cfg-ci')
     expect(newSchemaErrors(input, text)).toEqual([])
   })
 
