@@ -187,6 +187,32 @@ const BUILD_ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
  * @throws PatchOptionsError naming the option and the fix.
  */
 export function validatePatchOptions(options: PatchOptions): void {
+  validateMountPaths(options)
+  validateVolumes(options)
+  // Namespace names are DNS-1123 labels:
+  // https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+  if (
+    options.defaultNamespace !== '' &&
+    !DNS_LABEL.test(options.defaultNamespace)
+  ) {
+    throw new PatchOptionsError(
+      'namespace',
+      `"${options.defaultNamespace}" is not a valid Kubernetes namespace name (lowercase letters, digits and "-", at most 63 characters)`
+    )
+  }
+  validateDockerConfig(options.dockerConfig)
+  for (const [key] of options.buildArgs) {
+    if (!BUILD_ARG_KEY.test(key)) {
+      throw new PatchOptionsError(
+        'build-arg',
+        `"${key}" is not a build arg name (letters, digits and "_")`
+      )
+    }
+  }
+}
+
+/** The two cache mount paths: absolute, apart, and not skaffold's or kaniko's own. */
+function validateMountPaths(options: PatchOptions): void {
   const paths: [string, string][] = [
     ['mod-cache-path', options.mountPaths.mod],
     ['build-cache-path', options.mountPaths.build]
@@ -216,6 +242,10 @@ export function validatePatchOptions(options: PatchOptions): void {
       'the module cache and the build cache need two different paths'
     )
   }
+}
+
+/** The cache volumes: valid and distinct names, a claim or absolute node paths. */
+function validateVolumes(options: PatchOptions): void {
   const names =
     options.volumeSource.kind === 'persistentVolumeClaim'
       ? [options.volumeSource.volumeName]
@@ -246,26 +276,6 @@ export function validatePatchOptions(options: PatchOptions): void {
           `"${path}" must be an absolute path on the node`
         )
       }
-    }
-  }
-  // Namespace names are DNS-1123 labels:
-  // https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
-  if (
-    options.defaultNamespace !== '' &&
-    !DNS_LABEL.test(options.defaultNamespace)
-  ) {
-    throw new PatchOptionsError(
-      'namespace',
-      `"${options.defaultNamespace}" is not a valid Kubernetes namespace name (lowercase letters, digits and "-", at most 63 characters)`
-    )
-  }
-  validateDockerConfig(options.dockerConfig)
-  for (const [key] of options.buildArgs) {
-    if (!BUILD_ARG_KEY.test(key)) {
-      throw new PatchOptionsError(
-        'build-arg',
-        `"${key}" is not a build arg name (letters, digits and "_")`
-      )
     }
   }
 }

@@ -101,20 +101,8 @@ export function patchSkaffoldConfigs(
   const out = files.map((file, i): PatchedFile => {
     const copy = decide(i)
     if (copy) {
-      for (const edge of edges[i]) {
-        if (!decide(edge.target)) continue
-        const doc = states[i].docs[edge.document]
-        const item = (doc.contents as YAMLMap).get('requires') as YAMLSeq
-        const entry = item.items[edge.index] as YAMLMap
-        const scalar = entry.get('path', true) as Scalar
-        scalar.value = relativeRequirePath(
-          file.path,
-          copyPathFor(files[edge.target].path),
-          edge.rawPath
-        )
-        states[i].trace.editedScalars.add(scalar)
-        states[i].changed = true
-      }
+      const copied = edges[i].filter((edge) => decide(edge.target))
+      pointRequiresAtCopies(states[i], copied, files)
     }
     return {
       path: file.path,
@@ -129,6 +117,27 @@ export function patchSkaffoldConfigs(
     rootPath: out[0].needsCopy ? out[0].copyPath : out[0].path,
     files: out,
     report
+  }
+}
+
+/** Points the `requires` entries of a copied file at the copies of the files they name. */
+function pointRequiresAtCopies(
+  state: FileState,
+  edges: Edge[],
+  files: ConfigFile[]
+): void {
+  for (const edge of edges) {
+    const doc = state.docs[edge.document]
+    const item = (doc.contents as YAMLMap).get('requires') as YAMLSeq
+    const entry = item.items[edge.index] as YAMLMap
+    const scalar = entry.get('path', true) as Scalar
+    scalar.value = relativeRequirePath(
+      state.file.path,
+      copyPathFor(files[edge.target].path),
+      edge.rawPath
+    )
+    state.trace.editedScalars.add(scalar)
+    state.changed = true
   }
 }
 
