@@ -16,7 +16,7 @@ import { patchClusterBlock } from './cluster-block.js'
 import { warnAt, type DocumentContext } from './context.js'
 import { SkaffoldConfigError } from './errors.js'
 import type { PatchOptions } from './options.js'
-import type { DocumentReport, PatchReport } from './report.js'
+import type { ArtifactReport, DocumentReport, PatchReport } from './report.js'
 import {
   classifyArtifacts,
   clusterOwners,
@@ -221,9 +221,11 @@ function patchSections(ctx: DocumentContext, js: Json): void {
   const none: ArtifactEdits = { added: [], kept: [], args: {} }
   const push = (
     p: ArtifactPlan,
-    s: Parameters<typeof artifactReport>[3],
+    status: ArtifactReport['status'],
     e: ArtifactEdits
-  ) => report.artifacts.push(artifactReport(ctx, p, lines.get(p) ?? 0, s, e))
+  ): void => {
+    report.artifacts.push(artifactReport(ctx, p, lines.get(p) ?? 0, status, e))
+  }
   if (found.plans.every((p) => p.skipReason !== '')) {
     for (const plan of found.plans) push(plan, 'skipped', none)
     return
@@ -232,8 +234,9 @@ function patchSections(ctx: DocumentContext, js: Json): void {
     options,
     sections.map((s) => edit.jsAt(s.buildPath))
   )
-  if ('error' in chosen)
+  if ('error' in chosen) {
     edit.failAtNode(edit.doc.contents as Node, chosen.error)
+  }
   for (const r of chosen.renamed) {
     report.collisions.push({ file: ctx.file, document: ctx.index, ...r })
   }
@@ -251,9 +254,8 @@ function patchSections(ctx: DocumentContext, js: Json): void {
   }
 }
 
-function artifactStatus(
-  edits: ArtifactEdits
-): 'patched' | 'merged' | 'already-patched' {
+/** patched, merged (the user's values kept) or already-patched (nothing missing). */
+function artifactStatus(edits: ArtifactEdits): ArtifactReport['status'] {
   if (edits.added.length === 0) return 'already-patched'
   return edits.kept.length > 0 ? 'merged' : 'patched'
 }
