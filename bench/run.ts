@@ -11,6 +11,7 @@ const BENCHMARKS = [
   'cache-growth.ts',
   'cache-collision.ts',
   'cache-throughput.ts',
+  'startup.ts',
   'headline.ts'
 ]
 const only = process.argv.slice(2)

@@ -16,9 +16,9 @@ import {
   checkDockerfilesFor,
   preparePatchedConfigs,
   readSkaffoldConfigs,
-  writeDockerfileCopies,
-  removePatchedCopies
+  writeDockerfileCopies
 } from '../../src/adapters/skaffold-files.js'
+import { removePatchedCopies } from '../../src/adapters/patched-copies.js'
 import { SkaffoldConfigError } from '../../src/skaffold/errors.js'
 import {
   addExcludeEntries,

@@ -8,12 +8,25 @@
  * call's annotations and HTTP exchanges apart from other work's, and races
  * the call against its deadline.
  */
-import * as cache from '@actions/cache'
 import * as core from '@actions/core'
 import { mkdir, readdir } from 'node:fs/promises'
 import { explainFailedSave } from '../cache/save-outcome.js'
 import { traceCall } from './call-trace.js'
 import { emptyCacheDir, measureDir } from './cache-files.js'
+
+type CacheClient = typeof import('@actions/cache')
+let client: Promise<CacheClient> | undefined
+
+/**
+ * The @actions/cache client, loaded on the first restore or save: it brings
+ * the Azure storage and HTTP stacks (about half of a bundle), which a step
+ * that restores or saves nothing (a bad input, `cache: false`, the post step
+ * after a failed build) need not load.
+ */
+function cacheClient(): Promise<CacheClient> {
+  client ??= import('@actions/cache')
+  return client
+}
 
 /** How long one client call (a lookup, a download, a save) may take. */
 export interface Deadline {
@@ -138,6 +151,7 @@ type Lookup =
 async function lookUp(req: RestoreRequest): Promise<Lookup> {
   try {
     await emptyDir(req.dir)
+    const cache = await cacheClient()
     if (!cache.isFeatureAvailable()) {
       const warning = warn(
         `${req.label}: the Actions cache service is not available (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL unset); building cold`
@@ -186,6 +200,7 @@ async function download(
   started: number
 ): Promise<RestoreResult> {
   try {
+    const cache = await cacheClient()
     const restored = await traceCall(
       () => cache.restoreCache(req.paths, matchedKey, []),
       deadlineOf(req).seconds * 1000
@@ -287,6 +302,7 @@ export async function saveCacheDir(req: SaveRequest): Promise<SaveResult> {
     warning: string
   ): SaveResult => done({ outcome, bytes: 0, warning })
   try {
+    const cache = await cacheClient()
     if (!cache.isFeatureAvailable()) {
       return notSaved(
         'skipped',

@@ -4,8 +4,8 @@
  * them in the post step, read the Dockerfiles for the check. The decisions
  * are made by the pure modules in src/skaffold/ and src/dockerfile/.
  */
-import { readFile, rm, stat } from 'node:fs/promises'
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { readFile, stat } from 'node:fs/promises'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
 import {
   checkDockerfile,
   checkKanikoFlags,
@@ -13,11 +13,6 @@ import {
 } from '../dockerfile/check.js'
 import type { ArtifactDockerfile, DockerfileCopy } from '../dockerfile/patch.js'
 import { SkaffoldConfigError } from '../skaffold/errors.js'
-import {
-  addExcludeEntries,
-  excludePattern,
-  removeExcludeEntries
-} from '../skaffold/git-exclude.js'
 import { artifactKey, type PatchOptions } from '../skaffold/options.js'
 import { checkProductFiles } from '../skaffold/product-files.js'
 import {
@@ -27,7 +22,8 @@ import {
 } from '../skaffold/patch.js'
 import type { ArtifactReport, PatchReport } from '../skaffold/report.js'
 import { listLocalRequires } from '../skaffold/requires.js'
-import { readTextIfExists, replaceFile, writeText } from './files.js'
+import { readTextIfExists, replaceFile } from './files.js'
+import { excludeCopiesFromGit } from './patched-copies.js'
 
 /**
  * Reads the root config and, recursively, every local `requires[].path`
@@ -115,102 +111,13 @@ export async function writePatchedCopies(
     await replaceFile(file.copyPath, file.text, 0o600)
     writtenFiles.push(file.copyPath)
   }
-  await editGitExcludes(writtenFiles, addExcludeEntries)
+  await excludeCopiesFromGit(writtenFiles)
   return {
     patchedRootPath: result.rootPath,
     writtenFiles,
     report: result.report,
     result
   }
-}
-
-/**
- * Where git keeps the info/exclude file for `file`'s work tree, and the
- * file's path from that work tree's root; null outside a git work tree. A
- * `.git` file (a linked worktree or submodule) names its git dir, whose
- * `commondir` names the repository's shared dir, where info/ lives
- * (gitrepository-layout(5)).
- */
-async function gitExcludeFor(
-  file: string
-): Promise<{ exclude: string; relativePath: string } | null> {
-  let dir = dirname(resolve(file))
-  for (;;) {
-    const dotGit = join(dir, '.git')
-    const info = await stat(dotGit).catch(() => null)
-    if (info !== null) {
-      let gitDir = dotGit
-      if (info.isFile()) {
-        const match = /^gitdir:\s*(.+?)\s*$/m.exec(
-          await readFile(dotGit, 'utf8')
-        )
-        if (match === null) return null
-        gitDir = resolve(dir, match[1])
-      }
-      const common = await readFile(join(gitDir, 'commondir'), 'utf8').catch(
-        () => ''
-      )
-      const commonDir = common.trim() ? resolve(gitDir, common.trim()) : gitDir
-      return {
-        exclude: join(commonDir, 'info', 'exclude'),
-        relativePath: relative(dir, resolve(file)).split(sep).join('/')
-      }
-    }
-    const parent = dirname(dir)
-    if (parent === dir) return null
-    dir = parent
-  }
-}
-
-/**
- * Applies `edit` to the info/exclude file of each file's work tree with the
- * files' patterns. Best effort: a file outside git, or an exclude file that
- * cannot be written, only costs the `-dirty` suffix.
- */
-async function editGitExcludes(
-  files: string[],
-  edit: (text: string, patterns: string[]) => string
-): Promise<void> {
-  const byExclude = new Map<string, string[]>()
-  for (const file of files) {
-    const found = await gitExcludeFor(file).catch(() => null)
-    if (found === null) continue
-    const patterns = byExclude.get(found.exclude) ?? []
-    patterns.push(excludePattern(found.relativePath))
-    byExclude.set(found.exclude, patterns)
-  }
-  for (const [exclude, patterns] of byExclude) {
-    try {
-      const text = await readFile(exclude, 'utf8').catch(() => '')
-      const edited = edit(text, patterns)
-      if (edited === text) continue
-      // git writes info/exclude 0644; replaced, never written through a link.
-      await writeText(exclude, edited, 0o644)
-    } catch {
-      // Not ours to fail over: the tag only gets -dirty.
-    }
-  }
-}
-
-/**
- * Removes the patched copies and their git exclude entries; never throws
- * (post step).
- */
-export async function removePatchedCopies(
-  paths: string[]
-): Promise<{ removed: string[]; failed: { path: string; error: string }[] }> {
-  await editGitExcludes(paths, removeExcludeEntries)
-  const removed: string[] = []
-  const failed: { path: string; error: string }[] = []
-  for (const path of paths) {
-    try {
-      await rm(path, { force: true })
-      removed.push(path)
-    } catch (error) {
-      failed.push({ path, error: (error as Error).message })
-    }
-  }
-  return { removed, failed }
 }
 
 /**
@@ -345,6 +252,6 @@ export async function writeDockerfileCopies(
     }
   }
   // Untracked files would make skaffold's git tagger append -dirty.
-  await editGitExcludes(written, addExcludeEntries)
+  await excludeCopiesFromGit(written)
   return written
 }
