@@ -24,7 +24,7 @@ import {
 import { readTextIfExists } from './adapters/files.js'
 import { cleanupCluster, copyCachesFromNode } from './adapters/cluster.js'
 import { giveCacheDirsToRunner } from './adapters/ownership.js'
-import { removePatchedCopies } from './adapters/skaffold-files.js'
+import { removePatchedCopies } from './adapters/patched-copies.js'
 import {
   decideDifferentialSave,
   describeThreshold,
