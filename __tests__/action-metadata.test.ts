@@ -22,13 +22,14 @@ describe('action.yml', () => {
     })
   })
 
-  it('declares the five outputs', () => {
+  it('declares the six outputs', () => {
     expect(metadata.outputs.map((o) => o.name).sort()).toEqual(
       [
         'build-cache-hit',
         'build-time',
         'images',
         'mod-cache-hit',
+        'own-time',
         'patched-skaffold-file'
       ].sort()
     )

@@ -6,6 +6,7 @@
  * decision and every resource it created here, as soon as it has it. Pure.
  */
 import type { SaveThreshold } from './cache/differential.js'
+import type { OwnTimeAccount } from './own-time.js'
 
 export type CacheHit = 'exact' | 'partial' | 'miss'
 
@@ -102,6 +103,8 @@ export interface MainState {
   build?: BuildRecord
   /** Seconds per phase, as measured in main. */
   timings: Partial<Record<Phase, number>>
+  /** Main's own time against its waits on tool processes, per phase. */
+  ownTime?: OwnTimeAccount
   tools: {
     tool: string
     version: string

@@ -4,6 +4,7 @@
  * renders the summary as Markdown with HTML, and @actions/core escapes nothing.
  * Pure.
  */
+import { addOwnTimes, type OwnTimeAccount } from './own-time.js'
 import type { CacheHit, MainState, Phase, RestoreRecord } from './state.js'
 
 export interface SaveRecord {
@@ -27,6 +28,8 @@ export interface PostReport {
   /** Seconds per phase measured in post. */
   timings: Partial<Record<Phase, number>>
   warnings: string[]
+  /** Post's own time so far (until the summary is written). */
+  ownTime?: OwnTimeAccount
 }
 
 /** Escapes text for HTML element content and attribute values. */
@@ -272,6 +275,24 @@ export function renderPostSummary(state: MainState, post: PostReport): string {
     out.push(`<p>Save policy: ${escapeHtml(state.cache.save.reason)}.</p>`)
   }
   out.push(...phaseTable(POST_PHASES, post.timings))
+  out.push(...ownWorkLine(state.ownTime, post.ownTime))
   out.push(...warningList(post.warnings))
   return out.join('\n') + '\n'
+}
+
+/**
+ * "this action's own work: 1.1 s of 12.6 s": main and post, node start-up
+ * included, less the time a tool process (docker, kind, kubectl, skaffold,
+ * tar) the action waited on was running, overlaps counted once. Nothing when
+ * main recorded no account.
+ */
+export function ownWorkLine(
+  main: OwnTimeAccount | undefined,
+  post: OwnTimeAccount | undefined
+): string[] {
+  if (!main) return []
+  const total = addOwnTimes(post ? [main, post] : [main])
+  return [
+    `<p>This action's own work: ${formatSeconds(total.ownSeconds)} of ${formatSeconds(total.wallSeconds)} (the rest is waiting on ${total.processes} tool processes: ${formatSeconds(total.waitSeconds)}).</p>`
+  ]
 }

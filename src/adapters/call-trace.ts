@@ -22,6 +22,7 @@ import type { ChildProcess } from 'node:child_process'
 import { subscribe } from 'node:diagnostics_channel'
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import type { CallTrace, Exchange } from '../cache/save-outcome.js'
+import { recordWait } from './waits.js'
 
 export type { CallTrace, Exchange }
 
@@ -156,7 +157,12 @@ function install(): void {
     if (call === undefined) return
     const { process: child } = message as { process: ChildProcess }
     call.children.add(child)
-    child.once('exit', () => call.children.delete(child))
+    // The client waits on its tar (and zstd): time on a tool, not the action's own.
+    const started = Date.now()
+    child.once('exit', () => {
+      call.children.delete(child)
+      recordWait(child.spawnfile, started, Date.now())
+    })
     if (call.abandoned) process.nextTick(() => void kill(child))
   })
 }

@@ -6,6 +6,9 @@
  * fenced with `::stop-commands::`, so a line a tool prints cannot act as a
  * workflow command.
  *
+ * Every command is recorded as a wait (src/adapters/waits.ts): the time
+ * the action spends on a tool process is not its own work.
+ *
  * `run` never throws (a missing executable is exit 127 with the reason in
  * stderr), `mustRun` throws a CommandError with the command's last lines,
  * `tryRun` answers whether the command succeeded.
@@ -14,6 +17,7 @@ import * as core from '@actions/core'
 import * as exec from '@actions/exec'
 import { randomUUID } from 'node:crypto'
 import { toolEnvironment } from '../tool-env.js'
+import { recordWait } from './waits.js'
 
 /** The outcome of one command. */
 export interface CommandResult {
@@ -82,8 +86,9 @@ export async function run(
   }
   const execute = async (): Promise<CommandResult> => {
     if (shown) core.info(`[command]${[command, ...args].join(' ')}`)
+    const started = Date.now()
     try {
-      return await exec.getExecOutput(command, [...args], {
+      const result = await exec.getExecOutput(command, [...args], {
         ignoreReturnCode: true,
         silent: true,
         env: commandEnvironment(options.env),
@@ -93,7 +98,10 @@ export async function run(
           ? {}
           : { input: Buffer.from(options.input) })
       })
+      recordWait(command, started, Date.now())
+      return result
     } catch (error) {
+      // Not started (no such executable): no process to wait on.
       return {
         exitCode: 127,
         stdout: '',

@@ -1,7 +1,8 @@
+import { inPhase } from '../adapters/waits.js'
 import { runPost } from '../post.js'
 
 try {
-  await runPost()
+  await inPhase('post', runPost)
 } catch (error) {
   // The post step warns, never fails the job.
   process.stdout.write(
