@@ -39,6 +39,7 @@ import {
   waitForNodes
 } from './adapters/cluster.js'
 import { passEnvironment } from './adapters/exec.js'
+import { inPhase, ownTimeSoFar } from './adapters/waits.js'
 import { startRegistry } from './adapters/registry.js'
 import { ensureRealDir, pathKind, readTextIfExists } from './adapters/files.js'
 import { hashDependencyFiles, listDependencyFiles } from './adapters/hash.js'
@@ -127,11 +128,13 @@ export async function runMain(): Promise<void> {
     const tools = await timed(ctx, 'tools', () => installTools(ctx))
     await prepareClusterAndCaches(ctx, tools.kind)
     const patched = await timed(ctx, 'patch', () => patch(ctx))
-    await build(ctx, tools.skaffold, patched)
+    await inPhase('build', () => build(ctx, tools.skaffold, patched))
   } catch (error) {
     fail(errorMessage(error))
   } finally {
     if (state) {
+      state.ownTime = ownTimeSoFar()
+      setOutputs({ 'own-time': state.ownTime.ownSeconds.toFixed(1) })
       saveMainState(state)
       await appendSummary(renderMainSummary(state)).catch((error: unknown) =>
         log.warning(`could not write the job summary: ${errorMessage(error)}`)
@@ -914,7 +917,7 @@ async function timed<T>(
 ): Promise<T> {
   const started = Date.now()
   try {
-    return await fn()
+    return await inPhase(phase, fn)
   } finally {
     // Added up: a phase may be measured in parts (the cluster, then its services).
     ctx.state.timings[phase] =
