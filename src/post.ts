@@ -24,6 +24,7 @@ import {
 import { readTextIfExists } from './adapters/files.js'
 import { cleanupCluster, copyCachesFromNode } from './adapters/cluster.js'
 import { giveCacheDirsToRunner } from './adapters/ownership.js'
+import { ownTimeSoFar } from './adapters/waits.js'
 import { removePatchedCopies } from './adapters/patched-copies.js'
 import {
   decideDifferentialSave,
@@ -111,6 +112,7 @@ export async function runPost(): Promise<void> {
   // Main stopped before building (a bad input or config): its error says it
   // all, and there is no cache to report on.
   if (!state.build && report.warnings.length === 0) return
+  report.ownTime = ownTimeSoFar()
   await appendSummary(renderPostSummary(state, report)).catch(
     (error: unknown) =>
       log.warning(`could not write the job summary: ${messageOf(error)}`)
