@@ -6,7 +6,10 @@
  * prints its first line as soon as its modules are loaded: main an error
  * naming RUNNER_TEMP, post "Nothing to do".
  *
- *   npx tsx bench/startup.ts [--rounds 15] [--action-dir <dir with dist/>]
+ * The previous behaviour (the bundles committed at `--previous`) is timed in
+ * the same rounds.
+ *
+ *   npx tsx bench/startup.ts [--rounds 15] [--previous dae8aff | none]
  *
  * Target (issue "Warm runs", item 3): each bundle <= 2x bare node.
  */
@@ -16,15 +19,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { REPO_ROOT } from '../test-support/runner-harness/index.js'
+import { exportBundle } from './fixtures/previous-bundle.js'
 
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '15' },
-    'action-dir': { type: 'string', default: REPO_ROOT }
+    previous: { type: 'string', default: 'dae8aff' }
   }
 })
 const ROUNDS = Number(values.rounds)
-const ACTION_DIR = values['action-dir'] ?? REPO_ROOT
+const PREVIOUS = values.previous === 'none' ? undefined : values.previous
 const TARGET = 2
 
 /** Milliseconds from spawn to the first byte on stdout. */
@@ -57,49 +61,58 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
-const subjects = {
+const previousDir = PREVIOUS ? await exportBundle(PREVIOUS) : undefined
+const bundle = (dir: string, step: string): string[] => [
+  join(dir, 'dist', step, 'index.js')
+]
+const subjects: Record<string, string[]> = {
   bare: ['-e', "process.stdout.write('ready\\n')"],
-  main: [join(ACTION_DIR, 'dist', 'main', 'index.js')],
-  post: [join(ACTION_DIR, 'dist', 'post', 'index.js')]
+  main: bundle(REPO_ROOT, 'main'),
+  post: bundle(REPO_ROOT, 'post'),
+  ...(previousDir
+    ? {
+        'previous main': bundle(previousDir, 'main'),
+        'previous post': bundle(previousDir, 'post')
+      }
+    : {})
 }
-for (const bundle of [subjects.main[0], subjects.post[0]]) {
-  if (!(await stat(bundle).catch(() => null))) {
+for (const [name, args] of Object.entries(subjects)) {
+  if (name !== 'bare' && !(await stat(args[0]).catch(() => null))) {
     process.stdout.write(
-      `startup: ${bundle} is missing: run npm run bundle first; skipped\n`
+      `startup: ${args[0]} is missing: run npm run bundle first; skipped\n`
     )
     process.exit(0)
   }
 }
 const cwd = await mkdtemp(join(tmpdir(), 'skc-startup-'))
-const times: Record<keyof typeof subjects, number[]> = {
-  bare: [],
-  main: [],
-  post: []
-}
+const times: Record<string, number[]> = {}
+for (const name of Object.keys(subjects)) times[name] = []
 try {
   // One warm-up round: the first start reads the files from disk.
   for (const args of Object.values(subjects)) await firstLineMs(args, cwd)
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, args] of Object.entries(subjects)) {
-      times[name as keyof typeof subjects].push(await firstLineMs(args, cwd))
+      times[name].push(await firstLineMs(args, cwd))
     }
   }
 } finally {
   await rm(cwd, { recursive: true, force: true })
+  if (previousDir) await rm(previousDir, { recursive: true, force: true })
 }
 const bare = median(times.bare)
-const ratio = (name: 'main' | 'post'): number => median(times[name]) / bare
+const figures: Record<string, { ms: number; ratio: number }> = {}
+for (const name of Object.keys(subjects)) {
+  if (name === 'bare') continue
+  figures[name] = { ms: median(times[name]), ratio: median(times[name]) / bare }
+}
 const result = {
   benchmark: 'startup',
-  action_dir: ACTION_DIR,
   rounds: ROUNDS,
+  previous: PREVIOUS,
   bare_ms: bare,
-  main_ms: median(times.main),
-  post_ms: median(times.post),
-  main_ratio: ratio('main'),
-  post_ratio: ratio('post'),
+  bundles: figures,
   target_ratio: TARGET,
-  meets_target: ratio('main') <= TARGET && ratio('post') <= TARGET,
+  meets_target: figures.main.ratio <= TARGET && figures.post.ratio <= TARGET,
   machine: `${process.platform}/${process.arch}, node ${process.version}`,
   at: new Date().toISOString()
 }
@@ -109,14 +122,13 @@ await writeFile(
   join(dir, 'startup.json'),
   `${JSON.stringify(result, null, 2)}\n`
 )
-const line = (name: 'main' | 'post'): string =>
-  `  dist/${name}: ${result[`${name}_ms`].toFixed(0)} ms = ${ratio(name).toFixed(2)}x bare node (target <= ${TARGET}x) ${ratio(name) <= TARGET ? 'MET' : 'NOT MET'}`
+const line = (name: string): string =>
+  `  ${name}: ${figures[name].ms.toFixed(0)} ms = ${figures[name].ratio.toFixed(2)}x bare node${name.startsWith('previous') ? '' : ` (target <= ${TARGET}x) ${figures[name].ratio <= TARGET ? 'MET' : 'NOT MET'}`}`
 process.stdout.write(
   [
     `startup (${ROUNDS} rounds, medians, time to the first log line):`,
     `  bare node -e: ${bare.toFixed(0)} ms`,
-    line('main'),
-    line('post'),
+    ...Object.keys(figures).map(line),
     `  written to bench/results/startup.json`
   ].join('\n') + '\n'
 )
