@@ -22,9 +22,11 @@ describe('action.yml', () => {
     })
   })
 
-  it('declares the six outputs', () => {
+  it('declares the eight outputs', () => {
     expect(metadata.outputs.map((o) => o.name).sort()).toEqual(
       [
+        'build-artifacts',
+        'kube-context',
         'build-cache-hit',
         'build-time',
         'images',

@@ -25,6 +25,7 @@ export const INPUT_NAMES = [
   'profile',
   'module',
   'default-repo',
+  'docker-config',
   'skaffold-args',
   'go-proxy',
   'go-private',
@@ -76,6 +77,8 @@ export type SavePolicy = 'auto' | 'always' | 'never'
 /** auto: build from a Dockerfile copy with the missing ARG lines; never: the original. */
 export type PatchDockerfile = 'auto' | 'never'
 
+export type DockerConfigMode = 'auto' | 'false'
+
 export type CacheVolume = { kind: 'hostpath' } | { kind: 'pvc'; claim: string }
 
 /** The parsed, validated inputs. */
@@ -85,6 +88,8 @@ export interface Inputs {
   profiles: string[]
   modules: string[]
   defaultRepo: string
+  /** auto: kaniko logs in with the runner's docker config when it pushes outside the job; false: never. */
+  dockerConfig: DockerConfigMode
   skaffoldArgs: string[]
   goProxy: string
   goPrivate: string
@@ -161,6 +166,7 @@ export const INPUT_DEFAULTS: Readonly<Record<InputName, string>> = {
   profile: '',
   module: '',
   'default-repo': '',
+  'docker-config': 'auto',
   'skaffold-args': '',
   'go-proxy': '',
   'go-private': '',
@@ -236,6 +242,7 @@ export function parseInputs(get: InputGetter): Inputs {
     profiles: parseList(raw('profile')),
     modules: parseList(raw('module')),
     defaultRepo: raw('default-repo'),
+    dockerConfig: parseDockerConfigMode(raw('docker-config')),
     skaffoldArgs: parseArgs('skaffold-args', raw('skaffold-args')),
     goProxy: parseGoProxy(raw('go-proxy')),
     goPrivate: refuseTemplate('go-private', raw('go-private')),
@@ -438,6 +445,17 @@ function parseBoolean(name: InputName, value: string): boolean {
   if (TRUE_VALUES.includes(value)) return true
   if (FALSE_VALUES.includes(value)) return false
   throw new InputError(name, value, 'expected true or false')
+}
+
+/** auto, or false in the runner's boolean spellings. */
+function parseDockerConfigMode(value: string): DockerConfigMode {
+  if (value === 'auto') return 'auto'
+  if (FALSE_VALUES.includes(value)) return 'false'
+  throw new InputError(
+    'docker-config',
+    value,
+    "expected auto (kaniko logs in with the runner's docker config when it pushes outside this job) or false"
+  )
 }
 
 function parseEnum<T extends string>(

@@ -31,6 +31,7 @@ import {
   clusterExists,
   copyCachesIntoNode,
   createCluster,
+  currentKubeContext,
   ensureNamespace,
   kubeContext,
   nodeNames,
@@ -86,6 +87,8 @@ import {
   type RestoreRecord
 } from './state.js'
 import { renderMainSummary } from './summary.js'
+import { planRunnerLogin, pushTarget } from './push-login.js'
+import { localRegistrySkipped, localRegistryWanted } from './push-target.js'
 import {
   DEFAULT_VERSIONS,
   planToolDownload,
@@ -114,6 +117,8 @@ interface Context {
   secrets: string[]
   /** GOPROXY of the Athens started for this job ('' when none). */
   athensProxy: string
+  /** cluster.dockerConfig for the patch: the runner's docker login, when kaniko gets it. */
+  dockerConfig?: { path: string; secretName: string }
   /** The kind config, rendered in the plan (when the action creates the cluster). */
   kindConfig?: KindConfigResult
   state: MainState
@@ -256,12 +261,13 @@ async function checkBeforeEffects(ctx: Context): Promise<void> {
   // step here (the copies are written later, once Athens' address is known).
   const { report } = patchSkaffoldConfigs(ctx.configFiles, patchOptions(ctx))
   checkModules(inputs.modules, ctx.configFiles, report.documents)
+  await planLogin(ctx, report.artifacts)
   if (inputs.cacheVolume.kind !== 'hostpath') return
   if (inputs.createCluster) {
     ctx.kindConfig = renderKindConfig({
       mounts: cacheMounts(ctx.dirs.runnerDirs),
       user: inputs.kindConfig ? await readUserKindConfig(ctx) : undefined,
-      registry: inputs.registry,
+      registry: localRegistryWanted(pushTarget(inputs)),
       nodeImage: inputs.nodeImage || undefined,
       clusterName: inputs.clusterName
     })
@@ -614,7 +620,9 @@ async function startServices(ctx: Context): Promise<void> {
   if (!cluster) return
   const names = serviceContainerNames(cluster.name)
   const labels = containerLabels(cluster.name, ctx.runner)
-  if (inputs.registry) {
+  const skipped = localRegistrySkipped(pushTarget(inputs))
+  if (skipped !== '') log.info(skipped)
+  if (localRegistryWanted(pushTarget(inputs))) {
     // On a cluster this job created, the registry is ours even if starting
     // it fails halfway (it runs with --restart=always): record it first.
     cluster.registry = {
@@ -825,13 +833,15 @@ async function patch(ctx: Context): Promise<Patched> {
 }
 
 /** The patch options: the inputs, with the GOPROXY of the Athens we started. */
-function patchOptions(ctx: Context): PatchOptions {
+function patchOptions(
+  ctx: Context
+): PatchOptions & { dockerConfig?: Context['dockerConfig'] } {
   const { inputs } = ctx
   // With Athens, private modules go through the proxy (which holds the
   // token): the build must not bypass it (GOPRIVATE), only skip the checksum
   // database for them (GONOSUMDB).
   const privateThroughAthens = inputs.athens && inputs.goPrivate !== ''
-  return patchOptionsFromInputs({
+  const options = patchOptionsFromInputs({
     ...inputs,
     goProxy: inputs.goProxy || ctx.athensProxy,
     goPrivate: privateThroughAthens ? '' : inputs.goPrivate,
@@ -839,6 +849,23 @@ function patchOptions(ctx: Context): PatchOptions {
       ? [...inputs.buildArgs, ['GONOSUMDB', inputs.goPrivate]]
       : inputs.buildArgs
   })
+  return ctx.dockerConfig
+    ? { ...options, dockerConfig: ctx.dockerConfig }
+    : options
+}
+
+/** The runner's docker login for kaniko, decided once the images are known. */
+async function planLogin(
+  ctx: Context,
+  artifacts: { image: string; status: string }[]
+): Promise<void> {
+  const login = await planRunnerLogin(
+    ctx.inputs,
+    artifacts.filter((a) => a.status !== 'skipped').map((a) => a.image)
+  )
+  ctx.dockerConfig = login.dockerConfig
+  ctx.secrets.push(...login.secrets)
+  ctx.state.warnings.push(...login.warnings)
 }
 
 /** Runs skaffold build and reports the result. */
@@ -890,7 +917,9 @@ async function build(
     images: JSON.stringify(result.images),
     'mod-cache-hit': cacheHitOutput(state, 'mod'),
     'build-cache-hit': cacheHitOutput(state, 'build'),
-    'patched-skaffold-file': patched.path
+    'patched-skaffold-file': patched.path,
+    'build-artifacts': fileOutput,
+    'kube-context': state.cluster?.context ?? (await currentKubeContext())
   })
   if (result.exitCode !== 0) {
     throw new UserError(

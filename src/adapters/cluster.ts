@@ -430,3 +430,11 @@ export async function cleanupCluster(request: {
 export function elapsed(started: number): number {
   return Math.round((Date.now() - started) / 10) / 100
 }
+
+/** The kube context kubectl uses when none is named; '' when none is set. */
+export async function currentKubeContext(): Promise<string> {
+  const result = await run('kubectl', ['config', 'current-context'])
+  return result.exitCode === 0
+    ? (result.stdout.trim().split('\n')[0] ?? '')
+    : ''
+}
