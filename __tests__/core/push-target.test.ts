@@ -1,0 +1,217 @@
+/**
+ * The push target and the runner's docker login for it (src/push-target.ts).
+ */
+import { describe, expect, it } from '@jest/globals'
+import {
+  DOCKER_CONFIG_SECRET,
+  classifyLogin,
+  externalPushRegistries,
+  localRegistrySkipped,
+  localRegistryWanted,
+  planPushLogin,
+  registryHost
+} from '../../src/push-target.js'
+import { INPUT_DEFAULTS, parseInputs } from '../../src/inputs.js'
+
+const LOCAL = 'skaffold-kaniko-cache-registry:5000'
+const PASSWORD = 'hunter2-known-password'
+const AUTH = Buffer.from(`octocat:${PASSWORD}`).toString('base64')
+const PATH = '/home/runner/.docker/config.json'
+
+function plan(config: unknown, registries = ['ghcr.io'], mode = 'auto') {
+  return planPushLogin({
+    mode: mode as 'auto' | 'false',
+    registries,
+    config: { path: PATH, text: JSON.stringify(config) }
+  })
+}
+
+function allText(result: ReturnType<typeof planPushLogin>): string {
+  return result.messages.map((m) => m.text).join('\n')
+}
+
+describe('registryHost', () => {
+  it.each([
+    ['ghcr.io/org/app', 'ghcr.io'],
+    ['europe-docker.pkg.dev/p/r', 'europe-docker.pkg.dev'],
+    ['localhost/app', 'localhost'],
+    [`${LOCAL}/app`, LOCAL],
+    ['octocat/app', 'docker.io'],
+    ['app', 'docker.io'],
+    ['index.docker.io/octocat', 'docker.io'],
+    ['docker.io/octocat', 'docker.io']
+  ])('%s is on %s', (reference, host) => {
+    expect(registryHost(reference)).toBe(host)
+  })
+})
+
+describe('the push target', () => {
+  const target = (defaultRepo: string, registry = true) => ({
+    defaultRepo,
+    registry,
+    localRegistry: LOCAL
+  })
+
+  it('starts the local registry only when the images go there', () => {
+    expect(localRegistryWanted(target(''))).toBe(true)
+    expect(localRegistryWanted(target(`${LOCAL}/team`))).toBe(true)
+    expect(localRegistryWanted(target('ghcr.io/org'))).toBe(false)
+    expect(localRegistryWanted(target('', false))).toBe(false)
+  })
+
+  it('says why registry: true does not start it beside an external default-repo', () => {
+    expect(localRegistrySkipped(target('ghcr.io/org'))).toMatch(
+      /default-repo ghcr\.io\/org is the push target, so the local registry .* is not started/
+    )
+    expect(localRegistrySkipped(target(''))).toBe('')
+    expect(localRegistrySkipped(target('ghcr.io/org', false))).toBe('')
+  })
+
+  it('lists the registries outside the job: default-repo, else each image', () => {
+    expect(
+      externalPushRegistries({ ...target('ghcr.io/org'), images: ['a', 'b'] })
+    ).toEqual(['ghcr.io'])
+    expect(
+      externalPushRegistries({ ...target(''), images: ['ghcr.io/a'] })
+    ).toEqual([])
+    expect(
+      externalPushRegistries({
+        ...target('', false),
+        images: ['ghcr.io/o/a', 'octocat/b', 'ghcr.io/o/c']
+      })
+    ).toEqual(['docker.io', 'ghcr.io'])
+  })
+})
+
+describe('classifyLogin', () => {
+  it('finds a credential in auths, by host or by a key with a scheme', () => {
+    expect(
+      classifyLogin({ auths: { 'ghcr.io': { auth: AUTH } } }, 'ghcr.io')
+    ).toEqual({ kind: 'auth' })
+    expect(
+      classifyLogin(
+        { auths: { 'https://ghcr.io/v2/': { auth: AUTH } } },
+        'ghcr.io'
+      )
+    ).toEqual({ kind: 'auth' })
+    expect(
+      classifyLogin(
+        { auths: { 'https://index.docker.io/v1/': { auth: AUTH } } },
+        'docker.io'
+      )
+    ).toEqual({ kind: 'auth' })
+  })
+
+  it('an empty auths entry is no login', () => {
+    expect(classifyLogin({ auths: { 'ghcr.io': {} } }, 'ghcr.io')).toEqual({
+      kind: 'none'
+    })
+    expect(classifyLogin({}, 'ghcr.io')).toEqual({ kind: 'none' })
+  })
+
+  it('a helper wins over auths, as in docker/cli', () => {
+    expect(
+      classifyLogin(
+        { auths: { 'ghcr.io': { auth: AUTH } }, credsStore: 'desktop' },
+        'ghcr.io'
+      )
+    ).toEqual({
+      kind: 'helper',
+      helper: 'desktop',
+      via: 'credsStore',
+      inKaniko: false
+    })
+    expect(
+      classifyLogin(
+        { credHelpers: { 'europe-docker.pkg.dev': 'gcr' } },
+        'europe-docker.pkg.dev'
+      )
+    ).toEqual({
+      kind: 'helper',
+      helper: 'gcr',
+      via: 'credHelpers',
+      inKaniko: true
+    })
+  })
+})
+
+describe('planPushLogin', () => {
+  it('gives kaniko the runner config when it logs in to the push registry', () => {
+    const result = plan({ auths: { 'ghcr.io': { auth: AUTH } } })
+    expect(result.dockerConfig).toEqual({
+      path: PATH,
+      secretName: DOCKER_CONFIG_SECRET
+    })
+    expect(DOCKER_CONFIG_SECRET).toBe('skaffold-kaniko-cache-docker-config')
+    expect(result.secrets).toEqual(expect.arrayContaining([AUTH, PASSWORD]))
+    expect(allText(result)).not.toContain(PASSWORD)
+    expect(allText(result)).not.toContain(AUTH)
+  })
+
+  it('refuses a credsStore config and says the file holds no secret', () => {
+    const result = plan({ auths: { 'ghcr.io': {} }, credsStore: 'desktop' })
+    expect(result.dockerConfig).toBeUndefined()
+    const warning = result.messages.find((m) => m.level === 'warning')
+    expect(warning?.text).toContain('credential helper desktop')
+    expect(warning?.text).toContain(
+      'the file alone holds no secret for ghcr.io'
+    )
+    expect(warning?.text).toMatch(/gcr\.io .*ECR.*ACR/)
+  })
+
+  it('refuses a config whose credHelpers name a helper kaniko lacks', () => {
+    const result = plan({
+      auths: { 'ghcr.io': { auth: AUTH } },
+      credHelpers: { 'gcr.io': 'gcloud' }
+    })
+    expect(result.dockerConfig).toBeUndefined()
+    expect(allText(result)).toContain('gcloud')
+  })
+
+  it('passes nothing when the file has no login for the push registry', () => {
+    const result = plan({ auths: { 'quay.io': { auth: AUTH } } })
+    expect(result.dockerConfig).toBeUndefined()
+    expect(allText(result)).toContain('ghcr.io: no login in')
+  })
+
+  it('passes nothing with docker-config: false, no config, or no external push', () => {
+    expect(
+      plan({ auths: { 'ghcr.io': { auth: AUTH } } }, ['ghcr.io'], 'false')
+        .dockerConfig
+    ).toBeUndefined()
+    expect(
+      planPushLogin({ mode: 'auto', registries: ['ghcr.io'] }).dockerConfig
+    ).toBeUndefined()
+    expect(
+      plan({ auths: { 'ghcr.io': { auth: AUTH } } }, []).dockerConfig
+    ).toBeUndefined()
+  })
+
+  it('warns about a file that is not JSON, without its text', () => {
+    const result = planPushLogin({
+      mode: 'auto',
+      registries: ['ghcr.io'],
+      config: { path: PATH, text: `{"auths": ${PASSWORD}` }
+    })
+    expect(result.dockerConfig).toBeUndefined()
+    expect(allText(result)).toContain('is not a JSON object')
+    expect(allText(result)).not.toContain(PASSWORD)
+  })
+})
+
+describe('the docker-config input', () => {
+  const parse = (value: string) =>
+    parseInputs((name) => (name === 'docker-config' ? value : ''))
+
+  it('is auto by default and takes false', () => {
+    expect(INPUT_DEFAULTS['docker-config']).toBe('auto')
+    expect(parse('').dockerConfig).toBe('auto')
+    expect(parse('false').dockerConfig).toBe('false')
+  })
+
+  it('refuses anything else, naming the input', () => {
+    expect(() => parse('yes')).toThrow(
+      /Input 'docker-config' has an invalid value "yes": expected auto/
+    )
+  })
+})
