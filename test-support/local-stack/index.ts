@@ -174,6 +174,14 @@ export interface ExampleRunOptions {
    * earlier step of the job: a cluster the user created, a claim, ...).
    */
   beforeAction?: (setup: MachineSetup) => Promise<void>
+  /**
+   * A later step of the job on the same machine, after main and before post:
+   * it gets main's outputs (kube-context, build-artifacts, ...).
+   */
+  afterMain?: (
+    setup: MachineSetup,
+    outputs: Record<string, string>
+  ) => Promise<void>
 }
 
 /** What a beforeAction hook gets: the machine and its docker daemon. */
@@ -244,18 +252,20 @@ export async function runExample(
     // action edits through sudo on a hosted runner: the runner may write it.
     await chown(hostsFile, user.uid, user.gid).catch(() => undefined)
   }
+  const setup: MachineSetup = {
+    machine: options.machine,
+    workspace,
+    env: { ...daemon.env },
+    run: (tool, args, runOptions) =>
+      runSetupCommand(join(stack.setupBinDir, tool), args, {
+        env: daemon.env,
+        cwd: runOptions?.cwd ?? workspace,
+        stdin: runOptions?.stdin
+      })
+  }
+  const afterMain = options.afterMain
   try {
-    await options.beforeAction?.({
-      machine: options.machine,
-      workspace,
-      env: { ...daemon.env },
-      run: (tool, args, runOptions) =>
-        runSetupCommand(join(stack.setupBinDir, tool), args, {
-          env: daemon.env,
-          cwd: runOptions?.cwd ?? workspace,
-          stdin: runOptions?.stdin
-        })
-    })
+    await options.beforeAction?.(setup)
     return await runAction({
       actionDir: options.actionDir,
       workspace,
@@ -273,7 +283,10 @@ export async function runExample(
         SKAFFOLD_KANIKO_CACHE_HOSTS_FILE: hostsFile,
         ...options.env
       },
-      pathPrepend: [stack.binDir]
+      pathPrepend: [stack.binDir],
+      ...(afterMain
+        ? { afterMain: (main) => afterMain(setup, main.outputs) }
+        : {})
     })
   } finally {
     await daemon.stop()

@@ -76,6 +76,15 @@ export interface RunActionOptions {
    * runner-user.ts), else the current user; `current` keeps the current user.
    */
   user?: RunnerUser | 'current'
+  /**
+   * A later step of the job, run after main and before post (as the steps
+   * after a `uses:` step run before its post): it gets main's outputs and
+   * GITHUB_ENV exports.
+   */
+  afterMain?: (main: {
+    outputs: Record<string, string>
+    env: Record<string, string>
+  }) => Promise<void>
 }
 
 /** What one run of the action (main then post) left behind. */
@@ -275,6 +284,11 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     stepDir: join(runDir, 'main'),
     timeoutMs,
     user
+  })
+
+  await options.afterMain?.({
+    outputs: { ...main.files.outputs },
+    env: { ...main.files.env }
   })
 
   const stateEnv: Record<string, string> = {}
