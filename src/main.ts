@@ -87,7 +87,11 @@ import {
   type RestoreRecord
 } from './state.js'
 import { renderMainSummary } from './summary.js'
-import { planRunnerLogin, pushTarget } from './push-login.js'
+import {
+  logDockerConfigDecisions,
+  planRunnerLogin,
+  pushTarget
+} from './push-login.js'
 import { localRegistrySkipped, localRegistryWanted } from './push-target.js'
 import {
   DEFAULT_VERSIONS,
@@ -770,6 +774,9 @@ async function patch(ctx: Context): Promise<Patched> {
         `${collision.file}: ${collision.wanted} is taken (${collision.reason}); using ${collision.chosen}`
       )
     }
+    state.warnings.push(
+      ...logDockerConfigDecisions(report.clusters, ctx.runner.workspace)
+    )
     for (const warning of report.warnings) {
       log.warning(warning.message, { file: warning.file, line: warning.line })
       state.warnings.push(`${warning.file}:${warning.line}: ${warning.message}`)
@@ -833,9 +840,7 @@ async function patch(ctx: Context): Promise<Patched> {
 }
 
 /** The patch options: the inputs, with the GOPROXY of the Athens we started. */
-function patchOptions(
-  ctx: Context
-): PatchOptions & { dockerConfig?: Context['dockerConfig'] } {
+function patchOptions(ctx: Context): PatchOptions {
   const { inputs } = ctx
   // With Athens, private modules go through the proxy (which holds the
   // token): the build must not bypass it (GOPRIVATE), only skip the checksum

@@ -4,9 +4,11 @@
  * decides with src/push-target.ts, logs the decision and masks every
  * credential the file holds. The file's text goes no further than here.
  */
+import * as path from 'node:path'
 import { log, maskSecret } from './adapters/actions.js'
 import { readRunnerDockerConfig } from './adapters/docker-config.js'
 import type { Inputs } from './inputs.js'
+import type { ClusterReport } from './skaffold/report.js'
 import { serviceContainerNames } from './kind/containers.js'
 import {
   externalPushRegistries,
@@ -66,4 +68,28 @@ export async function planRunnerLogin(
     secrets: plan.secrets,
     warnings
   }
+}
+
+/**
+ * Logs what became of the runner's docker config in each cluster block the
+ * patch touched; returns the warnings (a block whose apiVersion has no
+ * cluster.dockerConfig), for the summary.
+ */
+export function logDockerConfigDecisions(
+  clusters: ClusterReport[],
+  workspace: string
+): string[] {
+  const warnings: string[] = []
+  for (const cluster of clusters) {
+    const decision = cluster.dockerConfig
+    if (decision === undefined) continue
+    const file = path.relative(workspace, cluster.file)
+    if (decision.status === 'unsupported') {
+      log.warning(decision.message, { file, line: cluster.line })
+      warnings.push(`${file}:${cluster.line}: ${decision.message}`)
+    } else {
+      log.info(`${file}:${cluster.line}: ${decision.message}`)
+    }
+  }
+  return warnings
 }

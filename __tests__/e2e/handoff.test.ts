@@ -160,6 +160,9 @@ describe('an external default-repo with the runner docker login', () => {
   })
 
   it("gives kaniko the runner's docker config as a secret", () => {
+    expect(run.main.log).toMatch(
+      /examples\/feed-agg\/skaffold\.yaml:\d+: kaniko pushes with the runner's docker config \(secret skaffold-kaniko-cache-docker-config, mounted at \/kaniko\/\.docker\)/
+    )
     expect(run.main.log).toContain(
       `kaniko logs in to registry.example.test with the runner's docker config ${join(configDir, 'config.json')} (skaffold creates the secret skaffold-kaniko-cache-docker-config`
     )
