@@ -21,7 +21,7 @@ import {
   PVC_VOLUME_NAME,
   type PatchOptions
 } from './skaffold/options.js'
-import { VOLUME_NAMES } from './plan.js'
+import { VOLUME_NAMES } from './cache/paths.js'
 import { patchSkaffoldConfigs, type PatchResult } from './skaffold/patch.js'
 import type { PatchReport } from './skaffold/report.js'
 

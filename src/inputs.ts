@@ -15,6 +15,7 @@ import {
   NO_REGISTRY_MIRROR,
   registryMirrorProblem
 } from './skaffold/images.js'
+import { ownedFlagIn, splitArgs } from './build-command.js'
 import { redactUrlCredentials } from './redact.js'
 import { isNeverPassed } from './tool-env.js'
 
@@ -667,50 +668,6 @@ function parseBuildArgs(value: string): [string, string][] {
   })
 }
 
-/**
- * Splits extra command-line arguments the way a POSIX shell splits words
- * (single and double quotes, backslash escapes), without expanding anything.
- * The result is an argument array: nothing here ever reaches a shell.
- */
-export function splitArgs(value: string): string[] | { error: string } {
-  const args: string[] = []
-  let current = ''
-  let inWord = false
-  let quote: '"' | "'" | null = null
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i]
-    if (quote === "'") {
-      if (ch === "'") quote = null
-      else current += ch
-    } else if (quote === '"') {
-      if (ch === '"') quote = null
-      else if (
-        ch === '\\' &&
-        i + 1 < value.length &&
-        '"\\$`'.includes(value[i + 1])
-      )
-        current += value[++i]
-      else current += ch
-    } else if (ch === "'" || ch === '"') {
-      quote = ch
-      inWord = true
-    } else if (ch === '\\' && i + 1 < value.length) {
-      current += value[++i]
-      inWord = true
-    } else if (/\s/.test(ch)) {
-      if (inWord) args.push(current)
-      current = ''
-      inWord = false
-    } else {
-      current += ch
-      inWord = true
-    }
-  }
-  if (quote) return { error: `unterminated ${quote} quote` }
-  if (inWord) args.push(current)
-  return args
-}
-
 function parseArgs(name: InputName, value: string): string[] {
   const result = splitArgs(value)
   if (!Array.isArray(result)) {
@@ -720,10 +677,7 @@ function parseArgs(name: InputName, value: string): string[] {
       `${result.error}; quote arguments as in a shell`
     )
   }
-  const owned = result
-    .slice(0, endOfFlags(result))
-    .map(ownedFlagIn)
-    .find((flag) => flag !== undefined)
+  const owned = ownedFlagIn(result)
   if (owned !== undefined) {
     throw new InputError(
       name,
@@ -733,51 +687,3 @@ function parseArgs(name: InputName, value: string): string[] {
   }
   return result
 }
-
-/** skaffold parses no flag after a `--` argument (spf13/pflag flag.go Parse). */
-function endOfFlags(args: string[]): number {
-  const end = args.indexOf('--')
-  return end < 0 ? args.length : end
-}
-
-/**
- * The owned flag an argument sets, if any. Long flags as `--name` or
- * `--name=value`. A single-dash argument is a run of shorthands, parsed as
- * spf13/pflag does (flag.go parseSingleShortArg): a boolean shorthand lets
- * the next letter be another flag (`-qpprod` is `-q -p prod`); a shorthand
- * that takes a value takes the rest of the argument (`-fother.yaml`,
- * `-p=prod`), so the walk stops there.
- */
-function ownedFlagIn(arg: string): string | undefined {
-  if (arg.startsWith('--')) {
-    const flag = arg.split('=')[0]
-    return OWNED_FLAGS.includes(flag) ? flag : undefined
-  }
-  if (!arg.startsWith('-') || arg.length < 2) return undefined
-  for (const letter of arg.slice(1)) {
-    if (OWNED_FLAGS.includes(`-${letter}`)) return `-${letter}`
-    if (!BOOLEAN_SHORTHANDS.includes(letter)) return undefined
-  }
-  return undefined
-}
-
-/** skaffold build flags the action sets itself from other inputs or its plan. */
-const OWNED_FLAGS = [
-  '-f',
-  '--filename',
-  '--file-output',
-  '--kube-context',
-  '-p',
-  '--profile',
-  '-m',
-  '--module',
-  '-d',
-  '--default-repo'
-]
-
-/**
- * The shorthands of `skaffold build` that take no value: `-q` (--quiet,
- * skaffold cmd/skaffold/app/cmd/build.go NewCmdBuild) and `-h` (help, which
- * pflag handles itself). Every other shorthand takes a value.
- */
-const BOOLEAN_SHORTHANDS = ['q', 'h']

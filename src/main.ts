@@ -63,7 +63,7 @@ import {
   renderKindConfig,
   type KindConfigResult
 } from './kind/kind-config.js'
-import { NODE_PATHS, cacheDirs, nodeCopies, type CacheDirs } from './plan.js'
+import { NODE_PATHS, cacheDirs, nodeCopies, type CacheDirs } from './cache/paths.js'
 import { makeRedactor, urlSecrets } from './redact.js'
 import { checkModules } from './skaffold/modules.js'
 import {

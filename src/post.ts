@@ -34,7 +34,7 @@ import {
 import { decideCacheSaves, type SaveDecision } from './cache/policy.js'
 import { updateStats } from './cache/stats.js'
 import { runLabelValue } from './kind/containers.js'
-import { NODE_PATHS, nodeCopies } from './plan.js'
+import { NODE_PATHS, nodeCopies } from './cache/paths.js'
 import type { CacheState, MainState, Phase } from './state.js'
 import {
   formatBytes,

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { RestoreResult, SaveResult } from '../../src/adapters/cache.js'
 import type { OwnershipResult } from '../../src/adapters/ownership.js'
-import { NODE_PATHS } from '../../src/plan.js'
+import { NODE_PATHS } from '../../src/cache/paths.js'
 import {
   startDockerDaemon,
   writeDoubleExecutables,

@@ -20,7 +20,7 @@ import {
   serviceContainerNames
 } from '../../src/kind/containers.js'
 import { cacheMounts, renderKindConfig } from '../../src/kind/kind-config.js'
-import { cacheDirs, NODE_PATHS } from '../../src/plan.js'
+import { cacheDirs, NODE_PATHS } from '../../src/cache/paths.js'
 import { platformFromNode } from '../../src/tools/catalog.js'
 import {
   doubleExecutableText,

@@ -4,9 +4,9 @@ import {
   INPUT_NAMES,
   InputError,
   parseInputs,
-  splitArgs,
   type InputName
 } from '../../src/inputs.js'
+import { splitArgs } from '../../src/build-command.js'
 
 function parse(values: Partial<Record<InputName, string>>) {
   return parseInputs((name) => values[name] ?? '')

@@ -12,7 +12,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import { join } from 'node:path'
-import { NODE_PATHS } from '../../src/plan.js'
+import { NODE_PATHS } from '../../src/cache/paths.js'
 import { spawnDockerDaemon } from '../../test-support/cluster-double/index.js'
 import { kindConfig, startDoubleStack, type DoubleStack } from './stack.js'
 

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process'
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
-import { NODE_PATHS, POD_PATHS, VOLUME_NAMES } from '../../src/plan.js'
+import { NODE_PATHS, POD_PATHS, VOLUME_NAMES } from '../../src/cache/paths.js'
 import { DEFAULT_PATCH_OPTIONS } from '../../src/skaffold/options.js'
 import { patchSkaffoldText } from '../../src/skaffold/patch.js'
 import {

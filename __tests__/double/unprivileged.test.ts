@@ -17,7 +17,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import { join } from 'node:path'
-import { NODE_PATHS, POD_PATHS, VOLUME_NAMES } from '../../src/plan.js'
+import { NODE_PATHS, POD_PATHS, VOLUME_NAMES } from '../../src/cache/paths.js'
 import { nodeRootDir } from '../../test-support/cluster-double/state.js'
 import { RUNNER_UID } from '../../test-support/runner-harness/index.js'
 import {

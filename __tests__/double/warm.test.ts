@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { NODE_PATHS } from '../../src/plan.js'
+import { NODE_PATHS } from '../../src/cache/paths.js'
 import { DEFAULT_PATCH_OPTIONS } from '../../src/skaffold/options.js'
 import { patchSkaffoldText } from '../../src/skaffold/patch.js'
 import {

@@ -9,7 +9,7 @@ import {
   renderKindConfig
 } from '../../src/kind/kind-config.js'
 import { validateKindConfig } from '../../src/kind/validate.js'
-import { cacheDirs, NODE_PATHS } from '../../src/plan.js'
+import { cacheDirs, NODE_PATHS } from '../../src/cache/paths.js'
 
 const dirs = cacheDirs('ci', {
   home: '/home/runner',

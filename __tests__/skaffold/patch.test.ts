@@ -835,7 +835,7 @@ describe('patchOptionsFromInputs', () => {
     profiles: ['ci'],
     namespace: 'builds'
   }
-  it('maps the hostpath cache volume to the node paths of src/plan.ts', () => {
+  it('maps the hostpath cache volume to the node paths of src/cache/paths.ts', () => {
     const options = patchOptionsFromInputs(
       { ...inputs, cacheVolume: { kind: 'hostpath' } },
       ['kind-registry:5000']

@@ -19,7 +19,7 @@ import {
   YAMLSeq,
   type Node
 } from 'yaml'
-import { NODE_PATHS } from '../plan.js'
+import { NODE_PATHS } from '../cache/paths.js'
 import { KIND_API_VERSION, validateKindConfig } from './validate.js'
 
 /** One bind mount from the runner into every kind node. */

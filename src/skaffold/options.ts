@@ -1,5 +1,5 @@
 import type { Inputs } from '../inputs.js'
-import { NODE_PATHS, POD_PATHS, VOLUME_NAMES } from '../plan.js'
+import { NODE_PATHS, POD_PATHS, VOLUME_NAMES } from '../cache/paths.js'
 import { PatchOptionsError } from './errors.js'
 
 /** One Go cache: the module cache or the build cache. */
@@ -112,7 +112,7 @@ export function artifactKey(artifact: {
   return `${artifact.file}#${artifact.document}#${place}#${artifact.index}`
 }
 
-/** The defaults: the data path's names from src/plan.ts. */
+/** The defaults: the data path's names from src/cache/paths.ts. */
 export const DEFAULT_PATCH_OPTIONS: PatchOptions = {
   mountPaths: { ...POD_PATHS },
   volumeNames: { ...VOLUME_NAMES },
@@ -311,7 +311,7 @@ export function normalizePath(path: string): string {
 
 /**
  * The patch options for the action's inputs (the data path's names from
- * src/plan.ts). `insecureRegistries` names the plain-HTTP local registry
+ * src/cache/paths.ts). `insecureRegistries` names the plain-HTTP local registry
  * (e.g. `kind-registry:5000`) when the action runs one. The `namespace`
  * input becomes `defaultNamespace`: the action creates it, so the cluster
  * blocks that name none run their kaniko pods there.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { NODE_PATHS, cacheDirs, nodeCopies } from '../../src/plan.js'
+import { NODE_PATHS, cacheDirs, nodeCopies } from '../../src/cache/paths.js'
 
 describe('cacheDirs', () => {
   const facts = (home: string) => ({ home, runnerTemp: '/t', workspace: '/w' })
