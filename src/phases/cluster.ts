@@ -1,0 +1,202 @@
+/**
+ * The cluster phase: a new or reused kind cluster (beside the restore), its
+ * local registry and Athens, or the existing cluster of a PVC cache.
+ */
+import { group, log, saveMainState } from '../adapters/actions.js'
+import { athensStorageDir, startAthens } from '../adapters/athens.js'
+import {
+  clusterExists,
+  copyCachesIntoNode,
+  createCluster,
+  kubeContext,
+  nodeNames,
+  openCacheDirsToAllUsers,
+  requireCluster,
+  waitForNodes
+} from '../adapters/cluster.js'
+import { startRegistry } from '../adapters/registry.js'
+import { ensureRealDir } from '../adapters/files.js'
+import { parseList } from '../inputs.js'
+import { containerLabels, serviceContainerNames } from '../kind/containers.js'
+import { NODE_PATHS, nodeCopies } from '../cache/paths.js'
+import { UserError } from '../errors.js'
+import { timed, type Context } from './context.js'
+import { restore } from './restore.js'
+
+/**
+ * Restores the caches and gets the cluster ready. With a new kind cluster the
+ * two run side by side: the restore empties and fills the runner dirs in
+ * place, which the node sees through its bind mounts. A reused cluster has no
+ * mounts, so the caches are copied into its node after the restore.
+ */
+export async function prepareClusterAndCaches(
+  ctx: Context,
+  kind: string | undefined
+): Promise<void> {
+  const { inputs } = ctx
+  if (inputs.cacheVolume.kind === 'pvc') {
+    await timed(ctx, 'cluster', () => prepareExistingCluster(ctx))
+    return
+  }
+  // Real dirs, not links a previous job left: they are mounted into the node.
+  await ensureRealDir(ctx.dirs.runnerDirs.mod)
+  await ensureRealDir(ctx.dirs.runnerDirs.build)
+  if (inputs.createCluster) {
+    await Promise.all([
+      timed(ctx, 'restore', () => restore(ctx)),
+      timed(ctx, 'cluster', () => prepareKindCluster(ctx, kind))
+    ])
+    // After the restore: Athens keeps its storage inside the module cache
+    // tree, which the restore empties and fills.
+    await timed(ctx, 'cluster', () => startServices(ctx))
+  } else {
+    await timed(ctx, 'restore', () => restore(ctx))
+    await timed(ctx, 'cluster', () => reuseKindCluster(ctx))
+  }
+  await timed(ctx, 'cluster', () => openCachesToBuildUser(ctx))
+}
+
+/**
+ * The caches are the runner user's (0755) once restored; a Go stage with a
+ * non-root USER (kaniko runs RUN as that user) must be able to write them
+ * too. Done as root in every node, which sees the runner dirs through its
+ * mounts or holds its own copy.
+ */
+export async function openCachesToBuildUser(ctx: Context): Promise<void> {
+  for (const node of ctx.state.cluster?.nodes ?? []) {
+    await openCacheDirsToAllUsers(node, [NODE_PATHS.mod, NODE_PATHS.build])
+  }
+}
+
+/** Creates the kind cluster with the cache mounts, then registry, Athens, namespace. */
+async function prepareKindCluster(
+  ctx: Context,
+  kind: string | undefined
+): Promise<void> {
+  const { inputs, state } = ctx
+  const config = ctx.kindConfig
+  if (!kind || !config) throw new Error('kind or its config is missing')
+  await group(`Create kind cluster ${inputs.clusterName}`, async () => {
+    for (const note of config.notes) log.info(note)
+    for (const warning of config.warnings) {
+      log.warning(warning)
+      state.warnings.push(warning)
+    }
+    state.cluster = {
+      name: inputs.clusterName,
+      context: kubeContext(inputs.clusterName),
+      created: false,
+      copyCaches: false,
+      nodes: []
+    }
+    if (await clusterExists(inputs.clusterName)) {
+      throw new UserError(
+        `Input 'cluster-name': a kind cluster named ${inputs.clusterName} already exists. Set create-cluster: false to build on it, or pick another cluster-name.`
+      )
+    }
+    // Ours from here on: a cancel during creation still gets it deleted.
+    state.cluster.created = true
+    saveMainState(state)
+    const created = await createCluster({
+      name: inputs.clusterName,
+      configText: config.text,
+      runnerTemp: ctx.runner.runnerTemp,
+      hostDirs: [ctx.dirs.runnerDirs.mod, ctx.dirs.runnerDirs.build],
+      image: config.imageFlag
+    })
+    if (created.firstFailure) {
+      const warning = `kind create cluster failed once and succeeded on the retry; first failure (exit ${created.firstFailure.exitCode}):\n${created.firstFailure.output}`
+      log.warning(warning)
+      state.warnings.push(warning)
+    }
+    saveMainState(state)
+    await waitForNodes(inputs.clusterName)
+    state.cluster.nodes = await nodeNames(inputs.clusterName)
+  })
+}
+
+/** create-cluster: false with hostpath caches: an existing kind cluster. */
+async function reuseKindCluster(ctx: Context): Promise<void> {
+  const { inputs, state } = ctx
+  await group(`Reuse kind cluster ${inputs.clusterName}`, async () => {
+    await requireCluster(inputs.clusterName)
+    const nodes = await nodeNames(inputs.clusterName)
+    state.cluster = {
+      name: inputs.clusterName,
+      context: kubeContext(inputs.clusterName),
+      created: false,
+      copyCaches: true,
+      nodes
+    }
+    saveMainState(state)
+    // The node has no mounts for the caches: copy them in (and out in post).
+    for (const node of nodes) {
+      await copyCachesIntoNode(node, nodeCopies(ctx.dirs.runnerDirs))
+    }
+    await startServices(ctx)
+  })
+}
+
+/** Local registry and Athens, as the inputs ask. */
+async function startServices(ctx: Context): Promise<void> {
+  const { inputs, state } = ctx
+  const cluster = state.cluster
+  if (!cluster) return
+  const names = serviceContainerNames(cluster.name)
+  const labels = containerLabels(cluster.name, ctx.runner)
+  if (inputs.registry) {
+    // On a cluster this job created, the registry is ours even if starting
+    // it fails halfway (it runs with --restart=always): record it first.
+    cluster.registry = {
+      name: names.registry,
+      port: inputs.registryPort,
+      started: cluster.created
+    }
+    saveMainState(state)
+    const registry = await startRegistry({
+      cluster: cluster.name,
+      name: names.registry,
+      labels,
+      port: inputs.registryPort,
+      hostsFile: ctx.runner.hostsFile,
+      image: inputs.registryImage
+    })
+    cluster.registry.started = !registry.reused
+    for (const warning of registry.warnings) {
+      log.warning(warning)
+      state.warnings.push(warning)
+    }
+    saveMainState(state)
+  }
+  if (inputs.athens) {
+    cluster.athens = { name: names.athens, started: cluster.created }
+    saveMainState(state)
+    const athens = await startAthens({
+      cluster: cluster.name,
+      name: names.athens,
+      labels,
+      storageDir: athensStorageDir(ctx.dirs.modSaveDir),
+      githubToken: ctx.runner.githubToken || undefined,
+      noSumPatterns: parseList(inputs.goPrivate),
+      image: inputs.athensImage
+    })
+    cluster.athens.started = !athens.reused
+    if (athens.reused) {
+      log.info(
+        `Athens ${athens.name} is already running on this cluster: using it as it is (its own token and settings)`
+      )
+    }
+    ctx.athensProxy = athens.goproxy
+    saveMainState(state)
+  }
+}
+
+/** cache-volume: pvc:<claim>: a real cluster, the current kube context. */
+async function prepareExistingCluster(ctx: Context): Promise<void> {
+  await group('Use the existing cluster', async () => {
+    log.info(
+      `Caches live on the ReadWriteMany claim ${ctx.inputs.cacheVolume.kind === 'pvc' ? ctx.inputs.cacheVolume.claim : ''}; the Actions cache is not used.`
+    )
+    await Promise.resolve()
+  })
+}

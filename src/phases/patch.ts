@@ -1,0 +1,193 @@
+/**
+ * The patch phase: patched copies of the skaffold configs, Dockerfile copies
+ * with the missing ARG lines, and the checks of the Dockerfiles they build.
+ */
+import * as path from 'node:path'
+import { group, log, saveMainState } from '../adapters/actions.js'
+import { ensureNamespace } from '../adapters/cluster.js'
+import {
+  checkDockerfilesFor,
+  readArtifactDockerfiles,
+  writeDockerfileCopies,
+  writePatchedCopies
+} from '../adapters/skaffold-files.js'
+import {
+  patchOptionsFromInputs,
+  type PatchOptions
+} from '../skaffold/options.js'
+import { patchSkaffoldConfigs, type PatchResult } from '../skaffold/patch.js'
+import {
+  planDockerfileCopies,
+  type DockerfileCopyPlan
+} from '../dockerfile/patch.js'
+import type { Context } from './context.js'
+
+export interface Patched {
+  path: string
+}
+
+/**
+ * Patches the configs; with patch-dockerfile: auto, each artifact whose
+ * Dockerfile misses ARG lines is pointed at a copy that has them.
+ */
+async function patchWithDockerfileCopies(
+  ctx: Context,
+  options: PatchOptions
+): Promise<{ result: PatchResult; copies: DockerfileCopyPlan }> {
+  const result = patchSkaffoldConfigs(ctx.configFiles, options)
+  if (ctx.inputs.patchDockerfile !== 'auto') {
+    return { result, copies: { copies: [], overrides: {}, skipped: [] } }
+  }
+  const copies = planDockerfileCopies(
+    await readArtifactDockerfiles(result.report, ctx.configPath, ctx.workingDir)
+  )
+  if (copies.copies.length === 0) return { result, copies }
+  // Again, with each artifact's kaniko.dockerfile pointing at its copy.
+  return {
+    result: patchSkaffoldConfigs(ctx.configFiles, {
+      ...options,
+      dockerfileOverrides: copies.overrides
+    }),
+    copies
+  }
+}
+
+/** Writes the Dockerfile copies, recording them for the post step and the summary. */
+async function writeDockerfileCopiesFor(
+  ctx: Context,
+  copies: DockerfileCopyPlan
+): Promise<void> {
+  const { state } = ctx
+  // Listed before writing, so the post step removes a half-written set.
+  state.patchedFiles.push(...copies.copies.map((c) => c.copyPath))
+  saveMainState(state)
+  for (const written of await writeDockerfileCopies(copies.copies)) {
+    if (!state.patchedFiles.includes(written)) state.patchedFiles.push(written)
+  }
+  state.dockerfileCopies = copies.copies.map((copy) => ({
+    original: path.relative(ctx.runner.workspace, copy.original),
+    copy: path.relative(ctx.runner.workspace, copy.copyPath),
+    images: copy.images,
+    added: copy.insertions.map(
+      (i) => `after line ${i.afterLine}: ${i.lines.join(', ')}`
+    )
+  }))
+  saveMainState(state)
+  for (const copy of state.dockerfileCopies) {
+    log.info(
+      `${copy.original}: building from the copy ${copy.copy} (${copy.added.join('; ')})`
+    )
+  }
+  for (const skipped of copies.skipped) {
+    log.info(`${skipped.image}: no Dockerfile copy: ${skipped.reason}`)
+  }
+}
+
+/** Patches copies of the configs and checks the Dockerfiles they build. */
+export async function patch(ctx: Context): Promise<Patched> {
+  const { inputs, state } = ctx
+  return group('Patch skaffold config', async () => {
+    const options = patchOptions(ctx)
+    const { result, copies } = await patchWithDockerfileCopies(ctx, options)
+    const prepared = await writePatchedCopies(result)
+    state.patchedFiles = prepared.writtenFiles
+    saveMainState(state)
+    await writeDockerfileCopiesFor(ctx, copies)
+
+    const report = prepared.report
+    for (const artifact of report.artifacts) {
+      const where =
+        artifact.place.kind === 'profile'
+          ? ` (profile ${artifact.place.name})`
+          : ''
+      const kept =
+        artifact.kept.length > 0
+          ? `; kept your ${artifact.kept.map((k) => k.key).join(', ')}`
+          : ''
+      log.info(
+        `${artifact.image}${where}: ${artifact.status}${artifact.reason ? ` (${artifact.reason})` : ''}${kept}`
+      )
+    }
+    for (const collision of report.collisions) {
+      log.info(
+        `${collision.file}: ${collision.wanted} is taken (${collision.reason}); using ${collision.chosen}`
+      )
+    }
+    for (const warning of report.warnings) {
+      log.warning(warning.message, { file: warning.file, line: warning.line })
+      state.warnings.push(`${warning.file}:${warning.line}: ${warning.message}`)
+    }
+    const cached = report.artifacts.filter((a) => a.status !== 'skipped')
+    if (cached.length === 0) {
+      const warning = `No kaniko artifact on the cluster builder in ${ctx.configPath}${inputs.profiles.length ? ` with profiles ${inputs.profiles.join(', ')}` : ''}: the Go caches cannot reach the build.`
+      log.warning(warning)
+      state.warnings.push(warning)
+    }
+
+    const findings = await checkDockerfilesFor(
+      report,
+      ctx.configPath,
+      ctx.workingDir
+    )
+    const copied = new Set(
+      copies.copies.flatMap((c) =>
+        copies.skipped.some((k) => k.path === c.original) ? [] : [c.original]
+      )
+    )
+    for (const finding of findings) {
+      // The copy adds these lines; the other findings still hold for it.
+      if (finding.kind === 'missing-arg' && copied.has(finding.file)) continue
+      let message = finding.message
+      if (finding.kind === 'go-stage-user') {
+        if (inputs.cacheVolume.kind === 'hostpath') {
+          // openCachesToBuildUser has made them writable for every user.
+          log.info(
+            `${path.relative(ctx.runner.workspace, finding.file)}:${finding.line}: ${message}; the cache dirs are writable for every user`
+          )
+          continue
+        }
+        message += `; make the claim ${inputs.cacheVolume.claim}'s gomodcache and gobuildcache dirs writable by that user (e.g. the pod's fsGroup or a one-off chmod), or Go fails with "permission denied"`
+      }
+      log.warning(message, {
+        file: path.relative(ctx.runner.workspace, finding.file),
+        line: finding.line || undefined,
+        title: 'skaffold-kaniko-cache'
+      })
+      state.warnings.push(
+        `${path.relative(ctx.runner.workspace, finding.file)}${finding.line ? `:${finding.line}` : ''}: ${message}`
+      )
+    }
+    saveMainState(state)
+    log.info(`patched config: ${prepared.patchedRootPath}`)
+    if (state.cluster) {
+      // skaffold creates the kaniko pod in each cluster block's namespace;
+      // pod creation fails when it does not exist.
+      const namespaces = new Set(
+        report.clusters.map((c) => c.namespace).filter((ns) => ns !== '')
+      )
+      if (inputs.namespace !== '') namespaces.add(inputs.namespace)
+      for (const namespace of [...namespaces].sort()) {
+        const { created } = await ensureNamespace(state.cluster.name, namespace)
+        if (created) log.info(`namespace ${namespace} created`)
+      }
+    }
+    return { path: prepared.patchedRootPath }
+  })
+}
+
+/** The patch options: the inputs, with the GOPROXY of the Athens we started. */
+export function patchOptions(ctx: Context): PatchOptions {
+  const { inputs } = ctx
+  // With Athens, private modules go through the proxy (which holds the
+  // token): the build must not bypass it (GOPRIVATE), only skip the checksum
+  // database for them (GONOSUMDB).
+  const privateThroughAthens = inputs.athens && inputs.goPrivate !== ''
+  return patchOptionsFromInputs({
+    ...inputs,
+    goProxy: inputs.goProxy || ctx.athensProxy,
+    goPrivate: privateThroughAthens ? '' : inputs.goPrivate,
+    buildArgs: privateThroughAthens
+      ? [...inputs.buildArgs, ['GONOSUMDB', inputs.goPrivate]]
+      : inputs.buildArgs
+  })
+}
