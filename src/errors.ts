@@ -1,29 +1,24 @@
 /**
  * The errors the user can fix, and how a failure is told to the user. Pure.
  */
-import { InputError } from './inputs.js'
 
-/** A failure the user can fix; its message is the whole story. */
-export class UserError extends Error {
+/**
+ * A failure whose message is the whole story: it names the input, file or
+ * command and the fix, so it is printed as it is, without a stack. Every
+ * user-facing error class extends it.
+ */
+export class UserFixableError extends Error {
+  override name = 'UserFixableError'
+}
+
+/** A user-fixable failure found by the main step itself (a missing file, a taken cluster name, a failed build). */
+export class UserError extends UserFixableError {
   override name = 'UserError'
 }
 
-/** User errors print as they are; anything else with its stack. */
+/** User-fixable errors print as they are; anything else with its stack. */
 export function errorMessage(error: unknown): string {
   if (!(error instanceof Error)) return String(error)
-  const userErrors = [
-    'InputError',
-    'UserError',
-    'SkaffoldConfigError',
-    'PatchOptionsError',
-    'KindConfigError',
-    'ToolError',
-    'ClusterError',
-    'ClusterCreateError',
-    'CommandError'
-  ]
-  if (error instanceof InputError || userErrors.includes(error.name)) {
-    return error.message
-  }
+  if (error instanceof UserFixableError) return error.message
   return error.stack ?? error.message
 }

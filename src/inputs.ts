@@ -2,6 +2,7 @@
  * The action's inputs: one list of names, one parser, one typed value.
  * Pure: the caller hands in a getter (core.getInput in the action, a map in tests).
  */
+import { UserFixableError } from './errors.js'
 import { parseSaveThreshold, type SaveThreshold } from './cache/differential.js'
 import {
   DEFAULT_ATHENS_IMAGE,
@@ -140,7 +141,7 @@ export interface Inputs {
  * A user error in an input: names the input, the value and what is accepted.
  * The value is shown with URL credentials redacted and cut to 120 characters.
  */
-export class InputError extends Error {
+export class InputError extends UserFixableError {
   constructor(
     readonly input: InputName,
     value: string,

@@ -1,5 +1,6 @@
 /** A cluster step failed; the message says which command and what it printed. */
-export class ClusterError extends Error {
+import { UserFixableError } from '../errors.js'
+export class ClusterError extends UserFixableError {
   constructor(
     message: string,
     /** The command output that explains the failure. */

@@ -13,6 +13,7 @@
  * stderr), `mustRun` throws a CommandError with the command's last lines,
  * `tryRun` answers whether the command succeeded.
  */
+import { UserFixableError } from '../errors.js'
 import * as core from '@actions/core'
 import * as exec from '@actions/exec'
 import { randomUUID } from 'node:crypto'
@@ -44,7 +45,7 @@ export interface RunOptions {
 }
 
 /** A command that had to succeed did not; the message has its last lines. */
-export class CommandError extends Error {
+export class CommandError extends UserFixableError {
   constructor(
     message: string,
     readonly exitCode: number,

@@ -7,6 +7,7 @@
  * Pure.
  */
 
+import { UserFixableError } from '../errors.js'
 import {
   Document,
   isMap,
@@ -41,7 +42,7 @@ export const REGISTRY_CONTAINERD_PATCH =
 export const CONTAINERD_CERTS_DIR = '/etc/containerd/certs.d'
 
 /** A user error in the kind config: names the file, the line(s) and the fix. */
-export class KindConfigError extends Error {
+export class KindConfigError extends UserFixableError {
   constructor(
     readonly file: string,
     readonly problems: string[]

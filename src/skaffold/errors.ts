@@ -3,7 +3,8 @@
  * must not) patch. Each names the file, the line and column when known, what
  * is wrong and the fix, so the CLI and the action print one line and no stack.
  */
-export class SkaffoldConfigError extends Error {
+import { UserFixableError } from '../errors.js'
+export class SkaffoldConfigError extends UserFixableError {
   constructor(
     readonly file: string,
     readonly line: number,
@@ -16,7 +17,7 @@ export class SkaffoldConfigError extends Error {
 }
 
 /** A bad patch option (a mount path skaffold reserves, an empty claim...). */
-export class PatchOptionsError extends Error {
+export class PatchOptionsError extends UserFixableError {
   constructor(
     readonly option: string,
     readonly reason: string

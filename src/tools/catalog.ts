@@ -8,6 +8,7 @@
  * https://kubernetes.io/releases/download/.
  */
 
+import { UserFixableError } from '../errors.js'
 import { PINNED_SHA256, type PinTable } from './pins.js'
 
 /** The tools the action installs. */
@@ -55,7 +56,7 @@ export const DEFAULT_BASE_URLS = {
 } as const
 
 /** A user-facing error about a tool, its platform or its download. */
-export class ToolError extends Error {
+export class ToolError extends UserFixableError {
   constructor(message: string) {
     super(message)
     this.name = 'ToolError'
