@@ -4,18 +4,11 @@
  * report. Every decision and every resource created goes into the state as
  * soon as it exists, so the post step can clean up whatever main got to.
  */
-import {
-  appendSummary,
-  fail,
-  log,
-  saveMainState,
-  setOutputs
-} from './adapters/actions.js'
+import { appendSummary, fail, log, setOutputs } from './adapters/actions.js'
 import { inPhase, ownTimeSoFar } from './adapters/waits.js'
-import { type MainState } from './state.js'
 import { renderMainSummary } from './summary.js'
 import { errorMessage } from './errors.js'
-import { timed } from './phases/context.js'
+import { timed, type Context } from './phases/context.js'
 import { plan } from './phases/plan.js'
 import { installTools } from './phases/install.js'
 import { prepareClusterAndCaches } from './phases/cluster.js'
@@ -24,10 +17,10 @@ import { build } from './phases/build.js'
 
 /** Runs the main step; never throws (failures go to core.setFailed). */
 export async function runMain(): Promise<void> {
-  let state: MainState | undefined
+  let planned: Context | undefined
   try {
     const ctx = await plan()
-    state = ctx.state
+    planned = ctx
     const tools = await timed(ctx, 'tools', () => installTools(ctx))
     await prepareClusterAndCaches(ctx, tools.kind)
     const patched = await timed(ctx, 'patch', () => patch(ctx))
@@ -35,12 +28,16 @@ export async function runMain(): Promise<void> {
   } catch (error) {
     fail(errorMessage(error))
   } finally {
-    if (state) {
-      state.ownTime = ownTimeSoFar()
-      setOutputs({ 'own-time': state.ownTime.ownSeconds.toFixed(1) })
-      saveMainState(state)
-      await appendSummary(renderMainSummary(state)).catch((error: unknown) =>
-        log.warning(`could not write the job summary: ${errorMessage(error)}`)
+    // Every other change to the state was persisted as it was made.
+    if (planned) {
+      const ownTime = planned.record.update((state) => {
+        state.ownTime = ownTimeSoFar()
+        return state.ownTime
+      })
+      setOutputs({ 'own-time': ownTime.ownSeconds.toFixed(1) })
+      await appendSummary(renderMainSummary(planned.state)).catch(
+        (error: unknown) =>
+          log.warning(`could not write the job summary: ${errorMessage(error)}`)
       )
     }
   }

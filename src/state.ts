@@ -170,3 +170,33 @@ export function parseState(text: string): MainState | undefined {
   }
   return value as MainState
 }
+
+/**
+ * The state and the one way main changes it: every update is persisted at
+ * once, so the post step sees whatever main got to, even after a cancel.
+ */
+export interface StateRecorder {
+  /** The state recorded so far: read it here, change it through update. */
+  readonly state: MainState
+  /** Applies change to the state, persists the result (even when change throws), returns change's value. */
+  update<T>(change: (state: MainState) => T): T
+}
+
+/** A recorder over state: persists it now, and again after every update. */
+export function stateRecorder(
+  state: MainState,
+  persist: (state: MainState) => void
+): StateRecorder {
+  persist(state)
+  return {
+    state,
+    update<T>(change: (state: MainState) => T): T {
+      try {
+        return change(state)
+      } finally {
+        // A change that threw halfway is still what the state now holds.
+        persist(state)
+      }
+    }
+  }
+}

@@ -17,7 +17,7 @@ export async function build(
   skaffold: string,
   patched: Patched
 ): Promise<void> {
-  const { inputs, state } = ctx
+  const { inputs, state, record } = ctx
   // The local registry exists only on a kind cluster the action set up
   // (not with a PVC on an existing cluster): push there only if it was started.
   const registry = state.cluster?.registry
@@ -48,13 +48,15 @@ export async function build(
       log.info
     )
   })
-  state.timings.build = result.seconds
-  state.build = {
-    succeeded: result.exitCode === 0,
-    seconds: result.seconds,
-    startedAt: result.startedAt,
-    images: result.images
-  }
+  record.update((state) => {
+    state.timings.build = result.seconds
+    state.build = {
+      succeeded: result.exitCode === 0,
+      seconds: result.seconds,
+      startedAt: result.startedAt,
+      images: result.images
+    }
+  })
   setOutputs({
     'build-time': result.seconds.toFixed(1),
     images: JSON.stringify(result.images),
@@ -67,7 +69,9 @@ export async function build(
       `skaffold build failed (exit ${result.exitCode}) after ${result.seconds.toFixed(1)} s. Last lines of its log (kaniko's output included):\n${result.tail.join('\n')}`
     )
   }
-  state.mainSucceeded = true
+  record.update((state) => {
+    state.mainSucceeded = true
+  })
   log.info(
     `built ${result.images.length} image(s) in ${result.seconds.toFixed(1)} s`
   )

@@ -2,7 +2,7 @@
  * The cluster phase: a new or reused kind cluster (beside the restore), its
  * local registry and Athens, or the existing cluster of a PVC cache.
  */
-import { group, log, saveMainState } from '../adapters/actions.js'
+import { group, log } from '../adapters/actions.js'
 import { athensStorageDir, startAthens } from '../adapters/athens.js'
 import {
   clusterExists,
@@ -20,7 +20,7 @@ import { parseList } from '../inputs.js'
 import { containerLabels, serviceContainerNames } from '../kind/containers.js'
 import { NODE_PATHS, nodeCopies } from '../cache/paths.js'
 import { UserError } from '../errors.js'
-import { timed, type Context } from './context.js'
+import { timed, warn, type Context } from './context.js'
 import { restore } from './restore.js'
 
 /**
@@ -73,30 +73,31 @@ async function prepareKindCluster(
   ctx: Context,
   kind: string | undefined
 ): Promise<void> {
-  const { inputs, state } = ctx
+  const { inputs, record } = ctx
   const config = ctx.kindConfig
   if (!kind || !config) throw new Error('kind or its config is missing')
   await group(`Create kind cluster ${inputs.clusterName}`, async () => {
     for (const note of config.notes) log.info(note)
-    for (const warning of config.warnings) {
-      log.warning(warning)
-      state.warnings.push(warning)
-    }
-    state.cluster = {
-      name: inputs.clusterName,
-      context: kubeContext(inputs.clusterName),
-      created: false,
-      copyCaches: false,
-      nodes: []
-    }
+    for (const warning of config.warnings) warn(ctx, warning)
+    const cluster = record.update((state) => {
+      state.cluster = {
+        name: inputs.clusterName,
+        context: kubeContext(inputs.clusterName),
+        created: false,
+        copyCaches: false,
+        nodes: []
+      }
+      return state.cluster
+    })
     if (await clusterExists(inputs.clusterName)) {
       throw new UserError(
         `Input 'cluster-name': a kind cluster named ${inputs.clusterName} already exists. Set create-cluster: false to build on it, or pick another cluster-name.`
       )
     }
     // Ours from here on: a cancel during creation still gets it deleted.
-    state.cluster.created = true
-    saveMainState(state)
+    record.update(() => {
+      cluster.created = true
+    })
     const created = await createCluster({
       name: inputs.clusterName,
       configText: config.text,
@@ -105,30 +106,34 @@ async function prepareKindCluster(
       image: config.imageFlag
     })
     if (created.firstFailure) {
-      const warning = `kind create cluster failed once and succeeded on the retry; first failure (exit ${created.firstFailure.exitCode}):\n${created.firstFailure.output}`
-      log.warning(warning)
-      state.warnings.push(warning)
+      warn(
+        ctx,
+        `kind create cluster failed once and succeeded on the retry; first failure (exit ${created.firstFailure.exitCode}):\n${created.firstFailure.output}`
+      )
     }
-    saveMainState(state)
     await waitForNodes(inputs.clusterName)
-    state.cluster.nodes = await nodeNames(inputs.clusterName)
+    const nodes = await nodeNames(inputs.clusterName)
+    record.update(() => {
+      cluster.nodes = nodes
+    })
   })
 }
 
 /** create-cluster: false with hostpath caches: an existing kind cluster. */
 async function reuseKindCluster(ctx: Context): Promise<void> {
-  const { inputs, state } = ctx
+  const { inputs, record } = ctx
   await group(`Reuse kind cluster ${inputs.clusterName}`, async () => {
     await requireCluster(inputs.clusterName)
     const nodes = await nodeNames(inputs.clusterName)
-    state.cluster = {
-      name: inputs.clusterName,
-      context: kubeContext(inputs.clusterName),
-      created: false,
-      copyCaches: true,
-      nodes
-    }
-    saveMainState(state)
+    record.update((state) => {
+      state.cluster = {
+        name: inputs.clusterName,
+        context: kubeContext(inputs.clusterName),
+        created: false,
+        copyCaches: true,
+        nodes
+      }
+    })
     // The node has no mounts for the caches: copy them in (and out in post).
     for (const node of nodes) {
       await copyCachesIntoNode(node, nodeCopies(ctx.dirs.runnerDirs))
@@ -139,20 +144,22 @@ async function reuseKindCluster(ctx: Context): Promise<void> {
 
 /** Local registry and Athens, as the inputs ask. */
 async function startServices(ctx: Context): Promise<void> {
-  const { inputs, state } = ctx
-  const cluster = state.cluster
+  const { inputs, record } = ctx
+  const cluster = ctx.state.cluster
   if (!cluster) return
   const names = serviceContainerNames(cluster.name)
   const labels = containerLabels(cluster.name, ctx.runner)
   if (inputs.registry) {
     // On a cluster this job created, the registry is ours even if starting
     // it fails halfway (it runs with --restart=always): record it first.
-    cluster.registry = {
-      name: names.registry,
-      port: inputs.registryPort,
-      started: cluster.created
-    }
-    saveMainState(state)
+    const recorded = record.update(() => {
+      cluster.registry = {
+        name: names.registry,
+        port: inputs.registryPort,
+        started: cluster.created
+      }
+      return cluster.registry
+    })
     const registry = await startRegistry({
       cluster: cluster.name,
       name: names.registry,
@@ -161,16 +168,16 @@ async function startServices(ctx: Context): Promise<void> {
       hostsFile: ctx.runner.hostsFile,
       image: inputs.registryImage
     })
-    cluster.registry.started = !registry.reused
-    for (const warning of registry.warnings) {
-      log.warning(warning)
-      state.warnings.push(warning)
-    }
-    saveMainState(state)
+    record.update(() => {
+      recorded.started = !registry.reused
+    })
+    for (const warning of registry.warnings) warn(ctx, warning)
   }
   if (inputs.athens) {
-    cluster.athens = { name: names.athens, started: cluster.created }
-    saveMainState(state)
+    const recorded = record.update(() => {
+      cluster.athens = { name: names.athens, started: cluster.created }
+      return cluster.athens
+    })
     const athens = await startAthens({
       cluster: cluster.name,
       name: names.athens,
@@ -180,14 +187,15 @@ async function startServices(ctx: Context): Promise<void> {
       noSumPatterns: parseList(inputs.goPrivate),
       image: inputs.athensImage
     })
-    cluster.athens.started = !athens.reused
+    record.update(() => {
+      recorded.started = !athens.reused
+    })
     if (athens.reused) {
       log.info(
         `Athens ${athens.name} is already running on this cluster: using it as it is (its own token and settings)`
       )
     }
     ctx.athensProxy = athens.goproxy
-    saveMainState(state)
   }
 }
 

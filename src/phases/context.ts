@@ -1,13 +1,14 @@
 /**
- * What every phase of the main step works from, and the phase timer.
+ * What every phase of the main step works from, the phase timer, and the
+ * warnings main shows and repeats in the job summary.
  */
-import { type RunnerEnv } from '../adapters/actions.js'
+import { log, type Annotation, type RunnerEnv } from '../adapters/actions.js'
 import { inPhase } from '../adapters/waits.js'
 import { type Inputs } from '../inputs.js'
 import { type KindConfigResult } from '../kind/kind-config.js'
 import { type CacheDirs } from '../cache/paths.js'
 import { type ConfigFile } from '../skaffold/patch.js'
-import { type MainState, type Phase } from '../state.js'
+import type { MainState, Phase, StateRecorder } from '../state.js'
 import { type Platform } from '../tools/catalog.js'
 
 /** Everything main works from, decided once before any effect. */
@@ -26,7 +27,9 @@ export interface Context {
   athensProxy: string
   /** The kind config, rendered in the plan (when the action creates the cluster). */
   kindConfig?: KindConfigResult
+  /** The state so far (read it here; change it through record.update). */
   state: MainState
+  record: StateRecorder
 }
 
 /** Times one phase into the state. */
@@ -40,7 +43,15 @@ export async function timed<T>(
     return await inPhase(phase, fn)
   } finally {
     // Added up: a phase may be measured in parts (the cluster, then its services).
-    ctx.state.timings[phase] =
-      (ctx.state.timings[phase] ?? 0) + (Date.now() - started) / 1000
+    const seconds = (Date.now() - started) / 1000
+    ctx.record.update((state) => {
+      state.timings[phase] = (state.timings[phase] ?? 0) + seconds
+    })
   }
+}
+
+/** Shows a warning now and records it for the job summary. */
+export function warn(ctx: Context, message: string, where?: Annotation): void {
+  log.warning(message, where)
+  ctx.record.update((state) => state.warnings.push(message))
 }

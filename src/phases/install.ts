@@ -2,7 +2,7 @@
  * The tools phase: kind (unless a PVC cluster is used), skaffold, and
  * kubectl where missing.
  */
-import { group, log, saveMainState } from '../adapters/actions.js'
+import { group, log } from '../adapters/actions.js'
 import { ensureKubectl, installTool } from '../adapters/tools.js'
 import {
   DEFAULT_VERSIONS,
@@ -17,7 +17,7 @@ interface InstalledTools {
 }
 
 /** What to install: kind (unless a PVC cluster is used), skaffold, kubectl. */
-export function toolRequests(ctx: Context): {
+export function toolRequests(ctx: Pick<Context, 'inputs' | 'platform'>): {
   kind?: ToolDownloadRequest
   skaffold: ToolDownloadRequest
   kubectl: ToolDownloadRequest
@@ -54,7 +54,7 @@ export function toolRequests(ctx: Context): {
 
 /** kind (unless a PVC cluster is used), skaffold, and kubectl where missing. */
 export async function installTools(ctx: Context): Promise<InstalledTools> {
-  const { inputs, platform, state } = ctx
+  const { inputs, platform, record } = ctx
   const requests = toolRequests(ctx)
   return group('Install tools', async () => {
     const kind = requests.kind ? await installTool(requests.kind) : undefined
@@ -66,18 +66,19 @@ export async function installTools(ctx: Context): Promise<InstalledTools> {
     })
     for (const tool of [kind, skaffold, kubectl]) {
       if (tool && 'checksum' in tool) {
-        state.tools.push({
-          tool: tool.tool,
-          version: tool.version,
-          fromCache: tool.fromCache,
-          checksum: tool.checksum
-        })
+        record.update((state) =>
+          state.tools.push({
+            tool: tool.tool,
+            version: tool.version,
+            fromCache: tool.fromCache,
+            checksum: tool.checksum
+          })
+        )
         log.info(
           `${tool.tool} ${tool.version}: ${tool.fromCache ? 'from the tool cache' : 'downloaded'}, sha256 ${tool.sha256} (${tool.checksum})`
         )
       }
     }
-    saveMainState(state)
     return { kind: kind?.path, skaffold: skaffold.path }
   })
 }

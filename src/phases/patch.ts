@@ -3,7 +3,7 @@
  * with the missing ARG lines, and the checks of the Dockerfiles they build.
  */
 import * as path from 'node:path'
-import { group, log, saveMainState } from '../adapters/actions.js'
+import { group, log } from '../adapters/actions.js'
 import { ensureNamespace } from '../adapters/cluster.js'
 import {
   checkDockerfilesFor,
@@ -20,7 +20,7 @@ import {
   planDockerfileCopies,
   type DockerfileCopyPlan
 } from '../dockerfile/patch.js'
-import type { Context } from './context.js'
+import { warn, type Context } from './context.js'
 
 export interface Patched {
   path: string
@@ -57,14 +57,13 @@ async function writeDockerfileCopiesFor(
   ctx: Context,
   copies: DockerfileCopyPlan
 ): Promise<void> {
-  const { state } = ctx
+  const { record } = ctx
   // Listed before writing, so the post step removes a half-written set.
-  state.patchedFiles.push(...copies.copies.map((c) => c.copyPath))
-  saveMainState(state)
-  for (const written of await writeDockerfileCopies(copies.copies)) {
-    if (!state.patchedFiles.includes(written)) state.patchedFiles.push(written)
-  }
-  state.dockerfileCopies = copies.copies.map((copy) => ({
+  record.update((state) =>
+    state.patchedFiles.push(...copies.copies.map((c) => c.copyPath))
+  )
+  const written = await writeDockerfileCopies(copies.copies)
+  const records = copies.copies.map((copy) => ({
     original: path.relative(ctx.runner.workspace, copy.original),
     copy: path.relative(ctx.runner.workspace, copy.copyPath),
     images: copy.images,
@@ -72,8 +71,13 @@ async function writeDockerfileCopiesFor(
       (i) => `after line ${i.afterLine}: ${i.lines.join(', ')}`
     )
   }))
-  saveMainState(state)
-  for (const copy of state.dockerfileCopies) {
+  record.update((state) => {
+    for (const file of written) {
+      if (!state.patchedFiles.includes(file)) state.patchedFiles.push(file)
+    }
+    state.dockerfileCopies = records
+  })
+  for (const copy of records) {
     log.info(
       `${copy.original}: building from the copy ${copy.copy} (${copy.added.join('; ')})`
     )
@@ -85,13 +89,14 @@ async function writeDockerfileCopiesFor(
 
 /** Patches copies of the configs and checks the Dockerfiles they build. */
 export async function patch(ctx: Context): Promise<Patched> {
-  const { inputs, state } = ctx
+  const { inputs, state, record } = ctx
   return group('Patch skaffold config', async () => {
     const options = patchOptions(ctx)
     const { result, copies } = await patchWithDockerfileCopies(ctx, options)
     const prepared = await writePatchedCopies(result)
-    state.patchedFiles = prepared.writtenFiles
-    saveMainState(state)
+    record.update((state) => {
+      state.patchedFiles = prepared.writtenFiles
+    })
     await writeDockerfileCopiesFor(ctx, copies)
 
     const report = prepared.report
@@ -115,13 +120,18 @@ export async function patch(ctx: Context): Promise<Patched> {
     }
     for (const warning of report.warnings) {
       log.warning(warning.message, { file: warning.file, line: warning.line })
-      state.warnings.push(`${warning.file}:${warning.line}: ${warning.message}`)
+      record.update((state) =>
+        state.warnings.push(
+          `${warning.file}:${warning.line}: ${warning.message}`
+        )
+      )
     }
     const cached = report.artifacts.filter((a) => a.status !== 'skipped')
     if (cached.length === 0) {
-      const warning = `No kaniko artifact on the cluster builder in ${ctx.configPath}${inputs.profiles.length ? ` with profiles ${inputs.profiles.join(', ')}` : ''}: the Go caches cannot reach the build.`
-      log.warning(warning)
-      state.warnings.push(warning)
+      warn(
+        ctx,
+        `No kaniko artifact on the cluster builder in ${ctx.configPath}${inputs.profiles.length ? ` with profiles ${inputs.profiles.join(', ')}` : ''}: the Go caches cannot reach the build.`
+      )
     }
 
     const findings = await checkDockerfilesFor(
@@ -153,11 +163,12 @@ export async function patch(ctx: Context): Promise<Patched> {
         line: finding.line || undefined,
         title: 'skaffold-kaniko-cache'
       })
-      state.warnings.push(
-        `${path.relative(ctx.runner.workspace, finding.file)}${finding.line ? `:${finding.line}` : ''}: ${message}`
+      record.update((state) =>
+        state.warnings.push(
+          `${path.relative(ctx.runner.workspace, finding.file)}${finding.line ? `:${finding.line}` : ''}: ${message}`
+        )
       )
     }
-    saveMainState(state)
     log.info(`patched config: ${prepared.patchedRootPath}`)
     if (state.cluster) {
       // skaffold creates the kaniko pod in each cluster block's namespace;

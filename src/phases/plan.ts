@@ -9,7 +9,8 @@ import {
   maskSecret,
   readInputs,
   readRunnerEnv,
-  saveMainState
+  saveMainState,
+  type RunnerEnv
 } from '../adapters/actions.js'
 import { checkDocker } from '../adapters/cluster.js'
 import { passEnvironment } from '../adapters/exec.js'
@@ -20,11 +21,11 @@ import { deriveServiceName, makeCacheKeys } from '../cache/keys.js'
 import { decideSave } from '../cache/policy.js'
 import { type Inputs } from '../inputs.js'
 import { cacheMounts, renderKindConfig } from '../kind/kind-config.js'
-import { cacheDirs } from '../cache/paths.js'
+import { cacheDirs, type CacheDirs } from '../cache/paths.js'
 import { urlSecrets } from '../redact.js'
 import { checkModules } from '../skaffold/modules.js'
 import { patchSkaffoldConfigs } from '../skaffold/patch.js'
-import { initialState } from '../state.js'
+import { initialState, stateRecorder, type MainState } from '../state.js'
 import { planToolDownload, platformFromRunner } from '../tools/catalog.js'
 import { UserError } from '../errors.js'
 import type { Context } from './context.js'
@@ -57,19 +58,44 @@ export async function plan(): Promise<Context> {
   })
   const state = initialState(service, inputs.cleanup)
   const dirs = cacheDirs(inputs.clusterName, runner)
+  const platform = platformFromRunner(runner.os, runner.arch)
+  await planCaches(state, inputs, runner, dirs)
+  // A download URL the install would refuse (plain http:// for a version
+  // without a pin) fails the step here, before anything is restored or created.
+  const tools = toolRequests({ inputs, platform })
+  for (const request of [tools.kind, tools.skaffold, tools.kubectl]) {
+    if (request !== undefined) planToolDownload(request)
+  }
+  // Persisted from here on: the post step cleans up whatever main got to.
+  const record = stateRecorder(state, saveMainState)
   const ctx: Context = {
     inputs,
     runner,
-    platform: platformFromRunner(runner.os, runner.arch),
+    platform,
     workingDir,
     configPath,
     configFiles,
     dirs,
     secrets,
     athensProxy: '',
-    state
+    state,
+    record
   }
+  log.info(`service: ${service}; config: ${configPath}`)
+  await checkBeforeEffects(ctx)
+  return ctx
+}
 
+/**
+ * The cache part of the initial state: the claim of a PVC cache, or the
+ * Actions cache's keys, paths and save decision (none with cache: false).
+ */
+async function planCaches(
+  state: MainState,
+  inputs: Inputs,
+  runner: RunnerEnv,
+  dirs: CacheDirs
+): Promise<void> {
   if (inputs.cacheVolume.kind === 'pvc') {
     state.pvcClaim = inputs.cacheVolume.claim
   } else if (inputs.cache) {
@@ -86,7 +112,7 @@ export async function plan(): Promise<Context> {
       prefix: inputs.cacheKeyPrefix,
       os: runner.os,
       arch: runner.arch,
-      service,
+      service: state.service,
       depsHash: depsHash || 'none',
       runId: runner.runId,
       runAttempt: runner.runAttempt
@@ -122,16 +148,6 @@ export async function plan(): Promise<Context> {
       }
     }
   }
-  // A download URL the install would refuse (plain http:// for a version
-  // without a pin) fails the step here, before anything is restored or created.
-  const tools = toolRequests(ctx)
-  for (const request of [tools.kind, tools.skaffold, tools.kubectl]) {
-    if (request !== undefined) planToolDownload(request)
-  }
-  saveMainState(state)
-  log.info(`service: ${service}; config: ${configPath}`)
-  await checkBeforeEffects(ctx)
-  return ctx
 }
 
 /**

@@ -3,7 +3,7 @@
  * dirs, checked before any build sees them.
  */
 import * as path from 'node:path'
-import { group, log, saveMainState } from '../adapters/actions.js'
+import { group, log } from '../adapters/actions.js'
 import { restoreBothCaches, type RestoreResult } from '../adapters/cache.js'
 import {
   backdateBuildCache,
@@ -14,7 +14,7 @@ import {
 } from '../adapters/cache-files.js'
 import { type CacheState, type RestoreRecord } from '../state.js'
 import { errorMessage } from '../errors.js'
-import type { Context } from './context.js'
+import { warn, type Context } from './context.js'
 
 export async function restore(ctx: Context): Promise<void> {
   const cache = ctx.state.cache
@@ -28,9 +28,10 @@ export async function restore(ctx: Context): Promise<void> {
       } catch (error) {
         // Files an earlier job left that this user cannot remove (root-owned
         // on a self-hosted runner): the build still runs, and says so.
-        const warning = `cache: false could not empty ${dir} (${errorMessage(error)}); the build may see what an earlier job left there`
-        log.warning(warning)
-        ctx.state.warnings.push(warning)
+        warn(
+          ctx,
+          `cache: false could not empty ${dir} (${errorMessage(error)}); the build may see what an earlier job left there`
+        )
       }
     }
     return
@@ -62,38 +63,42 @@ export async function restore(ctx: Context): Promise<void> {
   ]
   results.mod = checks[0].result
   results.build = checks[1].result
-  for (const check of checks) {
-    if (check.warning !== undefined) ctx.state.warnings.push(check.warning)
-  }
-  cache.restored = {
-    mod: restoreRecord(results.mod),
-    build: restoreRecord(results.build)
-  }
-  cache.restoredEntries = await recordRestored(ctx, cache, results)
+  const restoredEntries = await recordRestored(ctx, cache, results)
   const warnings = [results.mod.warning, results.build.warning].filter(
     (w): w is string => w !== undefined
   )
-  ctx.state.warnings.push(...warnings)
-  if (warnings.length > 0 && cache.save.enabled) {
-    // The service failed us once; asking again in post would only add
-    // another round of client retries and another warning.
-    cache.save = {
-      enabled: false,
-      reason: 'not saving: the cache service failed during the restore'
+  ctx.record.update((state) => {
+    for (const check of checks) {
+      if (check.warning !== undefined) state.warnings.push(check.warning)
     }
-  }
+    cache.restored = {
+      mod: restoreRecord(results.mod),
+      build: restoreRecord(results.build)
+    }
+    cache.restoredEntries = restoredEntries
+    state.warnings.push(...warnings)
+    if (warnings.length > 0 && cache.save.enabled) {
+      // The service failed us once; asking again in post would only add
+      // another round of client retries and another warning.
+      cache.save = {
+        enabled: false,
+        reason: 'not saving: the cache service failed during the restore'
+      }
+    }
+  })
   // Backdate every entry so the post step can tell what this build used: Go
   // refreshes an entry's mtime on use at most once an hour
   // (cmd/go/internal/cache mtimeInterval).
   if (results.build.result !== 'miss') {
     await backdateBuildCache(dirs.runnerDirs.build)
     const stats = await readStatsFile(dirs.runnerDirs.build)
-    ctx.state.lastColdSeconds = stats.lastCold?.seconds
+    ctx.record.update((state) => {
+      state.lastColdSeconds = stats.lastCold?.seconds
+    })
   }
   log.info(
     `module cache: ${describeRestore(results.mod)}; build cache: ${describeRestore(results.build)}`
   )
-  saveMainState(ctx.state)
 }
 
 /**
