@@ -4,28 +4,15 @@
  * the policy main decided), remove the patched copies, delete what main
  * created, finish the job summary. It warns, never fails.
  */
-import {
-  appendSummary,
-  group,
-  loadMainState,
-  log,
-  readRunnerEnv
-} from './adapters/actions.js'
-import { saveCacheDir, type SaveResult } from './adapters/cache.js'
-import {
-  listFiles,
-  pruneModuleCache,
-  readRestoredEntries,
-  readStatsFile,
-  removeLinksAndSpecialFiles,
-  trimBuildCache,
-  writeStatsFile
-} from './adapters/cache-files.js'
-import { readTextIfExists } from './adapters/files.js'
-import { cleanupCluster, copyCachesFromNode } from './adapters/cluster.js'
-import { giveCacheDirsToRunner } from './adapters/ownership.js'
+import * as actions from './adapters/actions.js'
+import * as cacheService from './adapters/cache.js'
+import type { SaveResult } from './adapters/cache.js'
+import * as cacheFiles from './adapters/cache-files.js'
+import * as files from './adapters/files.js'
+import * as cluster from './adapters/cluster.js'
+import * as ownership from './adapters/ownership.js'
+import * as patchedCopies from './adapters/patched-copies.js'
 import { ownTimeSoFar } from './adapters/waits.js'
-import { removePatchedCopies } from './adapters/patched-copies.js'
 import {
   decideDifferentialSave,
   describeThreshold,
@@ -43,11 +30,48 @@ import {
   type SaveRecord
 } from './summary.js'
 
+/**
+ * The adapters the post step works through: the real ones by default, fakes
+ * in tests.
+ */
+export interface PostDeps {
+  actions: Pick<
+    typeof actions,
+    'appendSummary' | 'group' | 'loadMainState' | 'log' | 'readRunnerEnv'
+  >
+  cache: Pick<typeof cacheService, 'saveCacheDir'>
+  cacheFiles: Pick<
+    typeof cacheFiles,
+    | 'listFiles'
+    | 'pruneModuleCache'
+    | 'readRestoredEntries'
+    | 'readStatsFile'
+    | 'removeLinksAndSpecialFiles'
+    | 'trimBuildCache'
+    | 'writeStatsFile'
+  >
+  files: Pick<typeof files, 'readTextIfExists'>
+  cluster: Pick<typeof cluster, 'cleanupCluster' | 'copyCachesFromNode'>
+  ownership: Pick<typeof ownership, 'giveCacheDirsToRunner'>
+  patchedCopies: Pick<typeof patchedCopies, 'removePatchedCopies'>
+}
+
+export const realPostDeps: PostDeps = {
+  actions,
+  cache: cacheService,
+  cacheFiles,
+  files,
+  cluster,
+  ownership,
+  patchedCopies
+}
+
 /** Runs the post step; never throws, never fails the job. */
-export async function runPost(): Promise<void> {
-  const state = loadMainState()
+export async function runPost(deps: PostDeps = realPostDeps): Promise<void> {
+  const { group, appendSummary } = deps.actions
+  const state = deps.actions.loadMainState()
   if (!state) {
-    log.info('Nothing to do: the main step recorded no state.')
+    deps.actions.log.info('Nothing to do: the main step recorded no state.')
     return
   }
   const report: PostReport = { timings: {}, warnings: [] }
@@ -60,7 +84,7 @@ export async function runPost(): Promise<void> {
     try {
       await group(what, fn)
     } catch (error) {
-      warn(report, `${what}: ${messageOf(error)}`)
+      warn(deps, report, `${what}: ${messageOf(error)}`)
     } finally {
       // Added up: the trim phase runs in two steps (links, then the trim).
       report.timings[phase] =
@@ -76,7 +100,7 @@ export async function runPost(): Promise<void> {
     let saveable: string | undefined =
       'the caches could not be taken back from the node'
     await step('ownership', 'Take the caches back from the node', async () => {
-      saveable = (await takeCachesBack(state, cache, report))
+      saveable = (await takeCachesBack(deps, state, cache, report))
         ? undefined
         : 'some cache files are not readable by the runner user'
     })
@@ -85,37 +109,39 @@ export async function runPost(): Promise<void> {
       // them mounted read-write and may have planted links to follow.
       saveable = 'the caches could not be checked for links'
       await step('trim', 'Remove links from the caches', async () => {
-        saveable = await removeLinks(cache, report)
+        saveable = await removeLinks(deps, cache, report)
       })
     }
     const decisions = decideSaves(state, cache, saveable)
     // Before the trim, which would drop entries the build did not use.
     if (saveable === undefined) {
       await step('save', 'Compare the caches with what was restored', () =>
-        skipUnchanged(cache, decisions)
+        skipUnchanged(deps, cache, decisions)
       )
     }
     let buildUnused = false
     if (saveable === undefined) {
       await step('trim', 'Trim the caches', async () => {
-        buildUnused = await trim(state, cache, report, {
+        buildUnused = await trim(deps, state, cache, report, {
           build: decisions.build.unchanged !== true,
           mod: decisions.mod.unchanged !== true
         })
       })
     }
     await step('save', 'Save the caches', () =>
-      save(cache, report, decisions, buildUnused)
+      save(deps, cache, report, decisions, buildUnused)
     )
   }
-  await step('cleanup', 'Clean up', () => cleanUp(state, report))
+  await step('cleanup', 'Clean up', () => cleanUp(deps, state, report))
   // Main stopped before building (a bad input or config): its error says it
   // all, and there is no cache to report on.
   if (!state.build && report.warnings.length === 0) return
   report.ownTime = ownTimeSoFar()
   await appendSummary(renderPostSummary(state, report)).catch(
     (error: unknown) =>
-      log.warning(`could not write the job summary: ${messageOf(error)}`)
+      deps.actions.log.warning(
+        `could not write the job summary: ${messageOf(error)}`
+      )
   )
 }
 
@@ -124,25 +150,28 @@ export async function runPost(): Promise<void> {
  * wrote through a mount are root-owned on the runner: chown them in the node.
  */
 async function takeCachesBack(
+  deps: PostDeps,
   state: MainState,
   cache: CacheState,
   report: PostReport
 ): Promise<boolean> {
   const node = state.cluster?.nodes[0]
   if (state.cluster?.copyCaches && node) {
-    await copyCachesFromNode(node, nodeCopies(cache.runnerDirs))
+    await deps.cluster.copyCachesFromNode(node, nodeCopies(cache.runnerDirs))
   }
-  const runner = readRunnerEnv()
-  const ownership = await giveCacheDirsToRunner({
+  const runner = deps.actions.readRunnerEnv()
+  const ownership = await deps.ownership.giveCacheDirsToRunner({
     node: state.cluster?.copyCaches ? undefined : node,
     nodePaths: [NODE_PATHS.mod, NODE_PATHS.build],
     runnerDirs: [cache.runnerDirs.mod, cache.runnerDirs.build],
     uid: runner.uid,
     gid: runner.gid
   })
-  if (ownership.warning) warn(report, ownership.warning)
+  if (ownership.warning) warn(deps, report, ownership.warning)
   else if (ownership.method === 'docker-exec') {
-    log.info(`cache dirs handed back to uid ${runner.uid} in node ${node}`)
+    deps.actions.log.info(
+      `cache dirs handed back to uid ${runner.uid} in node ${node}`
+    )
   }
   return ownership.saveable
 }
@@ -152,6 +181,7 @@ async function takeCachesBack(
  * them there). Returns why the caches cannot be saved, or undefined.
  */
 async function removeLinks(
+  deps: PostDeps,
   cache: CacheState,
   report: PostReport
 ): Promise<string | undefined> {
@@ -160,9 +190,10 @@ async function removeLinks(
     ['module cache', cache.runnerDirs.mod],
     ['build cache', cache.runnerDirs.build]
   ] as const) {
-    const checked = await removeLinksAndSpecialFiles(dir)
+    const checked = await deps.cacheFiles.removeLinksAndSpecialFiles(dir)
     if (checked.removed.length > 0) {
       warn(
+        deps,
         report,
         `${label}: the build left ${checked.removed.length} symlinks or special files in ${dir} (${checked.removed.slice(0, 5).join(', ')}${checked.removed.length > 5 ? ', …' : ''}); removed, not followed`
       )
@@ -180,6 +211,7 @@ async function removeLinks(
  * build used no GOCACHE entry at all (Go did not run).
  */
 async function trim(
+  deps: PostDeps,
   state: MainState,
   cache: CacheState,
   report: PostReport,
@@ -189,7 +221,7 @@ async function trim(
   report.trim = {}
   let unused = false
   if (cache.trim && build) {
-    const trimmed = await trimBuildCache(
+    const trimmed = await deps.cacheFiles.trimBuildCache(
       cache.runnerDirs.build,
       build.startedAt
     )
@@ -199,7 +231,7 @@ async function trim(
       bytesAfter: trimmed.bytesAfter,
       removed: trimmed.removed
     }
-    log.info(
+    deps.actions.log.info(
       unused
         ? 'build cache: the build used no entry (Go did not run: skaffold or kaniko reused the image); nothing trimmed'
         : `build cache: ${trimmed.bytesBefore} -> ${trimmed.bytesAfter} bytes, ${trimmed.removed} unused entries dropped${trimmed.failed ? `, ${trimmed.failed} could not be deleted` : ''}`
@@ -207,8 +239,8 @@ async function trim(
   }
   // A build that never ran Go says nothing about how fast Go builds are.
   if (build?.succeeded && !unused) {
-    const stats = await readStatsFile(cache.runnerDirs.build)
-    await writeStatsFile(
+    const stats = await deps.cacheFiles.readStatsFile(cache.runnerDirs.build)
+    await deps.cacheFiles.writeStatsFile(
       cache.runnerDirs.build,
       updateStats(stats, {
         seconds: build.seconds,
@@ -222,15 +254,18 @@ async function trim(
   if (!which.mod) return unused
   const goSums: string[] = []
   for (const file of cache.goSumFiles ?? []) {
-    const text = await readTextIfExists(file)
+    const text = await deps.files.readTextIfExists(file)
     if (text !== undefined) goSums.push(text)
   }
-  const pruned = await pruneModuleCache(cache.runnerDirs.mod, goSums)
+  const pruned = await deps.cacheFiles.pruneModuleCache(
+    cache.runnerDirs.mod,
+    goSums
+  )
   report.trim.mod = {
     bytesBefore: pruned.bytesBefore,
     bytesAfter: pruned.bytesAfter
   }
-  log.info(
+  deps.actions.log.info(
     pruned.droppedVersions === undefined
       ? 'module cache: no go.sum among the cache-dependency-path files: module versions kept as restored'
       : `module cache: ${pruned.bytesBefore} -> ${pruned.bytesAfter} bytes, ${pruned.droppedVersions.length} module versions no go.sum names and the build did not extract dropped`
@@ -261,6 +296,7 @@ function decideSaves(
  * fall below save-threshold is not saved again, nor trimmed.
  */
 async function skipUnchanged(
+  deps: PostDeps,
   cache: CacheState,
   decisions: CacheDecisions
 ): Promise<void> {
@@ -269,17 +305,20 @@ async function skipUnchanged(
     const label = which === 'mod' ? 'module cache' : 'build cache'
     const restored = cache.restoredEntries?.[which]
     if (!decisions[which].save || !restored) continue
-    const names = await readRestoredEntries(restored.listFile)
+    const names = await deps.cacheFiles.readRestoredEntries(restored.listFile)
     if (!names) {
-      log.info(
+      deps.actions.log.info(
         `${label}: the list of restored entries is gone; saving as before`
       )
       continue
     }
-    const found = newEntries(names, await listFiles(cache.saveDirs[which]))
+    const found = newEntries(
+      names,
+      await deps.cacheFiles.listFiles(cache.saveDirs[which])
+    )
     const decision = decideDifferentialSave(threshold, found)
     const counted = `${found.files} new files, ${formatBytes(found.bytes)} new of ${formatBytes(found.totalBytes)}`
-    log.info(
+    deps.actions.log.info(
       `${label}: ${counted}; save-threshold ${describeThreshold(threshold)} is ${formatBytes(decision.thresholdBytes)}: ${decision.save ? 'saving' : 'not saving'}`
     )
     if (!decision.save) {
@@ -294,6 +333,7 @@ async function skipUnchanged(
 
 /** Saves per the decisions; a failure is a warning. */
 async function save(
+  deps: PostDeps,
   cache: CacheState,
   report: PostReport,
   decisions: CacheDecisions,
@@ -314,7 +354,7 @@ async function save(
   }
   const saveOne = async (which: 'mod' | 'build'): Promise<SaveRecord> => {
     if (!decisions[which].save) return skip(decisions[which].reason)
-    const result = await saveCacheDir({
+    const result = await deps.cache.saveCacheDir({
       label: which === 'mod' ? 'module cache' : 'build cache',
       paths: [cache.paths[which]],
       dir: cache.saveDirs[which],
@@ -341,36 +381,45 @@ function saveRecord(result: SaveResult): SaveRecord {
 }
 
 /** Removes the patched copies and whatever main created (unless cleanup: false). */
-async function cleanUp(state: MainState, report: PostReport): Promise<void> {
-  const removed = await removePatchedCopies(state.patchedFiles)
+async function cleanUp(
+  deps: PostDeps,
+  state: MainState,
+  report: PostReport
+): Promise<void> {
+  const removed = await deps.patchedCopies.removePatchedCopies(
+    state.patchedFiles
+  )
   for (const failure of removed.failed) {
-    warn(report, `could not remove ${failure.path}: ${failure.error}`)
+    warn(deps, report, `could not remove ${failure.path}: ${failure.error}`)
   }
   const cluster = state.cluster
   if (!cluster) return
-  const run = runLabelValue(readRunnerEnv())
+  const run = runLabelValue(deps.actions.readRunnerEnv())
   // Athens holds the GitHub token in its environment (docker inspect shows
   // it): it goes whatever cleanup says.
   const athens = cluster.athens?.started ? [cluster.athens.name] : []
   const registry = cluster.registry?.started ? [cluster.registry.name] : []
   if (!state.cleanup) {
-    log.info(
+    deps.actions.log.info(
       `cleanup: false: keeping ${cluster.created ? `cluster ${cluster.name}` : 'the cluster'}${registry.length ? ` and ${registry.join(', ')}` : ''}`
     )
-    const removed = await cleanupCluster({ containers: athens, run })
-    for (const warning of removed.warnings) warn(report, warning)
+    const removed = await deps.cluster.cleanupCluster({
+      containers: athens,
+      run
+    })
+    for (const warning of removed.warnings) warn(deps, report, warning)
     return
   }
-  const result = await cleanupCluster({
+  const result = await deps.cluster.cleanupCluster({
     cluster: cluster.created ? cluster.name : undefined,
     containers: [...registry, ...athens],
     run
   })
-  for (const warning of result.warnings) warn(report, warning)
+  for (const warning of result.warnings) warn(deps, report, warning)
 }
 
-function warn(report: PostReport, message: string): void {
-  log.warning(message)
+function warn(deps: PostDeps, report: PostReport, message: string): void {
+  deps.actions.log.warning(message)
   report.warnings.push(message)
 }
 

@@ -1,0 +1,294 @@
+/**
+ * The branches of the post step, run with fake adapters: no file, process
+ * or cache service is touched. Each test gives post the state main left and
+ * checks which adapters it called and what it reported.
+ */
+import { describe, expect, it } from '@jest/globals'
+import type { SaveRequest, SaveResult } from '../../src/adapters/cache.js'
+import { runPost, type PostDeps } from '../../src/post.js'
+import type { MainState } from '../../src/state.js'
+
+interface Run {
+  deps: PostDeps
+  /** Adapter calls with effects, in order. */
+  calls: string[]
+  warnings: string[]
+  summaries: string[]
+}
+
+/** Fake adapters over a state; `overrides` replace single functions. */
+function fake(
+  state: MainState | undefined,
+  overrides: {
+    copyCachesFromNode?: () => Promise<{ seconds: number }>
+    saveCacheDir?: (req: SaveRequest) => Promise<SaveResult>
+    trimUnused?: boolean
+  } = {}
+): Run {
+  const run: Run = {
+    calls: [],
+    warnings: [],
+    summaries: [],
+    deps: undefined as unknown as PostDeps
+  }
+  const call = (name: string): void => {
+    run.calls.push(name)
+  }
+  run.deps = {
+    actions: {
+      appendSummary: (html: string) => {
+        run.summaries.push(html)
+        return Promise.resolve()
+      },
+      group: <T>(_name: string, fn: () => Promise<T>) => fn(),
+      loadMainState: () => state,
+      log: {
+        info: () => undefined,
+        debug: () => undefined,
+        warning: (message: string) => {
+          run.warnings.push(message)
+        },
+        error: () => undefined
+      },
+      readRunnerEnv: () => ({
+        home: '/home/runner',
+        runnerTemp: '/tmp/runner',
+        workspace: '/w',
+        os: 'Linux',
+        arch: 'X64',
+        runId: '7',
+        runAttempt: '1',
+        job: 'build',
+        ref: 'refs/heads/main',
+        eventName: 'push',
+        eventPath: '',
+        uid: 1001,
+        gid: 1001,
+        githubToken: '',
+        hostsFile: '/etc/hosts'
+      })
+    },
+    cache: {
+      saveCacheDir:
+        overrides.saveCacheDir ??
+        ((req) => {
+          call(`save ${req.key}`)
+          return Promise.resolve({ outcome: 'saved', bytes: 10, seconds: 1 })
+        })
+    },
+    cacheFiles: {
+      listFiles: () => Promise.resolve([]),
+      pruneModuleCache: () => {
+        call('prune')
+        return Promise.resolve({ bytesBefore: 2, bytesAfter: 1 })
+      },
+      readRestoredEntries: () => Promise.resolve(undefined),
+      readStatsFile: () => Promise.resolve({ version: 1, recent: [] }),
+      removeLinksAndSpecialFiles: (dir: string) => {
+        call(`remove links ${dir}`)
+        return Promise.resolve({ removed: [], failed: [] })
+      },
+      trimBuildCache: () => {
+        call('trim build')
+        return Promise.resolve({
+          unused: overrides.trimUnused ?? false,
+          bytesBefore: 5,
+          bytesAfter: 4,
+          removed: 1,
+          kept: 3,
+          failed: 0
+        })
+      },
+      writeStatsFile: () => {
+        call('write stats')
+        return Promise.resolve()
+      }
+    },
+    files: { readTextIfExists: () => Promise.resolve(undefined) },
+    cluster: {
+      cleanupCluster: (request) => {
+        call(`cleanup ${request.cluster ?? '-'}`)
+        return Promise.resolve({
+          clusterDeleted: request.cluster !== undefined,
+          containersRemoved: [],
+          warnings: [],
+          seconds: 0
+        })
+      },
+      copyCachesFromNode:
+        overrides.copyCachesFromNode ??
+        (() => {
+          call('copy out')
+          return Promise.resolve({ seconds: 0 })
+        })
+    },
+    ownership: {
+      giveCacheDirsToRunner: () => {
+        call('ownership')
+        return Promise.resolve({
+          method: 'none',
+          ok: true,
+          notOwned: 0,
+          unreadable: 0,
+          saveable: true
+        })
+      }
+    },
+    patchedCopies: {
+      removePatchedCopies: (paths: string[]) => {
+        call(`remove copies ${paths.length}`)
+        return Promise.resolve({ removed: paths, failed: [] })
+      }
+    }
+  }
+  return run
+}
+
+/** The state main leaves after a successful build on a cluster it created. */
+function builtState(change: (state: MainState) => void = () => {}): MainState {
+  const state: MainState = {
+    version: 1,
+    service: 'svc',
+    mainSucceeded: true,
+    cleanup: true,
+    patchedFiles: ['/w/skaffold.patched.yaml'],
+    timings: {},
+    tools: [],
+    warnings: [],
+    build: { succeeded: true, seconds: 30, startedAt: 1000, images: [] },
+    cluster: {
+      name: 'skc',
+      context: 'kind-skc',
+      created: true,
+      copyCaches: false,
+      nodes: ['skc-control-plane']
+    },
+    cache: {
+      paths: { mod: '~/m/cache/download', build: '~/b' },
+      runnerDirs: { mod: '/h/m', build: '/h/b' },
+      saveDirs: { mod: '/h/m/cache/download', build: '/h/b' },
+      keys: {
+        mod: { primary: 'mod-key', restoreKeys: [] },
+        build: { primary: 'build-key', restoreKeys: [] }
+      },
+      save: { enabled: true, reason: 'push to the default branch' },
+      trim: true,
+      restored: {
+        mod: { result: 'miss', bytes: 0, seconds: 0 },
+        build: { result: 'miss', bytes: 0, seconds: 0 }
+      }
+    }
+  }
+  change(state)
+  return state
+}
+
+describe('post step branches (fake adapters)', () => {
+  it('takes the caches back, trims and saves both, then cleans up', async () => {
+    const run = fake(builtState())
+    await runPost(run.deps)
+    expect(run.calls).toEqual([
+      'ownership',
+      'remove links /h/m',
+      'remove links /h/b',
+      'trim build',
+      'write stats',
+      'prune',
+      'save mod-key',
+      'save build-key',
+      'remove copies 1',
+      'cleanup skc'
+    ])
+    expect(run.warnings).toEqual([])
+    expect(run.summaries).toHaveLength(1)
+  })
+
+  it('neither trims nor saves when the copy out of a reused node failed', async () => {
+    const run = fake(
+      builtState((state) => {
+        state.cluster = {
+          ...state.cluster!,
+          created: false,
+          copyCaches: true
+        }
+      }),
+      {
+        copyCachesFromNode: () =>
+          Promise.reject(new Error('docker cp: no space left on device'))
+      }
+    )
+    await runPost(run.deps)
+    expect(run.calls).toEqual(['remove copies 1', 'cleanup -'])
+    expect(run.warnings).toEqual([
+      'Take the caches back from the node: docker cp: no space left on device'
+    ])
+    expect(run.summaries[0]).toContain(
+      'the caches could not be taken back from the node'
+    )
+  })
+
+  it('keeps the restored build cache when Go did not run, and saves the module cache', async () => {
+    const run = fake(builtState(), { trimUnused: true })
+    await runPost(run.deps)
+    expect(run.calls).toContain('save mod-key')
+    expect(run.calls).not.toContain('save build-key')
+    // A build that never ran Go says nothing about how fast Go builds are.
+    expect(run.calls).not.toContain('write stats')
+    expect(run.summaries[0]).toContain('the build used no build-cache entry')
+  })
+
+  it('does not save after the cache service failed during the restore', async () => {
+    const run = fake(
+      builtState((state) => {
+        state.cache!.save = {
+          enabled: false,
+          reason: 'not saving: the cache service failed during the restore'
+        }
+      })
+    )
+    await runPost(run.deps)
+    expect(run.calls.filter((c) => c.startsWith('save'))).toEqual([])
+    expect(run.calls).toContain('cleanup skc')
+    expect(run.summaries[0]).toContain(
+      'not saving: the cache service failed during the restore'
+    )
+  })
+
+  it('reports a save the cache service failed, saves the other cache and still cleans up', async () => {
+    const run = fake(builtState(), {
+      saveCacheDir: (req) =>
+        Promise.resolve(
+          req.key === 'mod-key'
+            ? {
+                outcome: 'failed',
+                bytes: 0,
+                seconds: 1,
+                warning: 'module cache: the service answered 503'
+              }
+            : { outcome: 'saved', bytes: 10, seconds: 1 }
+        )
+    })
+    await runPost(run.deps)
+    expect(run.calls).toContain('cleanup skc')
+    expect(run.summaries[0]).toContain('module cache: the service answered 503')
+  })
+
+  it('saves nothing and writes no summary when main built nothing', async () => {
+    const run = fake(
+      builtState((state) => {
+        delete state.build
+        state.mainSucceeded = false
+      })
+    )
+    await runPost(run.deps)
+    expect(run.calls).toEqual(['remove copies 1', 'cleanup skc'])
+    expect(run.summaries).toEqual([])
+  })
+
+  it('does nothing when main recorded no state', async () => {
+    const run = fake(undefined)
+    await runPost(run.deps)
+    expect(run.calls).toEqual([])
+    expect(run.summaries).toEqual([])
+  })
+})
