@@ -4,22 +4,26 @@
  * report. Every decision and every resource created goes into the state as
  * soon as it exists, so the post step can clean up whatever main got to.
  */
-import { appendSummary, fail, log, setOutputs } from './adapters/actions.js'
-import { inPhase, ownTimeSoFar } from './adapters/waits.js'
 import { renderMainSummary } from './summary.js'
 import { errorMessage } from './errors.js'
+import { inPhase, ownTimeSoFar } from './adapters/waits.js'
 import { timed, type Context } from './phases/context.js'
+import { realMainDeps, type MainDeps } from './phases/deps.js'
 import { plan } from './phases/plan.js'
 import { installTools } from './phases/install.js'
 import { prepareClusterAndCaches } from './phases/cluster.js'
 import { patch } from './phases/patch.js'
 import { build } from './phases/build.js'
 
-/** Runs the main step; never throws (failures go to core.setFailed). */
-export async function runMain(): Promise<void> {
+/**
+ * Runs the main step through deps (the real adapters by default); never
+ * throws (failures go to core.setFailed).
+ */
+export async function runMain(deps: MainDeps = realMainDeps): Promise<void> {
+  const { appendSummary, fail, log, setOutputs } = deps.actions
   let planned: Context | undefined
   try {
-    const ctx = await plan()
+    const ctx = await plan(deps)
     planned = ctx
     const tools = await timed(ctx, 'tools', () => installTools(ctx))
     await prepareClusterAndCaches(ctx, tools.kind)
@@ -28,7 +32,7 @@ export async function runMain(): Promise<void> {
   } catch (error) {
     fail(errorMessage(error))
   } finally {
-    // Every other change to the state was persisted as it was made.
+    // Every change to the state was persisted as it was made.
     if (planned) {
       const ownTime = planned.record.update((state) => {
         state.ownTime = ownTimeSoFar()

@@ -2,8 +2,6 @@
  * The build phase: skaffold build on the patched config, and the outputs.
  */
 import * as path from 'node:path'
-import { group, log, setOutputs } from '../adapters/actions.js'
-import { runSkaffoldBuild } from '../adapters/skaffold-build.js'
 import { buildCommandArgs } from '../build-command.js'
 import { makeRedactor } from '../redact.js'
 import { type MainState } from '../state.js'
@@ -37,15 +35,17 @@ export async function build(
     extraArgs: inputs.skaffoldArgs
   })
   const redact = makeRedactor(ctx.secrets)
-  const result = await group('skaffold build', () => {
-    log.info(`skaffold ${args.map((a) => redact(a)).join(' ')}`)
-    return runSkaffoldBuild(
+  const result = await ctx.deps.actions.group('skaffold build', () => {
+    ctx.deps.actions.log.info(
+      `skaffold ${args.map((a) => redact(a)).join(' ')}`
+    )
+    return ctx.deps.skaffoldBuild.runSkaffoldBuild(
       skaffold,
       args,
       ctx.workingDir,
       fileOutput,
       redact,
-      log.info
+      ctx.deps.actions.log.info
     )
   })
   record.update((state) => {
@@ -57,7 +57,7 @@ export async function build(
       images: result.images
     }
   })
-  setOutputs({
+  ctx.deps.actions.setOutputs({
     'build-time': result.seconds.toFixed(1),
     images: JSON.stringify(result.images),
     'mod-cache-hit': cacheHitOutput(state, 'mod'),
@@ -72,7 +72,7 @@ export async function build(
   record.update((state) => {
     state.mainSucceeded = true
   })
-  log.info(
+  ctx.deps.actions.log.info(
     `built ${result.images.length} image(s) in ${result.seconds.toFixed(1)} s`
   )
 }

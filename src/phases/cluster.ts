@@ -2,20 +2,8 @@
  * The cluster phase: a new or reused kind cluster (beside the restore), its
  * local registry and Athens, or the existing cluster of a PVC cache.
  */
-import { group, log } from '../adapters/actions.js'
-import { athensStorageDir, startAthens } from '../adapters/athens.js'
-import {
-  clusterExists,
-  copyCachesIntoNode,
-  createCluster,
-  kubeContext,
-  nodeNames,
-  openCacheDirsToAllUsers,
-  requireCluster,
-  waitForNodes
-} from '../adapters/cluster.js'
-import { startRegistry } from '../adapters/registry.js'
-import { ensureRealDir } from '../adapters/files.js'
+import { athensStorageDir } from '../adapters/athens.js'
+import { kubeContext } from '../adapters/cluster.js'
 import { parseList } from '../inputs.js'
 import { containerLabels, serviceContainerNames } from '../kind/containers.js'
 import { NODE_PATHS, nodeCopies } from '../cache/paths.js'
@@ -39,8 +27,8 @@ export async function prepareClusterAndCaches(
     return
   }
   // Real dirs, not links a previous job left: they are mounted into the node.
-  await ensureRealDir(ctx.dirs.runnerDirs.mod)
-  await ensureRealDir(ctx.dirs.runnerDirs.build)
+  await ctx.deps.files.ensureRealDir(ctx.dirs.runnerDirs.mod)
+  await ctx.deps.files.ensureRealDir(ctx.dirs.runnerDirs.build)
   if (inputs.createCluster) {
     await Promise.all([
       timed(ctx, 'restore', () => restore(ctx)),
@@ -64,7 +52,10 @@ export async function prepareClusterAndCaches(
  */
 export async function openCachesToBuildUser(ctx: Context): Promise<void> {
   for (const node of ctx.state.cluster?.nodes ?? []) {
-    await openCacheDirsToAllUsers(node, [NODE_PATHS.mod, NODE_PATHS.build])
+    await ctx.deps.cluster.openCacheDirsToAllUsers(node, [
+      NODE_PATHS.mod,
+      NODE_PATHS.build
+    ])
   }
 }
 
@@ -76,70 +67,79 @@ async function prepareKindCluster(
   const { inputs, record } = ctx
   const config = ctx.kindConfig
   if (!kind || !config) throw new Error('kind or its config is missing')
-  await group(`Create kind cluster ${inputs.clusterName}`, async () => {
-    for (const note of config.notes) log.info(note)
-    for (const warning of config.warnings) warn(ctx, warning)
-    const cluster = record.update((state) => {
-      state.cluster = {
-        name: inputs.clusterName,
-        context: kubeContext(inputs.clusterName),
-        created: false,
-        copyCaches: false,
-        nodes: []
+  await ctx.deps.actions.group(
+    `Create kind cluster ${inputs.clusterName}`,
+    async () => {
+      for (const note of config.notes) ctx.deps.actions.log.info(note)
+      for (const warning of config.warnings) warn(ctx, warning)
+      const cluster = record.update((state) => {
+        state.cluster = {
+          name: inputs.clusterName,
+          context: kubeContext(inputs.clusterName),
+          created: false,
+          copyCaches: false,
+          nodes: []
+        }
+        return state.cluster
+      })
+      if (await ctx.deps.cluster.clusterExists(inputs.clusterName)) {
+        throw new UserError(
+          `Input 'cluster-name': a kind cluster named ${inputs.clusterName} already exists. Set create-cluster: false to build on it, or pick another cluster-name.`
+        )
       }
-      return state.cluster
-    })
-    if (await clusterExists(inputs.clusterName)) {
-      throw new UserError(
-        `Input 'cluster-name': a kind cluster named ${inputs.clusterName} already exists. Set create-cluster: false to build on it, or pick another cluster-name.`
-      )
+      // Ours from here on: a cancel during creation still gets it deleted.
+      record.update(() => {
+        cluster.created = true
+      })
+      const created = await ctx.deps.cluster.createCluster({
+        name: inputs.clusterName,
+        configText: config.text,
+        runnerTemp: ctx.runner.runnerTemp,
+        hostDirs: [ctx.dirs.runnerDirs.mod, ctx.dirs.runnerDirs.build],
+        image: config.imageFlag
+      })
+      if (created.firstFailure) {
+        warn(
+          ctx,
+          `kind create cluster failed once and succeeded on the retry; first failure (exit ${created.firstFailure.exitCode}):\n${created.firstFailure.output}`
+        )
+      }
+      await ctx.deps.cluster.waitForNodes(inputs.clusterName)
+      const nodes = await ctx.deps.cluster.nodeNames(inputs.clusterName)
+      record.update(() => {
+        cluster.nodes = nodes
+      })
     }
-    // Ours from here on: a cancel during creation still gets it deleted.
-    record.update(() => {
-      cluster.created = true
-    })
-    const created = await createCluster({
-      name: inputs.clusterName,
-      configText: config.text,
-      runnerTemp: ctx.runner.runnerTemp,
-      hostDirs: [ctx.dirs.runnerDirs.mod, ctx.dirs.runnerDirs.build],
-      image: config.imageFlag
-    })
-    if (created.firstFailure) {
-      warn(
-        ctx,
-        `kind create cluster failed once and succeeded on the retry; first failure (exit ${created.firstFailure.exitCode}):\n${created.firstFailure.output}`
-      )
-    }
-    await waitForNodes(inputs.clusterName)
-    const nodes = await nodeNames(inputs.clusterName)
-    record.update(() => {
-      cluster.nodes = nodes
-    })
-  })
+  )
 }
 
 /** create-cluster: false with hostpath caches: an existing kind cluster. */
 async function reuseKindCluster(ctx: Context): Promise<void> {
   const { inputs, record } = ctx
-  await group(`Reuse kind cluster ${inputs.clusterName}`, async () => {
-    await requireCluster(inputs.clusterName)
-    const nodes = await nodeNames(inputs.clusterName)
-    record.update((state) => {
-      state.cluster = {
-        name: inputs.clusterName,
-        context: kubeContext(inputs.clusterName),
-        created: false,
-        copyCaches: true,
-        nodes
+  await ctx.deps.actions.group(
+    `Reuse kind cluster ${inputs.clusterName}`,
+    async () => {
+      await ctx.deps.cluster.requireCluster(inputs.clusterName)
+      const nodes = await ctx.deps.cluster.nodeNames(inputs.clusterName)
+      record.update((state) => {
+        state.cluster = {
+          name: inputs.clusterName,
+          context: kubeContext(inputs.clusterName),
+          created: false,
+          copyCaches: true,
+          nodes
+        }
+      })
+      // The node has no mounts for the caches: copy them in (and out in post).
+      for (const node of nodes) {
+        await ctx.deps.cluster.copyCachesIntoNode(
+          node,
+          nodeCopies(ctx.dirs.runnerDirs)
+        )
       }
-    })
-    // The node has no mounts for the caches: copy them in (and out in post).
-    for (const node of nodes) {
-      await copyCachesIntoNode(node, nodeCopies(ctx.dirs.runnerDirs))
+      await startServices(ctx)
     }
-    await startServices(ctx)
-  })
+  )
 }
 
 /** Local registry and Athens, as the inputs ask. */
@@ -160,7 +160,7 @@ async function startServices(ctx: Context): Promise<void> {
       }
       return cluster.registry
     })
-    const registry = await startRegistry({
+    const registry = await ctx.deps.registry.startRegistry({
       cluster: cluster.name,
       name: names.registry,
       labels,
@@ -178,7 +178,7 @@ async function startServices(ctx: Context): Promise<void> {
       cluster.athens = { name: names.athens, started: cluster.created }
       return cluster.athens
     })
-    const athens = await startAthens({
+    const athens = await ctx.deps.athens.startAthens({
       cluster: cluster.name,
       name: names.athens,
       labels,
@@ -191,7 +191,7 @@ async function startServices(ctx: Context): Promise<void> {
       recorded.started = !athens.reused
     })
     if (athens.reused) {
-      log.info(
+      ctx.deps.actions.log.info(
         `Athens ${athens.name} is already running on this cluster: using it as it is (its own token and settings)`
       )
     }
@@ -201,8 +201,8 @@ async function startServices(ctx: Context): Promise<void> {
 
 /** cache-volume: pvc:<claim>: a real cluster, the current kube context. */
 async function prepareExistingCluster(ctx: Context): Promise<void> {
-  await group('Use the existing cluster', async () => {
-    log.info(
+  await ctx.deps.actions.group('Use the existing cluster', async () => {
+    ctx.deps.actions.log.info(
       `Caches live on the ReadWriteMany claim ${ctx.inputs.cacheVolume.kind === 'pvc' ? ctx.inputs.cacheVolume.claim : ''}; the Actions cache is not used.`
     )
     await Promise.resolve()

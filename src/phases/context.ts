@@ -2,8 +2,9 @@
  * What every phase of the main step works from, the phase timer, and the
  * warnings main shows and repeats in the job summary.
  */
-import { log, type Annotation, type RunnerEnv } from '../adapters/actions.js'
+import type { Annotation, RunnerEnv } from '../adapters/actions.js'
 import { inPhase } from '../adapters/waits.js'
+import type { MainDeps } from './deps.js'
 import { type Inputs } from '../inputs.js'
 import { type KindConfigResult } from '../kind/kind-config.js'
 import { type CacheDirs } from '../cache/paths.js'
@@ -13,6 +14,8 @@ import { type Platform } from '../tools/catalog.js'
 
 /** Everything main works from, decided once before any effect. */
 export interface Context {
+  /** The adapters every effect goes through. */
+  deps: MainDeps
   inputs: Inputs
   runner: RunnerEnv
   platform: Platform
@@ -52,6 +55,6 @@ export async function timed<T>(
 
 /** Shows a warning now and records it for the job summary. */
 export function warn(ctx: Context, message: string, where?: Annotation): void {
-  log.warning(message, where)
+  ctx.deps.actions.log.warning(message, where)
   ctx.record.update((state) => state.warnings.push(message))
 }

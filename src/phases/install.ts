@@ -2,8 +2,6 @@
  * The tools phase: kind (unless a PVC cluster is used), skaffold, and
  * kubectl where missing.
  */
-import { group, log } from '../adapters/actions.js'
-import { ensureKubectl, installTool } from '../adapters/tools.js'
 import {
   DEFAULT_VERSIONS,
   skaffoldFallbackBase,
@@ -56,10 +54,12 @@ export function toolRequests(ctx: Pick<Context, 'inputs' | 'platform'>): {
 export async function installTools(ctx: Context): Promise<InstalledTools> {
   const { inputs, platform, record } = ctx
   const requests = toolRequests(ctx)
-  return group('Install tools', async () => {
-    const kind = requests.kind ? await installTool(requests.kind) : undefined
-    const skaffold = await installTool(requests.skaffold)
-    const kubectl = await ensureKubectl({
+  return ctx.deps.actions.group('Install tools', async () => {
+    const kind = requests.kind
+      ? await ctx.deps.tools.installTool(requests.kind)
+      : undefined
+    const skaffold = await ctx.deps.tools.installTool(requests.skaffold)
+    const kubectl = await ctx.deps.tools.ensureKubectl({
       version: inputs.kubectlVersion,
       platform,
       baseUrl: inputs.kubectlDownloadUrl
@@ -74,7 +74,7 @@ export async function installTools(ctx: Context): Promise<InstalledTools> {
             checksum: tool.checksum
           })
         )
-        log.info(
+        ctx.deps.actions.log.info(
           `${tool.tool} ${tool.version}: ${tool.fromCache ? 'from the tool cache' : 'downloaded'}, sha256 ${tool.sha256} (${tool.checksum})`
         )
       }

@@ -3,14 +3,6 @@
  * with the missing ARG lines, and the checks of the Dockerfiles they build.
  */
 import * as path from 'node:path'
-import { group, log } from '../adapters/actions.js'
-import { ensureNamespace } from '../adapters/cluster.js'
-import {
-  checkDockerfilesFor,
-  readArtifactDockerfiles,
-  writeDockerfileCopies,
-  writePatchedCopies
-} from '../adapters/skaffold-files.js'
 import {
   patchOptionsFromInputs,
   type PatchOptions
@@ -39,7 +31,11 @@ async function patchWithDockerfileCopies(
     return { result, copies: { copies: [], overrides: {}, skipped: [] } }
   }
   const copies = planDockerfileCopies(
-    await readArtifactDockerfiles(result.report, ctx.configPath, ctx.workingDir)
+    await ctx.deps.skaffoldFiles.readArtifactDockerfiles(
+      result.report,
+      ctx.configPath,
+      ctx.workingDir
+    )
   )
   if (copies.copies.length === 0) return { result, copies }
   // Again, with each artifact's kaniko.dockerfile pointing at its copy.
@@ -62,7 +58,9 @@ async function writeDockerfileCopiesFor(
   record.update((state) =>
     state.patchedFiles.push(...copies.copies.map((c) => c.copyPath))
   )
-  const written = await writeDockerfileCopies(copies.copies)
+  const written = await ctx.deps.skaffoldFiles.writeDockerfileCopies(
+    copies.copies
+  )
   const records = copies.copies.map((copy) => ({
     original: path.relative(ctx.runner.workspace, copy.original),
     copy: path.relative(ctx.runner.workspace, copy.copyPath),
@@ -78,22 +76,24 @@ async function writeDockerfileCopiesFor(
     state.dockerfileCopies = records
   })
   for (const copy of records) {
-    log.info(
+    ctx.deps.actions.log.info(
       `${copy.original}: building from the copy ${copy.copy} (${copy.added.join('; ')})`
     )
   }
   for (const skipped of copies.skipped) {
-    log.info(`${skipped.image}: no Dockerfile copy: ${skipped.reason}`)
+    ctx.deps.actions.log.info(
+      `${skipped.image}: no Dockerfile copy: ${skipped.reason}`
+    )
   }
 }
 
 /** Patches copies of the configs and checks the Dockerfiles they build. */
 export async function patch(ctx: Context): Promise<Patched> {
   const { inputs, state, record } = ctx
-  return group('Patch skaffold config', async () => {
+  return ctx.deps.actions.group('Patch skaffold config', async () => {
     const options = patchOptions(ctx)
     const { result, copies } = await patchWithDockerfileCopies(ctx, options)
-    const prepared = await writePatchedCopies(result)
+    const prepared = await ctx.deps.skaffoldFiles.writePatchedCopies(result)
     record.update((state) => {
       state.patchedFiles = prepared.writtenFiles
     })
@@ -109,17 +109,20 @@ export async function patch(ctx: Context): Promise<Patched> {
         artifact.kept.length > 0
           ? `; kept your ${artifact.kept.map((k) => k.key).join(', ')}`
           : ''
-      log.info(
+      ctx.deps.actions.log.info(
         `${artifact.image}${where}: ${artifact.status}${artifact.reason ? ` (${artifact.reason})` : ''}${kept}`
       )
     }
     for (const collision of report.collisions) {
-      log.info(
+      ctx.deps.actions.log.info(
         `${collision.file}: ${collision.wanted} is taken (${collision.reason}); using ${collision.chosen}`
       )
     }
     for (const warning of report.warnings) {
-      log.warning(warning.message, { file: warning.file, line: warning.line })
+      ctx.deps.actions.log.warning(warning.message, {
+        file: warning.file,
+        line: warning.line
+      })
       record.update((state) =>
         state.warnings.push(
           `${warning.file}:${warning.line}: ${warning.message}`
@@ -134,7 +137,7 @@ export async function patch(ctx: Context): Promise<Patched> {
       )
     }
 
-    const findings = await checkDockerfilesFor(
+    const findings = await ctx.deps.skaffoldFiles.checkDockerfilesFor(
       report,
       ctx.configPath,
       ctx.workingDir
@@ -151,14 +154,14 @@ export async function patch(ctx: Context): Promise<Patched> {
       if (finding.kind === 'go-stage-user') {
         if (inputs.cacheVolume.kind === 'hostpath') {
           // openCachesToBuildUser has made them writable for every user.
-          log.info(
+          ctx.deps.actions.log.info(
             `${path.relative(ctx.runner.workspace, finding.file)}:${finding.line}: ${message}; the cache dirs are writable for every user`
           )
           continue
         }
         message += `; make the claim ${inputs.cacheVolume.claim}'s gomodcache and gobuildcache dirs writable by that user (e.g. the pod's fsGroup or a one-off chmod), or Go fails with "permission denied"`
       }
-      log.warning(message, {
+      ctx.deps.actions.log.warning(message, {
         file: path.relative(ctx.runner.workspace, finding.file),
         line: finding.line || undefined,
         title: 'skaffold-kaniko-cache'
@@ -169,7 +172,7 @@ export async function patch(ctx: Context): Promise<Patched> {
         )
       )
     }
-    log.info(`patched config: ${prepared.patchedRootPath}`)
+    ctx.deps.actions.log.info(`patched config: ${prepared.patchedRootPath}`)
     if (state.cluster) {
       // skaffold creates the kaniko pod in each cluster block's namespace;
       // pod creation fails when it does not exist.
@@ -178,8 +181,11 @@ export async function patch(ctx: Context): Promise<Patched> {
       )
       if (inputs.namespace !== '') namespaces.add(inputs.namespace)
       for (const namespace of [...namespaces].sort()) {
-        const { created } = await ensureNamespace(state.cluster.name, namespace)
-        if (created) log.info(`namespace ${namespace} created`)
+        const { created } = await ctx.deps.cluster.ensureNamespace(
+          state.cluster.name,
+          namespace
+        )
+        if (created) ctx.deps.actions.log.info(`namespace ${namespace} created`)
       }
     }
     return { path: prepared.patchedRootPath }

@@ -4,19 +4,7 @@
  * before any effect.
  */
 import * as path from 'node:path'
-import {
-  log,
-  maskSecret,
-  readInputs,
-  readRunnerEnv,
-  saveMainState,
-  type RunnerEnv
-} from '../adapters/actions.js'
-import { checkDocker } from '../adapters/cluster.js'
-import { passEnvironment } from '../adapters/exec.js'
-import { pathKind, readTextIfExists } from '../adapters/files.js'
-import { hashDependencyFiles, listDependencyFiles } from '../adapters/hash.js'
-import { readSkaffoldConfigs } from '../adapters/skaffold-files.js'
+import { type RunnerEnv } from '../adapters/actions.js'
 import { deriveServiceName, makeCacheKeys } from '../cache/keys.js'
 import { decideSave } from '../cache/policy.js'
 import { type Inputs } from '../inputs.js'
@@ -29,14 +17,15 @@ import { initialState, stateRecorder, type MainState } from '../state.js'
 import { planToolDownload, platformFromRunner } from '../tools/catalog.js'
 import { UserError } from '../errors.js'
 import type { Context } from './context.js'
+import { realMainDeps, type MainDeps } from './deps.js'
 import { toolRequests } from './install.js'
 import { patchOptions } from './patch.js'
 
 /** Inputs, runner facts, paths, keys and the save decision: no effects but state. */
-export async function plan(): Promise<Context> {
-  const inputs = readInputs()
-  const runner = readRunnerEnv()
-  passEnvironment(inputs.passEnv)
+export async function plan(deps: MainDeps = realMainDeps): Promise<Context> {
+  const inputs = deps.actions.readInputs()
+  const runner = deps.actions.readRunnerEnv()
+  deps.exec.passEnvironment(inputs.passEnv)
   const secrets = [
     ...urlSecrets(inputs.goProxy),
     ...urlSecrets(inputs.kindDownloadUrl),
@@ -44,11 +33,11 @@ export async function plan(): Promise<Context> {
     ...urlSecrets(inputs.kubectlDownloadUrl),
     runner.githubToken
   ].filter((s) => s !== '')
-  for (const secret of secrets) maskSecret(secret)
+  for (const secret of secrets) deps.actions.maskSecret(secret)
 
   const workingDir = path.resolve(runner.workspace, inputs.workingDirectory)
-  const configPath = await locateSkaffoldFile(inputs, workingDir)
-  const configFiles = await readSkaffoldConfigs(configPath)
+  const configPath = await locateSkaffoldFile(deps, inputs, workingDir)
+  const configFiles = await deps.skaffoldFiles.readSkaffoldConfigs(configPath)
   const service = deriveServiceName({
     service: inputs.service,
     modules: inputs.modules,
@@ -59,7 +48,7 @@ export async function plan(): Promise<Context> {
   const state = initialState(service, inputs.cleanup)
   const dirs = cacheDirs(inputs.clusterName, runner)
   const platform = platformFromRunner(runner.os, runner.arch)
-  await planCaches(state, inputs, runner, dirs)
+  await planCaches(deps, state, inputs, runner, dirs)
   // A download URL the install would refuse (plain http:// for a version
   // without a pin) fails the step here, before anything is restored or created.
   const tools = toolRequests({ inputs, platform })
@@ -67,7 +56,7 @@ export async function plan(): Promise<Context> {
     if (request !== undefined) planToolDownload(request)
   }
   // Persisted from here on: the post step cleans up whatever main got to.
-  const record = stateRecorder(state, saveMainState)
+  const record = stateRecorder(state, deps.actions.saveMainState)
   const ctx: Context = {
     inputs,
     runner,
@@ -79,9 +68,10 @@ export async function plan(): Promise<Context> {
     secrets,
     athensProxy: '',
     state,
-    record
+    record,
+    deps
   }
-  log.info(`service: ${service}; config: ${configPath}`)
+  deps.actions.log.info(`service: ${service}; config: ${configPath}`)
   await checkBeforeEffects(ctx)
   return ctx
 }
@@ -91,6 +81,7 @@ export async function plan(): Promise<Context> {
  * Actions cache's keys, paths and save decision (none with cache: false).
  */
 async function planCaches(
+  deps: MainDeps,
   state: MainState,
   inputs: Inputs,
   runner: RunnerEnv,
@@ -99,13 +90,13 @@ async function planCaches(
   if (inputs.cacheVolume.kind === 'pvc') {
     state.pvcClaim = inputs.cacheVolume.claim
   } else if (inputs.cache) {
-    const depsHash = await hashDependencyFiles(
+    const depsHash = await deps.hash.hashDependencyFiles(
       inputs.cacheDependencyPath,
       runner.workspace
     )
     if (depsHash === '') {
       const warning = `Input 'cache-dependency-path': no file matched ${inputs.cacheDependencyPath.join(', ')} in ${runner.workspace}; the module cache key uses "none" and will not follow dependency changes.`
-      log.warning(warning)
+      deps.actions.log.warning(warning)
       state.warnings.push(warning)
     }
     const keys = makeCacheKeys({
@@ -120,11 +111,11 @@ async function planCaches(
     const decision = decideSave({
       policy: inputs.saveCache,
       eventName: runner.eventName,
-      event: await readEvent(runner.eventPath),
+      event: await readEvent(deps, runner.eventPath),
       ref: runner.ref
     })
     if (decision.warning) {
-      log.warning(decision.warning)
+      deps.actions.log.warning(decision.warning)
       state.warnings.push(decision.warning)
     }
     state.cache = {
@@ -140,7 +131,10 @@ async function planCaches(
       trim: inputs.trimBuildCache,
       restored: {},
       goSumFiles: (
-        await listDependencyFiles(inputs.cacheDependencyPath, runner.workspace)
+        await deps.hash.listDependencyFiles(
+          inputs.cacheDependencyPath,
+          runner.workspace
+        )
       ).filter((file) => /(^|\/)go(\.work)?\.sum$/.test(file)),
       deadline: {
         seconds: inputs.cacheTimeout,
@@ -171,21 +165,22 @@ async function checkBeforeEffects(ctx: Context): Promise<void> {
     })
   }
   // kind runs its nodes as Docker containers, created or reused.
-  await checkDocker()
+  await ctx.deps.cluster.checkDocker()
 }
 
 /** The skaffold config, checked to exist before anything is installed. */
 async function locateSkaffoldFile(
+  deps: MainDeps,
   inputs: Inputs,
   workingDir: string
 ): Promise<string> {
-  if ((await pathKind(workingDir)) !== 'directory') {
+  if ((await deps.files.pathKind(workingDir)) !== 'directory') {
     throw new UserError(
       `Input 'working-directory': ${workingDir} is not a directory. Set it to the directory skaffold runs in, relative to the workspace.`
     )
   }
   const configPath = path.resolve(workingDir, inputs.skaffoldFile)
-  if ((await pathKind(configPath)) !== 'file') {
+  if ((await deps.files.pathKind(configPath)) !== 'file') {
     throw new UserError(
       `Input 'skaffold-file': ${configPath} does not exist. Set skaffold-file to the path of your skaffold config relative to working-directory (${inputs.workingDirectory}).`
     )
@@ -197,7 +192,7 @@ async function readUserKindConfig(
   ctx: Context
 ): Promise<{ text: string; file: string }> {
   const file = path.resolve(ctx.runner.workspace, ctx.inputs.kindConfig)
-  const text = await readTextIfExists(file)
+  const text = await ctx.deps.files.readTextIfExists(file)
   if (text === undefined) {
     throw new UserError(
       `Input 'kind-config': ${file} cannot be read. Set it to your kind config's path relative to the workspace, or leave it empty.`
@@ -206,9 +201,9 @@ async function readUserKindConfig(
   return { text, file }
 }
 
-async function readEvent(eventPath: string): Promise<unknown> {
+async function readEvent(deps: MainDeps, eventPath: string): Promise<unknown> {
   if (eventPath === '') return undefined
-  const text = await readTextIfExists(eventPath)
+  const text = await deps.files.readTextIfExists(eventPath)
   if (text === undefined) return undefined
   try {
     return JSON.parse(text)

@@ -3,15 +3,7 @@
  * dirs, checked before any build sees them.
  */
 import * as path from 'node:path'
-import { group, log } from '../adapters/actions.js'
-import { restoreBothCaches, type RestoreResult } from '../adapters/cache.js'
-import {
-  backdateBuildCache,
-  checkRestoredCache,
-  recordRestoredEntries,
-  emptyCacheDir,
-  readStatsFile
-} from '../adapters/cache-files.js'
+import { type RestoreResult } from '../adapters/cache.js'
 import { type CacheState, type RestoreRecord } from '../state.js'
 import { errorMessage } from '../errors.js'
 import { warn, type Context } from './context.js'
@@ -24,7 +16,7 @@ export async function restore(ctx: Context): Promise<void> {
     // machine left in the runner dirs.
     for (const dir of [dirs.runnerDirs.mod, dirs.runnerDirs.build]) {
       try {
-        await emptyCacheDir(dir)
+        await ctx.deps.cacheFiles.emptyCacheDir(dir)
       } catch (error) {
         // Files an earlier job left that this user cannot remove (root-owned
         // on a self-hosted runner): the build still runs, and says so.
@@ -36,8 +28,8 @@ export async function restore(ctx: Context): Promise<void> {
     }
     return
   }
-  const results = await group('Restore Go caches', () =>
-    restoreBothCaches(
+  const results = await ctx.deps.actions.group('Restore Go caches', () =>
+    ctx.deps.cache.restoreBothCaches(
       {
         label: 'module cache',
         paths: [cache.paths.mod],
@@ -58,8 +50,8 @@ export async function restore(ctx: Context): Promise<void> {
   )
   // Content warnings are not service failures: they do not stop the save.
   const checks = [
-    await checkRestored(results.mod, dirs.runnerDirs.mod, 'mod'),
-    await checkRestored(results.build, dirs.runnerDirs.build, 'build')
+    await checkRestored(ctx, results.mod, dirs.runnerDirs.mod, 'mod'),
+    await checkRestored(ctx, results.build, dirs.runnerDirs.build, 'build')
   ]
   results.mod = checks[0].result
   results.build = checks[1].result
@@ -90,13 +82,13 @@ export async function restore(ctx: Context): Promise<void> {
   // refreshes an entry's mtime on use at most once an hour
   // (cmd/go/internal/cache mtimeInterval).
   if (results.build.result !== 'miss') {
-    await backdateBuildCache(dirs.runnerDirs.build)
-    const stats = await readStatsFile(dirs.runnerDirs.build)
+    await ctx.deps.cacheFiles.backdateBuildCache(dirs.runnerDirs.build)
+    const stats = await ctx.deps.cacheFiles.readStatsFile(dirs.runnerDirs.build)
     ctx.record.update((state) => {
       state.lastColdSeconds = stats.lastCold?.seconds
     })
   }
-  log.info(
+  ctx.deps.actions.log.info(
     `module cache: ${describeRestore(results.mod)}; build cache: ${describeRestore(results.build)}`
   )
 }
@@ -117,7 +109,10 @@ async function recordRestored(
       ctx.runner.runnerTemp,
       `skaffold-kaniko-cache-restored-${which}.txt`
     )
-    const found = await recordRestoredEntries(cache.saveDirs[which], listFile)
+    const found = await ctx.deps.cacheFiles.recordRestoredEntries(
+      cache.saveDirs[which],
+      listFile
+    )
     recorded[which] = { ...found, listFile }
   }
   return recorded
@@ -130,17 +125,18 @@ async function recordRestored(
  * cannot be cleaned is emptied: the build goes on cold.
  */
 async function checkRestored(
+  ctx: Context,
   result: RestoreResult,
   dir: string,
   which: 'mod' | 'build'
 ): Promise<{ result: RestoreResult; warning?: string }> {
   if (result.result === 'miss') return { result }
   const label = which === 'mod' ? 'module cache' : 'build cache'
-  const checked = await checkRestoredCache(dir, which)
+  const checked = await ctx.deps.cacheFiles.checkRestoredCache(dir, which)
   if (checked.failed.length > 0) {
-    await emptyCacheDir(dir)
+    await ctx.deps.cacheFiles.emptyCacheDir(dir)
     const warning = `${label}: ${result.matchedKey ?? ''} holds ${checked.failed.length} entries Go never writes there that could not be removed (${sample(checked.failed)}); the cache dir was emptied, building cold`
-    log.warning(warning)
+    ctx.deps.actions.log.warning(warning)
     return {
       result: { result: 'miss', bytes: 0, seconds: result.seconds },
       warning
@@ -148,7 +144,7 @@ async function checkRestored(
   }
   if (checked.removed.length === 0) return { result }
   const warning = `${label}: ${result.matchedKey ?? ''} held ${checked.removed.length} entries Go never writes there (links, special files or foreign names: ${sample(checked.removed)}); they were removed before the build`
-  log.warning(warning)
+  ctx.deps.actions.log.warning(warning)
   return { result, warning }
 }
 
