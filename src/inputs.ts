@@ -68,12 +68,6 @@ export const INPUT_NAMES = [
 
 export type InputName = (typeof INPUT_NAMES)[number]
 
-/**
- * Inputs that are declared but whose behaviour is not built yet. Setting one
- * to anything but its default fails the step, so nothing is silently ignored.
- */
-export const UNIMPLEMENTED_INPUTS: readonly InputName[] = []
-
 export type SavePolicy = 'auto' | 'always' | 'never'
 
 /** auto: build from a Dockerfile copy with the missing ARG lines; never: the original. */
@@ -228,16 +222,6 @@ export function parseInputs(get: InputGetter): Inputs {
     checkCharacters(name, value)
     return value === '' ? INPUT_DEFAULTS[name] : value
   }
-  for (const name of UNIMPLEMENTED_INPUTS) {
-    if (raw(name) !== INPUT_DEFAULTS[name]) {
-      throw new InputError(
-        name,
-        raw(name),
-        'this input is declared but not implemented yet in this version; remove it from the step'
-      )
-    }
-  }
-
   const inputs: Inputs = {
     skaffoldFile: raw('skaffold-file'),
     workingDirectory: raw('working-directory'),

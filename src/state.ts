@@ -34,11 +34,14 @@ export interface CacheKeyPair {
   restoreKeys: string[]
 }
 
+/** The outcome of one restore, as the cache adapter returns it and main records it. */
 export interface RestoreRecord {
   result: CacheHit
   matchedKey?: string
+  /** Bytes of the restored tree on disk (0 on a miss). */
   bytes: number
   seconds: number
+  /** Why this is a miss or what went wrong; already logged once. */
   warning?: string
 }
 
@@ -79,7 +82,8 @@ export interface ClusterState {
   athens?: { name: string; started: boolean }
 }
 
-export interface BuildRecord {
+/** What skaffold build did, for the post step and the summary. */
+export interface BuildResult {
   succeeded: boolean
   seconds: number
   /** Epoch ms when skaffold build started: GOCACHE entries older than this were not used. */
@@ -100,7 +104,7 @@ export interface MainState {
   patchedFiles: string[]
   /** The Dockerfile copies the build used (paths relative to the workspace). */
   dockerfileCopies?: DockerfileCopyRecord[]
-  build?: BuildRecord
+  build?: BuildResult
   /** Seconds per phase, as measured in main. */
   timings: Partial<Record<Phase, number>>
   /** Main's own time against its waits on tool processes, per phase. */

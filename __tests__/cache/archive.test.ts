@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { RestoreResult, SaveResult } from '../../src/adapters/cache.js'
+import type { SaveResult } from '../../src/adapters/cache.js'
+import type { RestoreRecord } from '../../src/state.js'
 import {
   startCacheService,
   type CacheService
@@ -68,7 +69,7 @@ describe('archives', () => {
     expect(entry?.size).toBe(blocks.reduce((sum, b) => sum + b.bytes, 0))
 
     await rm(dir, { recursive: true })
-    const hit = await runDriver<RestoreResult>(op('restore', dir, 'big-1'), env)
+    const hit = await runDriver<RestoreRecord>(op('restore', dir, 'big-1'), env)
     expect(hit.result.result).toBe('exact')
     for (const [name, hash] of Object.entries(hashes)) {
       const data = await readFile(join(dir, name))
@@ -106,7 +107,7 @@ describe('archives', () => {
 
     // A client with zstd computes another version: the gzip entry is a miss.
     await rm(dir, { recursive: true })
-    const zstdMiss = await runDriver<RestoreResult>(
+    const zstdMiss = await runDriver<RestoreRecord>(
       op('restore', dir, 'gz-1'),
       env
     )
@@ -114,7 +115,7 @@ describe('archives', () => {
     const zstdLookup = service.requests.at(-1)?.body as { version: string }
     expect(zstdLookup.version).not.toBe(gzipVersion)
 
-    const hit = await runDriver<RestoreResult>(op('restore', dir, 'gz-1'), {
+    const hit = await runDriver<RestoreRecord>(op('restore', dir, 'gz-1'), {
       ...env,
       ...noZstd
     })

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { RestoreResult, SaveResult } from '../../src/adapters/cache.js'
+import type { SaveResult } from '../../src/adapters/cache.js'
+import type { RestoreRecord } from '../../src/state.js'
 import {
   startCacheService,
   type CacheService,
@@ -64,7 +65,7 @@ async function restoreInto() {
   // Something in the dir beforehand: the restore must start from empty.
   await mkdir(dir, { recursive: true })
   await writeFile(join(dir, 'left-over'), 'x')
-  return runDriver<RestoreResult>(
+  return runDriver<RestoreRecord>(
     {
       op: 'restore',
       req: {
@@ -149,7 +150,7 @@ describe('both caches under a failing service', () => {
     const before = service.requests.length
     service.setFault({ readDenied: true })
     try {
-      const run = await runDriver<{ mod: RestoreResult; build: RestoreResult }>(
+      const run = await runDriver<{ mod: RestoreRecord; build: RestoreRecord }>(
         {
           op: 'restore-both',
           mod: {
@@ -255,7 +256,7 @@ describe('save under faults', () => {
 describe('deadlines: a service that accepts and never answers', () => {
   const deadline = { seconds: 3, hint: 'test limit' }
   const restoreOnce = (extra: Record<string, unknown> = {}) =>
-    runDriver<RestoreResult>(
+    runDriver<RestoreRecord>(
       {
         op: 'restore',
         exit: false,
@@ -334,7 +335,7 @@ describe('warnings written beside a lookup', () => {
     // Slow answers keep each lookup open while the noise is written.
     service.setFault({ slowMs: 200 })
     try {
-      const run = await runDriver<{ mod: RestoreResult; build: RestoreResult }>(
+      const run = await runDriver<{ mod: RestoreRecord; build: RestoreRecord }>(
         {
           op: 'restore-with-noise',
           mod: {

@@ -9,7 +9,8 @@ import { execFile } from 'node:child_process'
 import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import type { RestoreResult, SaveResult } from '../../src/adapters/cache.js'
+import type { SaveResult } from '../../src/adapters/cache.js'
+import type { RestoreRecord } from '../../src/state.js'
 import type { OwnershipResult } from '../../src/adapters/ownership.js'
 import { NODE_PATHS } from '../../src/cache/paths.js'
 import {
@@ -164,7 +165,7 @@ rootDescribe(
       expect(out.result.save.outcome).toBe('saved')
 
       await rm(buildDir, { recursive: true })
-      const hit = await runDriver<RestoreResult>(
+      const hit = await runDriver<RestoreRecord>(
         {
           op: 'restore',
           req: {

@@ -18,7 +18,8 @@ import {
 } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import type { RestoreResult, SaveResult } from '../../src/adapters/cache.js'
+import type { SaveResult } from '../../src/adapters/cache.js'
+import type { RestoreRecord } from '../../src/state.js'
 import {
   checkRestoredCache,
   emptyCacheDir
@@ -75,7 +76,7 @@ async function roundTrip(
   expect(saved.result.outcome).toBe('saved')
   await rm(restoreDir, { recursive: true, force: true })
   await mkdir(restoreDir, { recursive: true })
-  const restored = await runDriver<RestoreResult>(
+  const restored = await runDriver<RestoreRecord>(
     {
       op: 'restore',
       req: {

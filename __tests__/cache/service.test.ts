@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { RestoreResult, SaveResult } from '../../src/adapters/cache.js'
+import type { SaveResult } from '../../src/adapters/cache.js'
+import type { RestoreRecord } from '../../src/state.js'
 import {
   startCacheService,
   type CacheService
@@ -62,7 +63,7 @@ const restore = (
   restoreKeys: string[],
   extra: Record<string, string> = {}
 ) =>
-  runDriver<RestoreResult>(
+  runDriver<RestoreRecord>(
     {
       op: 'restore',
       req: { label: 'build cache', paths: PATHS, dir, key, restoreKeys }
@@ -207,7 +208,7 @@ describe('restore and save through the local service', () => {
     await rm(modDir, { recursive: true })
     await rm(dir, { recursive: true })
 
-    const both = await runDriver<{ mod: RestoreResult; build: RestoreResult }>(
+    const both = await runDriver<{ mod: RestoreRecord; build: RestoreRecord }>(
       {
         op: 'restore-both',
         mod: {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import type { RunnerEnv } from '../../src/adapters/actions.js'
-import type { RestoreResult } from '../../src/adapters/cache.js'
+import type { RestoreRecord } from '../../src/state.js'
 import { ClusterCreateError } from '../../src/adapters/cluster.js'
 import { parseInputs, type InputName } from '../../src/inputs.js'
 import { runMain } from '../../src/main.js'
@@ -44,7 +44,7 @@ interface Run {
   failures: string[]
 }
 
-const miss: RestoreResult = { result: 'miss', bytes: 0, seconds: 0 }
+const miss: RestoreRecord = { result: 'miss', bytes: 0, seconds: 0 }
 
 /** Fake adapters; `overrides` replace whole adapter groups. */
 function fake(
@@ -163,7 +163,7 @@ describe('main step with fake adapters', () => {
   })
 
   it('records that the cache service failed during the restore, so post does not save', async () => {
-    const failed: RestoreResult = {
+    const failed: RestoreRecord = {
       ...miss,
       warning: 'module cache: the cache service answered 503'
     }

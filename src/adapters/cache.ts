@@ -13,6 +13,7 @@ import { mkdir, readdir } from 'node:fs/promises'
 import { explainFailedSave } from '../cache/save-outcome.js'
 import { traceCall } from './call-trace.js'
 import { emptyCacheDir, measureDir } from './cache-files.js'
+import type { RestoreRecord } from '../state.js'
 
 type CacheClient = typeof import('@actions/cache')
 let client: Promise<CacheClient> | undefined
@@ -51,17 +52,6 @@ export interface RestoreRequest {
   deadline?: Deadline
 }
 
-/** The outcome of one restore. */
-export interface RestoreResult {
-  result: 'exact' | 'partial' | 'miss'
-  matchedKey?: string
-  /** Bytes of the restored tree on disk (0 on a miss). */
-  bytes: number
-  seconds: number
-  /** Why this is a miss or what went wrong; already logged once. */
-  warning?: string
-}
-
 /** What to save. */
 export interface SaveRequest {
   label: string
@@ -94,7 +84,7 @@ export interface SaveResult {
  */
 export async function restoreCacheDir(
   req: RestoreRequest
-): Promise<RestoreResult> {
+): Promise<RestoreRecord> {
   const started = Date.now()
   return settle(req, await lookUp(req), started)
 }
@@ -109,7 +99,7 @@ export async function restoreCacheDir(
 export async function restoreBothCaches(
   mod: RestoreRequest,
   build: RestoreRequest
-): Promise<{ mod: RestoreResult; build: RestoreResult }> {
+): Promise<{ mod: RestoreRecord; build: RestoreRecord }> {
   const started = Date.now()
   const modFound = await lookUp(mod)
   const serviceFailed =
@@ -137,14 +127,14 @@ async function settle(
   req: RestoreRequest,
   found: Lookup,
   started: number
-): Promise<RestoreResult> {
+): Promise<RestoreRecord> {
   return found.kind === 'done'
     ? finish(found.result, started)
     : download(req, found.matchedKey, started)
 }
 
 type Lookup =
-  | { kind: 'done'; result: Omit<RestoreResult, 'seconds'> }
+  | { kind: 'done'; result: Omit<RestoreRecord, 'seconds'> }
   | { kind: 'found'; matchedKey: string }
 
 /** Empties the dir and looks the keys up; a miss or a failure is final. */
@@ -198,7 +188,7 @@ async function download(
   req: RestoreRequest,
   matchedKey: string,
   started: number
-): Promise<RestoreResult> {
+): Promise<RestoreRecord> {
   try {
     const cache = await cacheClient()
     const restored = await traceCall(
@@ -269,7 +259,7 @@ async function download(
 async function failed(
   req: RestoreRequest,
   error: unknown
-): Promise<Omit<RestoreResult, 'seconds'>> {
+): Promise<Omit<RestoreRecord, 'seconds'>> {
   await emptyDir(req.dir).catch(() => undefined)
   return {
     result: 'miss',
@@ -281,9 +271,9 @@ async function failed(
 }
 
 function finish(
-  result: Omit<RestoreResult, 'seconds'>,
+  result: Omit<RestoreRecord, 'seconds'>,
   started: number
-): RestoreResult {
+): RestoreRecord {
   return { ...result, seconds: (Date.now() - started) / 1000 }
 }
 

@@ -23,7 +23,7 @@ export async function prepareClusterAndCaches(
 ): Promise<void> {
   const { inputs } = ctx
   if (inputs.cacheVolume.kind === 'pvc') {
-    await timed(ctx, 'cluster', () => prepareExistingCluster(ctx))
+    await timed(ctx, 'cluster', () => useExistingCluster(ctx))
     return
   }
   // Real dirs, not links a previous job left: they are mounted into the node.
@@ -200,11 +200,8 @@ async function startServices(ctx: Context): Promise<void> {
 }
 
 /** cache-volume: pvc:<claim>: a real cluster, the current kube context. */
-async function prepareExistingCluster(ctx: Context): Promise<void> {
-  await ctx.deps.actions.group('Use the existing cluster', async () => {
-    ctx.deps.actions.log.info(
-      `Caches live on the ReadWriteMany claim ${ctx.inputs.cacheVolume.kind === 'pvc' ? ctx.inputs.cacheVolume.claim : ''}; the Actions cache is not used.`
-    )
-    await Promise.resolve()
-  })
+function useExistingCluster(ctx: Context): void {
+  ctx.deps.actions.log.info(
+    `Caches live on the ReadWriteMany claim ${ctx.inputs.cacheVolume.kind === 'pvc' ? ctx.inputs.cacheVolume.claim : ''}; the Actions cache is not used.`
+  )
 }

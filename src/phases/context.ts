@@ -39,7 +39,7 @@ export interface Context {
 export async function timed<T>(
   ctx: Context,
   phase: Phase,
-  fn: () => Promise<T>
+  fn: () => T | Promise<T>
 ): Promise<T> {
   const started = Date.now()
   try {

@@ -3,7 +3,6 @@
  * dirs, checked before any build sees them.
  */
 import * as path from 'node:path'
-import { type RestoreResult } from '../adapters/cache.js'
 import { type CacheState, type RestoreRecord } from '../state.js'
 import { errorMessage } from '../errors.js'
 import { warn, type Context } from './context.js'
@@ -64,8 +63,8 @@ export async function restore(ctx: Context): Promise<void> {
       if (check.warning !== undefined) state.warnings.push(check.warning)
     }
     cache.restored = {
-      mod: restoreRecord(results.mod),
-      build: restoreRecord(results.build)
+      mod: results.mod,
+      build: results.build
     }
     cache.restoredEntries = restoredEntries
     state.warnings.push(...warnings)
@@ -100,7 +99,7 @@ export async function restore(ctx: Context): Promise<void> {
 async function recordRestored(
   ctx: Context,
   cache: CacheState,
-  results: { mod: RestoreResult; build: RestoreResult }
+  results: { mod: RestoreRecord; build: RestoreRecord }
 ): Promise<CacheState['restoredEntries']> {
   const recorded: CacheState['restoredEntries'] = {}
   for (const which of ['mod', 'build'] as const) {
@@ -126,10 +125,10 @@ async function recordRestored(
  */
 async function checkRestored(
   ctx: Context,
-  result: RestoreResult,
+  result: RestoreRecord,
   dir: string,
   which: 'mod' | 'build'
-): Promise<{ result: RestoreResult; warning?: string }> {
+): Promise<{ result: RestoreRecord; warning?: string }> {
   if (result.result === 'miss') return { result }
   const label = which === 'mod' ? 'module cache' : 'build cache'
   const checked = await ctx.deps.cacheFiles.checkRestoredCache(dir, which)
@@ -153,17 +152,7 @@ function sample(paths: string[]): string {
   return paths.length > 5 ? `${shown}, …` : shown
 }
 
-function restoreRecord(result: RestoreResult): RestoreRecord {
-  return {
-    result: result.result,
-    matchedKey: result.matchedKey,
-    bytes: result.bytes,
-    seconds: result.seconds,
-    warning: result.warning
-  }
-}
-
-function describeRestore(result: RestoreResult): string {
+function describeRestore(result: RestoreRecord): string {
   return result.result === 'miss'
     ? 'miss'
     : `${result.result} hit ${result.matchedKey ?? ''} (${result.bytes} bytes in ${result.seconds.toFixed(1)} s)`

@@ -9,16 +9,17 @@
 import { randomBytes } from 'node:crypto'
 import { appendFile, mkdir, utimes, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import {
-  restoreBothCaches,
-  type RestoreResult
-} from '../../../src/adapters/cache.js'
+import { restoreBothCaches } from '../../../src/adapters/cache.js'
 import {
   listFiles,
   recordRestoredEntries
 } from '../../../src/adapters/cache-files.js'
 import { runPost } from '../../../src/post.js'
-import { STATE_NAME, type MainState } from '../../../src/state.js'
+import {
+  STATE_NAME,
+  type MainState,
+  type RestoreRecord
+} from '../../../src/state.js'
 
 interface Op {
   state: MainState
@@ -31,7 +32,7 @@ interface Op {
 const op = JSON.parse(process.argv[2] ?? '{}') as Op
 const cache = op.state.cache
 if (!cache) throw new Error('the op needs a cache state')
-const results: Partial<Record<'mod' | 'build', RestoreResult>> = {}
+const results: Partial<Record<'mod' | 'build', RestoreRecord>> = {}
 if (op.restore) {
   const both = await restoreBothCaches(
     {
