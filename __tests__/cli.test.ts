@@ -19,6 +19,8 @@ import {
 } from '../test-support/test-data/index.js'
 import { CLI_OPTION_NAMES, runCli } from '../src/cli.js'
 import { DEFAULT_PATCH_OPTIONS } from '../src/skaffold/options.js'
+import { NODE_PATHS } from '../src/cache/paths.js'
+import { INPUT_DEFAULTS } from '../src/inputs.js'
 import { patchSkaffoldText } from '../src/skaffold/patch.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -315,6 +317,19 @@ describe('cli help', () => {
     const { code, stdout } = await run(['--help'])
     expect(code).toBe(0)
     for (const name of CLI_OPTION_NAMES) expect(stdout).toContain(`--${name}`)
+  })
+
+  it('states the defaults the action and the patcher use', async () => {
+    const { stdout } = await run(['--help'])
+    // The namespace input is empty by default (src/inputs.ts INPUT_DEFAULTS).
+    expect(INPUT_DEFAULTS.namespace).toBe('')
+    expect(stdout).not.toMatch(/defaults to "default"/)
+    expect(stdout).toContain("The action's input is empty by default")
+    expect(stdout).toContain(`(default ${NODE_PATHS.mod})`)
+    expect(stdout).toContain(`(default ${NODE_PATHS.build})`)
+    expect(stdout).toContain(
+      `--patch-dockerfile MODE   patch: ${INPUT_DEFAULTS['patch-dockerfile']} (default)`
+    )
   })
 })
 

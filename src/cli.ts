@@ -21,7 +21,7 @@ import {
   PVC_VOLUME_NAME,
   type PatchOptions
 } from './skaffold/options.js'
-import { VOLUME_NAMES } from './cache/paths.js'
+import { NODE_PATHS, VOLUME_NAMES } from './cache/paths.js'
 import { patchSkaffoldConfigs, type PatchResult } from './skaffold/patch.js'
 import type { PatchReport } from './skaffold/report.js'
 
@@ -61,7 +61,9 @@ Options (as the action's inputs):
   --mod-volume-name NAME    module cache volume name (default ${DEFAULT_PATCH_OPTIONS.volumeNames.mod})
   --build-volume-name NAME  build cache volume name (default ${DEFAULT_PATCH_OPTIONS.volumeNames.build})
   --mod-node-path PATH      hostPath of the module cache on the node
+                            (default ${NODE_PATHS.mod})
   --build-node-path PATH    hostPath of the build cache on the node
+                            (default ${NODE_PATHS.build})
   --hostpath-type TYPE      hostPath type (default DirectoryOrCreate; "" omits it)
   --pvc CLAIM               use an existing ReadWriteMany claim instead of
                             hostPath: one volume, two mounts with subPath
@@ -83,7 +85,7 @@ Options (as the action's inputs):
                             cluster block that names none (a block's own
                             namespace is kept); without it the blocks keep
                             skaffold's default, the kube context's namespace.
-                            The action's input defaults to "default"
+                            The action's input is empty by default: the same
   --patch-dockerfile MODE   patch: auto (default) adds the missing ARG lines
                             to a Dockerfile copy and points the artifact at
                             it; never leaves the Dockerfiles alone
