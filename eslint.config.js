@@ -11,6 +11,7 @@ const IMPURE_SOURCES = [
   'src/entry/**',
   'src/main.ts',
   'src/phases/**',
+  'src/deps.ts',
   'src/post.ts',
   'src/cli.ts'
 ]

@@ -4,15 +4,9 @@
  * the policy main decided), remove the patched copies, delete what main
  * created, finish the job summary. It warns, never fails.
  */
-import * as actions from './adapters/actions.js'
-import * as cacheService from './adapters/cache.js'
 import type { SaveResult } from './adapters/cache.js'
-import * as cacheFiles from './adapters/cache-files.js'
-import * as files from './adapters/files.js'
-import * as cluster from './adapters/cluster.js'
-import * as ownership from './adapters/ownership.js'
-import * as patchedCopies from './adapters/patched-copies.js'
 import { ownTimeSoFar } from './adapters/waits.js'
+import { realPostDeps, type PostDeps } from './deps.js'
 import {
   decideDifferentialSave,
   describeThreshold,
@@ -29,42 +23,6 @@ import {
   type PostReport,
   type SaveRecord
 } from './summary.js'
-
-/**
- * The adapters the post step works through: the real ones by default, fakes
- * in tests.
- */
-export interface PostDeps {
-  actions: Pick<
-    typeof actions,
-    'appendSummary' | 'group' | 'loadMainState' | 'log' | 'readRunnerEnv'
-  >
-  cache: Pick<typeof cacheService, 'saveCacheDir'>
-  cacheFiles: Pick<
-    typeof cacheFiles,
-    | 'listFiles'
-    | 'pruneModuleCache'
-    | 'readRestoredEntries'
-    | 'readStatsFile'
-    | 'removeLinksAndSpecialFiles'
-    | 'trimBuildCache'
-    | 'writeStatsFile'
-  >
-  files: Pick<typeof files, 'readTextIfExists'>
-  cluster: Pick<typeof cluster, 'cleanupCluster' | 'copyCachesFromNode'>
-  ownership: Pick<typeof ownership, 'giveCacheDirsToRunner'>
-  patchedCopies: Pick<typeof patchedCopies, 'removePatchedCopies'>
-}
-
-export const realPostDeps: PostDeps = {
-  actions,
-  cache: cacheService,
-  cacheFiles,
-  files,
-  cluster,
-  ownership,
-  patchedCopies
-}
 
 /** Runs the post step; never throws, never fails the job. */
 export async function runPost(deps: PostDeps = realPostDeps): Promise<void> {

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import type { SaveRequest, SaveResult } from '../../src/adapters/cache.js'
-import { runPost, type PostDeps } from '../../src/post.js'
+import type { PostDeps } from '../../src/deps.js'
+import { runPost } from '../../src/post.js'
 import type { MainState } from '../../src/state.js'
 
 interface Run {

@@ -4,7 +4,7 @@
  */
 import type { Annotation, RunnerEnv } from '../adapters/actions.js'
 import { inPhase } from '../adapters/waits.js'
-import type { MainDeps } from './deps.js'
+import type { MainDeps } from '../deps.js'
 import { type Inputs } from '../inputs.js'
 import { type KindConfigResult } from '../kind/kind-config.js'
 import { type CacheDirs } from '../cache/paths.js'
@@ -43,7 +43,7 @@ export async function timed<T>(
 ): Promise<T> {
   const started = Date.now()
   try {
-    return await inPhase(phase, fn)
+    return await inPhase(phase, () => Promise.resolve(fn()))
   } finally {
     // Added up: a phase may be measured in parts (the cluster, then its services).
     const seconds = (Date.now() - started) / 1000
