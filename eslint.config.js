@@ -11,7 +11,7 @@ const IMPURE_SOURCES = [
   'src/entry/**',
   'src/main.ts',
   'src/phases/**',
-  'src/deps.ts',
+  'src/deps/**',
   'src/post.ts',
   'src/cli.ts'
 ]

@@ -6,7 +6,7 @@
  */
 import type { SaveResult } from './adapters/cache.js'
 import { ownTimeSoFar } from './adapters/waits.js'
-import { realPostDeps, type PostDeps } from './deps.js'
+import { realPostDeps, type PostDeps } from './deps/post.js'
 import {
   decideDifferentialSave,
   describeThreshold,

@@ -8,7 +8,7 @@ import type { RestoreRecord } from '../../src/state.js'
 import { ClusterCreateError } from '../../src/adapters/cluster.js'
 import { parseInputs, type InputName } from '../../src/inputs.js'
 import { runMain } from '../../src/main.js'
-import type { MainDeps } from '../../src/deps.js'
+import type { MainDeps } from '../../src/deps/main.js'
 import type { MainState } from '../../src/state.js'
 
 const CONFIG = `apiVersion: skaffold/v4beta14

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import type { SaveRequest, SaveResult } from '../../src/adapters/cache.js'
-import type { PostDeps } from '../../src/deps.js'
+import type { PostDeps } from '../../src/deps/post.js'
 import { runPost } from '../../src/post.js'
 import type { MainState } from '../../src/state.js'
 

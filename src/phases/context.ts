@@ -4,7 +4,7 @@
  */
 import type { Annotation, RunnerEnv } from '../adapters/actions.js'
 import { inPhase } from '../adapters/waits.js'
-import type { MainDeps } from '../deps.js'
+import type { MainDeps } from '../deps/main.js'
 import { type Inputs } from '../inputs.js'
 import { type KindConfigResult } from '../kind/kind-config.js'
 import { type CacheDirs } from '../cache/paths.js'

@@ -17,7 +17,7 @@ import { initialState, stateRecorder, type MainState } from '../state.js'
 import { planToolDownload, platformFromRunner } from '../tools/catalog.js'
 import { UserError } from '../errors.js'
 import type { Context } from './context.js'
-import { realMainDeps, type MainDeps } from '../deps.js'
+import { realMainDeps, type MainDeps } from '../deps/main.js'
 import { toolRequests } from './install.js'
 import { patchOptions } from './patch.js'
 

@@ -1,0 +1,83 @@
+/**
+ * The adapters the main step works through, as one object: the real ones by
+ * default, fakes in tests. Pure helpers that live beside them (kubeContext,
+ * athensStorageDir) are imported directly.
+ */
+import * as actions from '../adapters/actions.js'
+import * as athens from '../adapters/athens.js'
+import * as cache from '../adapters/cache.js'
+import * as cacheFiles from '../adapters/cache-files.js'
+import * as cluster from '../adapters/cluster.js'
+import * as exec from '../adapters/exec.js'
+import * as files from '../adapters/files.js'
+import * as hash from '../adapters/hash.js'
+import * as registry from '../adapters/registry.js'
+import * as skaffoldBuild from '../adapters/skaffold-build.js'
+import * as skaffoldFiles from '../adapters/skaffold-files.js'
+import * as tools from '../adapters/tools.js'
+
+export interface MainDeps {
+  actions: Pick<
+    typeof actions,
+    | 'appendSummary'
+    | 'fail'
+    | 'group'
+    | 'log'
+    | 'maskSecret'
+    | 'readInputs'
+    | 'readRunnerEnv'
+    | 'saveMainState'
+    | 'setOutputs'
+  >
+  athens: Pick<typeof athens, 'startAthens'>
+  cache: Pick<typeof cache, 'restoreBothCaches'>
+  cacheFiles: Pick<
+    typeof cacheFiles,
+    | 'backdateBuildCache'
+    | 'checkRestoredCache'
+    | 'emptyCacheDir'
+    | 'readStatsFile'
+    | 'recordRestoredEntries'
+  >
+  cluster: Pick<
+    typeof cluster,
+    | 'checkDocker'
+    | 'clusterExists'
+    | 'copyCachesIntoNode'
+    | 'createCluster'
+    | 'ensureNamespace'
+    | 'nodeNames'
+    | 'openCacheDirsToAllUsers'
+    | 'requireCluster'
+    | 'waitForNodes'
+  >
+  exec: Pick<typeof exec, 'passEnvironment'>
+  files: Pick<typeof files, 'ensureRealDir' | 'pathKind' | 'readTextIfExists'>
+  hash: Pick<typeof hash, 'hashDependencyFiles' | 'listDependencyFiles'>
+  registry: Pick<typeof registry, 'startRegistry'>
+  skaffoldBuild: Pick<typeof skaffoldBuild, 'runSkaffoldBuild'>
+  skaffoldFiles: Pick<
+    typeof skaffoldFiles,
+    | 'checkDockerfilesFor'
+    | 'readArtifactDockerfiles'
+    | 'readSkaffoldConfigs'
+    | 'writeDockerfileCopies'
+    | 'writePatchedCopies'
+  >
+  tools: Pick<typeof tools, 'ensureKubectl' | 'installTool'>
+}
+
+export const realMainDeps: MainDeps = {
+  actions,
+  athens,
+  cache,
+  cacheFiles,
+  cluster,
+  exec,
+  files,
+  hash,
+  registry,
+  skaffoldBuild,
+  skaffoldFiles,
+  tools
+}
