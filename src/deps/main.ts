@@ -43,6 +43,7 @@ export interface MainDeps {
     typeof cluster,
     | 'checkDocker'
     | 'clusterExists'
+    | 'currentKubeContext'
     | 'copyCachesIntoNode'
     | 'createCluster'
     | 'ensureNamespace'

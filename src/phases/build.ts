@@ -62,7 +62,10 @@ export async function build(
     images: JSON.stringify(result.images),
     'mod-cache-hit': cacheHitOutput(state, 'mod'),
     'build-cache-hit': cacheHitOutput(state, 'build'),
-    'patched-skaffold-file': patched.path
+    'patched-skaffold-file': patched.path,
+    'build-artifacts': fileOutput,
+    'kube-context':
+      state.cluster?.context ?? (await ctx.deps.cluster.currentKubeContext())
   })
   if (result.exitCode !== 0) {
     throw new UserError(

@@ -10,6 +10,8 @@ import { NODE_PATHS, nodeCopies } from '../cache/paths.js'
 import { UserError } from '../errors.js'
 import { timed, warn, type Context } from './context.js'
 import { restore } from './restore.js'
+import { pushTarget } from '../push-login.js'
+import { localRegistrySkipped, localRegistryWanted } from '../push-target.js'
 
 /**
  * Restores the caches and gets the cluster ready. With a new kind cluster the
@@ -149,7 +151,9 @@ async function startServices(ctx: Context): Promise<void> {
   if (!cluster) return
   const names = serviceContainerNames(cluster.name)
   const labels = containerLabels(cluster.name, ctx.runner)
-  if (inputs.registry) {
+  const skipped = localRegistrySkipped(pushTarget(inputs))
+  if (skipped !== '') ctx.deps.actions.log.info(skipped)
+  if (localRegistryWanted(pushTarget(inputs))) {
     // On a cluster this job created, the registry is ours even if starting
     // it fails halfway (it runs with --restart=always): record it first.
     const recorded = record.update(() => {

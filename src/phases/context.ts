@@ -28,6 +28,8 @@ export interface Context {
   secrets: string[]
   /** GOPROXY of the Athens started for this job ('' when none). */
   athensProxy: string
+  /** cluster.dockerConfig for the patch: the runner's docker login, when kaniko gets it. */
+  dockerConfig?: { path: string; secretName: string }
   /** The kind config, rendered in the plan (when the action creates the cluster). */
   kindConfig?: KindConfigResult
   /** The state so far (read it here; change it through record.update). */

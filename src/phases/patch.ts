@@ -13,6 +13,7 @@ import {
   type DockerfileCopyPlan
 } from '../dockerfile/patch.js'
 import { warn, type Context } from './context.js'
+import { logDockerConfigDecisions } from '../push-login.js'
 
 export interface Patched {
   path: string
@@ -118,6 +119,11 @@ export async function patch(ctx: Context): Promise<Patched> {
         `${collision.file}: ${collision.wanted} is taken (${collision.reason}); using ${collision.chosen}`
       )
     }
+    const dockerConfigWarnings = logDockerConfigDecisions(
+      report.clusters,
+      ctx.runner.workspace
+    )
+    record.update((state) => state.warnings.push(...dockerConfigWarnings))
     for (const warning of report.warnings) {
       ctx.deps.actions.log.warning(warning.message, {
         file: warning.file,
@@ -199,7 +205,7 @@ export function patchOptions(ctx: Context): PatchOptions {
   // token): the build must not bypass it (GOPRIVATE), only skip the checksum
   // database for them (GONOSUMDB).
   const privateThroughAthens = inputs.athens && inputs.goPrivate !== ''
-  return patchOptionsFromInputs({
+  const options = patchOptionsFromInputs({
     ...inputs,
     goProxy: inputs.goProxy || ctx.athensProxy,
     goPrivate: privateThroughAthens ? '' : inputs.goPrivate,
@@ -207,4 +213,7 @@ export function patchOptions(ctx: Context): PatchOptions {
       ? [...inputs.buildArgs, ['GONOSUMDB', inputs.goPrivate]]
       : inputs.buildArgs
   })
+  return ctx.dockerConfig
+    ? { ...options, dockerConfig: ctx.dockerConfig }
+    : options
 }

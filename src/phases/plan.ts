@@ -12,6 +12,8 @@ import { cacheMounts, renderKindConfig } from '../kind/kind-config.js'
 import { cacheDirs, type CacheDirs } from '../cache/paths.js'
 import { urlSecrets } from '../redact.js'
 import { checkModules } from '../skaffold/modules.js'
+import { planRunnerLogin, pushTarget } from '../push-login.js'
+import { localRegistryWanted } from '../push-target.js'
 import { patchSkaffoldConfigs } from '../skaffold/patch.js'
 import { initialState, stateRecorder, type MainState } from '../state.js'
 import { planToolDownload, platformFromRunner } from '../tools/catalog.js'
@@ -154,12 +156,13 @@ async function checkBeforeEffects(ctx: Context): Promise<void> {
   // step here (the copies are written later, once Athens' address is known).
   const { report } = patchSkaffoldConfigs(ctx.configFiles, patchOptions(ctx))
   checkModules(inputs.modules, ctx.configFiles, report.documents)
+  await planLogin(ctx, report.artifacts)
   if (inputs.cacheVolume.kind !== 'hostpath') return
   if (inputs.createCluster) {
     ctx.kindConfig = renderKindConfig({
       mounts: cacheMounts(ctx.dirs.runnerDirs),
       user: inputs.kindConfig ? await readUserKindConfig(ctx) : undefined,
-      registry: inputs.registry,
+      registry: localRegistryWanted(pushTarget(inputs)),
       nodeImage: inputs.nodeImage || undefined,
       clusterName: inputs.clusterName
     })
@@ -210,4 +213,18 @@ async function readEvent(deps: MainDeps, eventPath: string): Promise<unknown> {
   } catch {
     return undefined
   }
+}
+
+/** The runner's docker login for kaniko, decided once the images are known. */
+async function planLogin(
+  ctx: Context,
+  artifacts: { image: string; status: string }[]
+): Promise<void> {
+  const login = await planRunnerLogin(
+    ctx.inputs,
+    artifacts.filter((a) => a.status !== 'skipped').map((a) => a.image)
+  )
+  ctx.dockerConfig = login.dockerConfig
+  ctx.secrets.push(...login.secrets)
+  ctx.record.update((state) => state.warnings.push(...login.warnings))
 }
