@@ -1,4 +1,5 @@
 /** What every daemon-side command handler receives. */
+import type { RegistryEndpoint } from '../registry/index.js'
 import type { CommandIo } from './io.js'
 import type { DoubleState } from './state.js'
 
@@ -17,6 +18,13 @@ export interface DaemonOptions {
    * platform; default: this machine's. The kaniko pod's images must have it.
    */
   nodePlatform?: string
+  /**
+   * Real registries standing for registry hosts with a domain name, as the
+   * kaniko pod names them (`registry.example.test`, `host:port`). A push to
+   * another such host is not modelled (nothing pushed); a registry
+   * container gets a real registry of its own (skaffold/registries.ts).
+   */
+  registries?: Record<string, RegistryEndpoint>
 }
 
 /** A command in the daemon: state (saved after the command), io and options. */

@@ -16,6 +16,7 @@ import { runKind } from './kind.js'
 import { runKubectl } from './kubectl.js'
 import type { CommandEvent, CommandRequest } from './protocol.js'
 import { runSkaffoldBuild } from './skaffold/command.js'
+import { stopContainerRegistries } from './skaffold/registries.js'
 import { loadState, saveState } from './state.js'
 
 /** A running daemon. */
@@ -145,6 +146,7 @@ export async function startDockerDaemon(
     server.listen(socketPath, ok)
   })
   return daemonHandle(socketPath, home, async () => {
+    await stopContainerRegistries(home)
     server.closeAllConnections()
     await new Promise<void>((ok) => server.close(() => ok()))
     rmSync(socketPath, { force: true })
@@ -173,6 +175,8 @@ export async function spawnDockerDaemon(
     args.push('--module-proxy', options.moduleProxyUrl)
   if (options.nodePlatform !== undefined)
     args.push('--node-platform', options.nodePlatform)
+  if (options.registries !== undefined)
+    args.push('--registries', JSON.stringify(options.registries))
   const env = { ...process.env }
   delete env.NODE_OPTIONS
   const child = spawn(process.execPath, args, {

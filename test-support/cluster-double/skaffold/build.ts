@@ -56,9 +56,23 @@ export interface StageRunInput {
   err: (text: string) => void
 }
 
-/** The result of a build: the image digest. */
+/** What the built image holds: the target stage as kaniko would snapshot it. */
+export interface FinalStage {
+  /** The stage's scratch root (its filesystem on the runner). */
+  root: string
+  /** Pod paths the stage's COPY/ADD wrote, in order (the layer's content). */
+  copied: string[]
+  env: Record<string, string>
+  user: string
+  workdir: string
+  entrypoint?: string[]
+  cmd?: string[]
+}
+
+/** The result of a build: a hash of the image's inputs and the final stage. */
 export interface StageRunResult {
   digest: string
+  final: FinalStage
 }
 
 // The golang image's environment (docker-library/golang Dockerfile). HOME
@@ -106,6 +120,9 @@ interface StageState {
   go: boolean
   /** The stage's USER ('' for the image default, root). */
   user: string
+  copied: string[]
+  entrypoint?: string[]
+  cmd?: string[]
 }
 
 /** Who a RUN runs as, and its HOME when the stage sets none. */
@@ -313,7 +330,8 @@ export async function runStages(input: StageRunInput): Promise<StageRunResult> {
       args: {},
       workdir: '/',
       go: goIndexes.has(stage.index),
-      user: ''
+      user: '',
+      copied: []
     }
     if (parent !== undefined && states.has(parent.index)) {
       const p = states.get(parent.index) as StageState
@@ -321,7 +339,10 @@ export async function runStages(input: StageRunInput): Promise<StageRunResult> {
       Object.assign(state, {
         env: { ...p.env },
         workdir: p.workdir,
-        user: p.user
+        user: p.user,
+        copied: [...p.copied],
+        entrypoint: p.entrypoint,
+        cmd: p.cmd
       })
     } else {
       for (const dir of SKELETON)
@@ -343,7 +364,33 @@ export async function runStages(input: StageRunInput): Promise<StageRunResult> {
     }
     if (deleteFails?.after === stage.index) throw deleteFails.error
   }
-  return { digest: digest.digest('hex') }
+  const final = states.get(target.index) as StageState
+  return {
+    digest: digest.digest('hex'),
+    final: {
+      root: final.root,
+      copied: final.copied,
+      env: final.env,
+      user: final.user,
+      workdir: final.workdir,
+      entrypoint: final.entrypoint,
+      cmd: final.cmd
+    }
+  }
+}
+
+/** ENTRYPOINT/CMD: the JSON (exec) form, or the shell form run by /bin/sh -c (Dockerfile reference). */
+function commandForm(args: string): string[] {
+  const text = args.trim()
+  if (text.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(text)
+      if (Array.isArray(parsed)) return parsed.map(String)
+    } catch {
+      // not JSON: the shell form, as Docker reads it
+    }
+  }
+  return ['/bin/sh', '-c', text]
 }
 
 /**
@@ -473,6 +520,9 @@ async function runInstruction(
           : destIsDir
             ? join(destRunner, basename(src))
             : destRunner
+        state.copied.push(
+          isDir || !destIsDir ? destPod : posix.join(destPod, basename(src))
+        )
         await mkdir(isDir ? target : posix.dirname(target), { recursive: true })
         await cp(src, target, {
           recursive: true,
@@ -498,6 +548,10 @@ async function runInstruction(
       return
     case 'ENTRYPOINT':
     case 'CMD':
+      if (ins.keyword === 'ENTRYPOINT') state.entrypoint = commandForm(ins.args)
+      else state.cmd = commandForm(ins.args)
+      digest.update(`${ins.keyword} ${ins.args}\n`)
+      return
     case 'EXPOSE':
     case 'LABEL':
     case 'VOLUME':

@@ -4,7 +4,6 @@
  * the Go service for real, and write the --file-output JSON.
  */
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { join, posix, resolve } from 'node:path'
 import { CommandError } from '../io.js'
@@ -30,6 +29,15 @@ import {
   resolveMounts
 } from './links.js'
 import { applyProfiles, checkProfilesExist } from './profiles.js'
+import { assembleImage } from './image.js'
+import {
+  checkPushPermission,
+  pushImage,
+  resolvePodAuth,
+  type PushTarget
+} from './push.js'
+import { containerRegistry, isRegistryContainer } from './registries.js'
+import { setupSecrets, type PodSecrets } from './secrets.js'
 import {
   writeBuildRecord,
   type ArtifactRecord,
@@ -194,6 +202,25 @@ async function buildAll(
   io.out(
     `Starting build...\nBuilding ${planned.length} artifact(s) with kaniko on cluster ${cluster.name}\n`
   )
+  // PreBuild: each config's builder makes its secrets before any build
+  // (skaffold v2.24.0 pkg/skaffold/build/builder_mux.go Build).
+  const secrets = new Map<string, PodSecrets>()
+  record.secrets = []
+  for (const cfg of new Set(planned.map((p) => p.cfg))) {
+    const b = isRecord(cfg.config.build) ? cfg.config.build : {}
+    if (!isRecord(b.cluster)) continue
+    const namespace = namespaceOf(b.cluster)
+    if (!cluster.namespaces.includes(namespace)) continue
+    const podSecrets = await setupSecrets(
+      `${ctx.options.home}|${cluster.name}`,
+      b.cluster,
+      namespace,
+      request.cwd,
+      (t) => io.out(t)
+    )
+    secrets.set(cfg.file, podSecrets)
+    record.secrets.push(...podSecrets.records)
+  }
   for (const p of planned) {
     const digest = await buildArtifact(
       ctx,
@@ -204,6 +231,7 @@ async function buildAll(
       insecureRegistries,
       env,
       warn,
+      secrets.get(p.cfg.file)?.dockerConfig,
       (artifactRecord) => record.artifacts.push(artifactRecord)
     )
     builds.push({
@@ -211,6 +239,8 @@ async function buildAll(
       tag: `${p.tag}@sha256:${digest}`
     })
   }
+  // PostBuild (cluster/cluster.go): only reached when every artifact built.
+  for (const s of secrets.values()) s.teardown()
   io.send({
     t: 'file',
     path: resolve(request.cwd, parsed.fileOutput),
@@ -227,6 +257,7 @@ async function buildArtifact(
   cliInsecure: string[],
   env: Record<string, string | undefined>,
   warn: (m: string) => void,
+  dockerConfig: string | undefined,
   recordArtifact: (record: ArtifactRecord) => void
 ): Promise<string> {
   const { io } = ctx
@@ -261,35 +292,12 @@ async function buildArtifact(
   const nodePlatform = ctx.options.nodePlatform ?? hostPlatform()
   io.out(`Building [${image}]...\nTarget platforms: [${nodePlatform}]\n`)
 
-  const namespace =
-    typeof clusterBlock.namespace === 'string' && clusterBlock.namespace !== ''
-      ? clusterBlock.namespace
-      : 'default'
+  const namespace = namespaceOf(clusterBlock)
   if (!cluster.namespaces.includes(namespace)) {
     throw new CommandError(
       `build [${image}] failed: creating kaniko pod: namespaces "${namespace}" not found (build.cluster.namespace in ${cfg.file})`
     )
   }
-  if (
-    typeof clusterBlock.pullSecretName === 'string' ||
-    typeof clusterBlock.pullSecretPath === 'string'
-  ) {
-    const name = scalarText(clusterBlock.pullSecretName) || 'kaniko-secret'
-    const path =
-      typeof clusterBlock.pullSecretPath === 'string'
-        ? clusterBlock.pullSecretPath
-        : undefined
-    if (path === undefined)
-      throw new CommandError(
-        `setting up pull secret: secret ${name} does not exist. No path specified to create it`
-      )
-    if (!existsSync(resolve(cfg.baseDir, path))) {
-      throw new CommandError(
-        `setting up pull secret: creating pull secret "${name}": open ${resolve(cfg.baseDir, path)}: no such file or directory`
-      )
-    }
-  }
-
   // The pod's two images and skaffold's defaults for them (skaffold v2.24.0
   // pkg/skaffold/schema/defaults/defaults.go setKanikoArtifactDefaults; the
   // init container is named in build/cluster/kaniko.go, initContainer).
@@ -344,7 +352,7 @@ async function buildArtifact(
           ? undefined
           : expandTemplate(scalarText(v), templateEnv)
     }
-    recordArtifact({
+    const artifactRecord: ArtifactRecord = {
       image,
       namespace,
       buildArgs: Object.fromEntries(
@@ -355,7 +363,8 @@ async function buildArtifact(
         backing: m.backing,
         runnerPath: m.runnerPath
       }))
-    })
+    }
+    recordArtifact(artifactRecord)
     checkCacheArgs(image, buildArgs, mounts, warn)
 
     const context = resolve(
@@ -389,12 +398,17 @@ async function buildArtifact(
       (n) => buildArgs[n] !== undefined
     )
     checkDeclaredArgs(dockerfilePath, dockerfile, image, passed, warn)
-    checkRegistry(
+    // kaniko checks it may push before it builds (cmd/executor/cmd/root.go).
+    const target = await pushTargetFor(
       ctx,
       tag,
       [...cliInsecure, ...insecureOf(kaniko)],
       kaniko.insecure === true
     )
+    const auth =
+      target === undefined ? undefined : resolvePermission(target, dockerConfig)
+    if (target !== undefined && auth !== undefined)
+      await checkPushPermission(target, auth)
 
     const goroot = (await runProcess('go', ['env', 'GOROOT'])).stdout
       .toString()
@@ -423,13 +437,30 @@ async function buildArtifact(
       out: (t) => io.out(t),
       err: (t) => io.err(t)
     })
-    const digest = createHash('sha256')
-      .update(tag)
-      .update(result.digest)
-      .digest('hex')
-    io.out(
-      `INFO[0001] Pushing image to ${tag}\nINFO[0001] Pushed ${tag.slice(0, tag.lastIndexOf(':'))}@sha256:${digest}\nBuild [${image}] succeeded\n`
-    )
+    let digest: string
+    if (target !== undefined && auth !== undefined) {
+      const built = await assembleImage(result.final, nodePlatform)
+      digest = (await pushImage(target, auth, built, (t) => io.out(t))).slice(
+        'sha256:'.length
+      )
+    } else {
+      // No real registry stands for this host: nothing is pushed, and the
+      // digest hashes the image's inputs.
+      digest = createHash('sha256')
+        .update(tag)
+        .update(result.digest)
+        .digest('hex')
+      io.out(
+        `INFO[0001] Pushing image to ${tag}\nINFO[0001] Pushed ${tag.slice(0, tag.lastIndexOf(':'))}@sha256:${digest} (cluster double: no registry stands for this host; nothing was pushed)\n`
+      )
+    }
+    artifactRecord.push = {
+      registry: target?.registry ?? tag.split('/')[0],
+      real: target !== undefined,
+      auth: auth?.kind,
+      digest: `sha256:${digest}`
+    }
+    io.out(`Build [${image}] succeeded\n`)
     return digest
   } finally {
     await runProcess('chmod', ['-R', 'u+w', scratch])
@@ -443,19 +474,60 @@ function insecureOf(kaniko: Obj): string[] {
     : []
 }
 
-/** A push to a local registry container needs it running, on the kind network, and marked insecure (plain HTTP). */
-function checkRegistry(
+/** build.cluster.namespace, default `default`. */
+function namespaceOf(clusterBlock: Obj): string {
+  return typeof clusterBlock.namespace === 'string' &&
+    clusterBlock.namespace !== ''
+    ? clusterBlock.namespace
+    : 'default'
+}
+
+/** The credentials and the check, with kaniko's text when resolving them fails. */
+function resolvePermission(
+  target: PushTarget,
+  dockerConfig: string | undefined
+): ReturnType<typeof resolvePodAuth> {
+  try {
+    return resolvePodAuth(dockerConfig, target.registry)
+  } catch (error) {
+    if (error instanceof CommandError && error.exitCode === 2) throw error
+    // go-containerregistry remote/check.go CheckPushPermission, wrapped by
+    // kaniko pkg/executor/push.go and cmd/executor/cmd/root.go.
+    throw new CommandError(
+      `error checking push permissions -- make sure you entered the correct tag name, and that you are authenticated correctly, and try again: checking push permission for "${target.destination}": ${(error as Error).message}`
+    )
+  }
+}
+
+/**
+ * Where a push goes: the real registry standing for the tag's host, or
+ * undefined when none does (a Docker Hub name, a domain the daemon was not
+ * given). A registry container must run on the kind network and, being
+ * plain HTTP, be insecure; a single-label host that is no container fails
+ * like a DNS miss (the double simulates no Service).
+ */
+async function pushTargetFor(
   ctx: CommandContext,
   tag: string,
   insecure: string[],
   allInsecure: boolean
-): void {
+): Promise<PushTarget | undefined> {
   // Docker's rule: the first path component is a registry host only when
   // the reference has one more component and it has a '.' or ':' or is localhost.
-  if (!tag.includes('/')) return
+  if (!tag.includes('/')) return undefined
   const host = tag.split('/')[0]
-  if (!host.includes(':') && !host.includes('.') && host !== 'localhost') return
+  if (!host.includes(':') && !host.includes('.') && host !== 'localhost')
+    return undefined
   const name = host.split(':')[0]
+  const rest = tag.slice(host.length + 1)
+  const colon = rest.lastIndexOf(':')
+  const base = {
+    destination: tag,
+    registry: host,
+    repository: colon < 0 ? rest : rest.slice(0, colon),
+    tag: colon < 0 ? 'latest' : rest.slice(colon + 1),
+    insecure: allInsecure || insecure.includes(host)
+  }
   const container = ctx.state.containers[name]
   if (container === undefined) {
     // A single-label name resolves in the pod only to a container on the
@@ -465,18 +537,27 @@ function checkRegistry(
         `error pushing image: failed to push to destination ${tag}: dial tcp: lookup ${name}: no such host (no container named ${name} runs on the kind network; the double simulates no Service)`
       )
     }
-    return
+    const endpoint = ctx.options.registries?.[host]
+    return endpoint === undefined ? undefined : { ...base, endpoint }
   }
   if (!container.running || !container.networks.includes('kind')) {
     throw new CommandError(
-      `error pushing image: failed to push to destination ${tag}: dial tcp: lookup ${host.split(':')[0]}: no such host (container ${container.name} is not on the kind network)`
+      `error pushing image: failed to push to destination ${tag}: dial tcp: lookup ${name}: no such host (container ${container.name} is not on the kind network)`
     )
   }
-  if (!allInsecure && !insecure.includes(host)) {
+  if (!isRegistryContainer(container))
     throw new CommandError(
-      `error pushing image: failed to push to destination ${tag}: Get "https://${host}/v2/": http: server gave HTTP response to HTTPS client (pass --insecure-registry ${host} or set kaniko.insecureRegistry)`
+      `cluster double: ${tag}: container ${container.name} runs ${container.image}, which the double does not model as a registry`,
+      2
     )
-  }
+  // Plain HTTP: unless insecure, kaniko's permission check fails (push.ts connect).
+  const endpoint = await containerRegistry(
+    ctx.options.home,
+    container,
+    host.includes(':') ? host.split(':')[1] : '80',
+    tag
+  )
+  return { ...base, endpoint }
 }
 
 /**

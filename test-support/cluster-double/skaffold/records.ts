@@ -6,6 +6,7 @@
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { SecretRecord } from './secrets.js'
 
 /** One kaniko artifact as the double built it. */
 export interface ArtifactRecord {
@@ -18,6 +19,13 @@ export interface ArtifactRecord {
     backing: 'runner' | 'node' | 'pvc' | 'ephemeral'
     runnerPath: string
   }[]
+  /** The push: the registry, whether a real one took it, the pod's credentials, the digest. */
+  push?: {
+    registry: string
+    real: boolean
+    auth?: 'anonymous' | 'basic'
+    digest: string
+  }
 }
 
 /** One `skaffold build` command. */
@@ -31,6 +39,8 @@ export interface BuildRecord {
   /** Every config file the build loaded (-f and its requires), path → text. */
   configTexts: Record<string, string>
   artifacts: ArtifactRecord[]
+  /** The secrets skaffold made or found for the kaniko pods (never their content). */
+  secrets?: SecretRecord[]
   /** The failure message when the build failed. */
   error?: string
 }
