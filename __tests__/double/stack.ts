@@ -21,6 +21,7 @@ import {
   writeDoubleExecutables,
   type DockerDaemon
 } from '../../test-support/cluster-double/index.js'
+import type { RegistryEndpoint } from '../../test-support/registry/index.js'
 import {
   debianModuleSources,
   startModuleProxy,
@@ -63,7 +64,11 @@ export function requireGo(): void {
  * stands for the docker host's platform (default: this machine's).
  */
 export async function startDoubleStack(
-  options: { nodePlatform?: string } = {}
+  options: {
+    nodePlatform?: string
+    /** Real registries standing for domain hosts (DaemonOptions.registries). */
+    registries?: Record<string, RegistryEndpoint>
+  } = {}
 ): Promise<DoubleStack> {
   requireGo()
   const root = mkdtempSync(join(tmpdir(), 'double-test-'))
@@ -71,7 +76,8 @@ export async function startDoubleStack(
   const daemon = await startDockerDaemon({
     home: join(root, 'home'),
     moduleProxyUrl: proxy.url,
-    nodePlatform: options.nodePlatform
+    nodePlatform: options.nodePlatform,
+    registries: options.registries
   })
   const binDir = join(root, 'bin')
   writeDoubleExecutables(binDir)
