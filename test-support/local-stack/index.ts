@@ -10,12 +10,18 @@
  * - docker and kubectl doubles on PATH, one double "docker daemon" per runner
  *   machine, so files written into the caches are owned by the daemon's user;
  * - the module proxy standing in for proxy.golang.org and Athens;
- * - real Go builds of the example services.
+ * - real Go builds of the example services;
+ * - real registries (Debian's docker-registry): the local `registry:2`
+ *   container the action starts gets a plain-HTTP one from the daemon, and
+ *   an "external" registry with TLS (a CA made per run) and htpasswd auth
+ *   stands for EXTERNAL_REGISTRY_HOST; the double's kaniko pushes real images.
  *
  * Simulated: kind, docker, kubectl, skaffold and kaniko (the double checks
- * every link of the data path and runs the Dockerfile's Go stage on the host).
+ * every link of the data path, runs the Dockerfile's Go stage on the host and
+ * pushes the final stage's files as a one-layer image).
  */
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import {
   chmod,
   chown,
@@ -51,6 +57,11 @@ import {
   type ModuleProxy
 } from '../module-proxy/index.js'
 import {
+  registryUnavailable,
+  startRegistry,
+  type RunningRegistry
+} from '../registry/index.js'
+import {
   REPO_ROOT,
   makeReachable,
   runAction,
@@ -71,6 +82,23 @@ export const DOUBLE_VERSIONS = {
   skaffold: 'v2.24.0-double'
 } as const
 
+/** The host name the kaniko pod uses for the external registry. */
+export const EXTERNAL_REGISTRY_HOST = 'private-registry.example.test'
+
+/** The external registry: TLS, basic auth with one user. */
+export interface ExternalRegistry {
+  /** EXTERNAL_REGISTRY_HOST (what `default-repo` names). */
+  host: string
+  username: string
+  password: string
+  registry: RunningRegistry
+  /**
+   * A docker config as `docker login` writes it (`auths.<host>.auth`),
+   * with the given password (default: the right one).
+   */
+  dockerConfig(password?: string): string
+}
+
 export interface LocalStack {
   root: string
   cacheService: CacheService
@@ -82,6 +110,8 @@ export interface LocalStack {
   setupBinDir: string
   /** The inputs every run gets: where to download the tools from. */
   baseInputs: Record<string, string>
+  /** The external registry (EXTERNAL_REGISTRY_HOST). */
+  externalRegistry: ExternalRegistry
   stop(): Promise<void>
 }
 
@@ -120,6 +150,7 @@ export async function startLocalStack(
     }
   ]
   const downloadServer = await startDownloadServer({ files: served })
+  const externalRegistry = await startExternalRegistry(root)
   const binDir = join(root, 'bin')
   await mkdir(binDir, { recursive: true })
   writeDoubleExecutables(binDir)
@@ -137,6 +168,7 @@ export async function startLocalStack(
     moduleProxy,
     binDir,
     setupBinDir,
+    externalRegistry,
     baseInputs: {
       'kind-version': DOUBLE_VERSIONS.kind,
       'skaffold-version': DOUBLE_VERSIONS.skaffold,
@@ -147,9 +179,41 @@ export async function startLocalStack(
       await Promise.allSettled([
         cacheService.stop(),
         downloadServer.stop(),
-        moduleProxy.stop()
+        moduleProxy.stop(),
+        externalRegistry.registry.stop()
       ])
     }
+  }
+}
+
+/**
+ * Starts the external registry.
+ * @throws one clear line when docker-registry, htpasswd or openssl is missing
+ */
+async function startExternalRegistry(root: string): Promise<ExternalRegistry> {
+  const missing = registryUnavailable()
+  if (missing !== undefined)
+    throw new Error(`the local stack runs real registries: ${missing}`)
+  const username = 'ci-bot'
+  const password = randomBytes(12).toString('hex')
+  const registry = await startRegistry({
+    dir: join(root, 'external-registry'),
+    tlsHostname: EXTERNAL_REGISTRY_HOST,
+    users: { [username]: password }
+  })
+  return {
+    host: EXTERNAL_REGISTRY_HOST,
+    username,
+    password,
+    registry,
+    dockerConfig: (pass = password) =>
+      JSON.stringify({
+        auths: {
+          [EXTERNAL_REGISTRY_HOST]: {
+            auth: Buffer.from(`${username}:${pass}`).toString('base64')
+          }
+        }
+      })
   }
 }
 
@@ -236,7 +300,10 @@ export async function runExample(
   const daemon: DockerDaemon = await spawnDockerDaemon({
     home: join(options.machine, 'docker'),
     socketPath: join(socketDir, 'd.sock'),
-    moduleProxyUrl: stack.moduleProxy.url
+    moduleProxyUrl: stack.moduleProxy.url,
+    registries: {
+      [stack.externalRegistry.host]: stack.externalRegistry.registry.endpoint
+    }
   })
   const hostsFile = join(options.machine, 'hosts')
   await writeFile(hostsFile, '127.0.0.1 localhost\n').catch(() => undefined)
