@@ -61,8 +61,123 @@ function errno(error: unknown, path: string): string {
     : `open ${path}: ${(error as Error).message}`
 }
 
+/** One PreBuild's bookkeeping. */
+interface PreBuild {
+  key: (name: string) => string
+  namespace: string
+  cwd: string
+  records: SecretRecord[]
+  /** Keys of the secrets this PreBuild created. */
+  created: string[]
+  out: (text: string) => void
+}
+
+async function readSecretFile(
+  path: string,
+  cwd: string,
+  fail: (reason: string, file: string) => string
+): Promise<string> {
+  const file = expand(path, cwd)
+  try {
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    throw new CommandError(fail(errno(error, file), file))
+  }
+}
+
+/** secret.go setupPullSecret. */
+async function setupPullSecret(
+  pre: PreBuild,
+  cluster: Record<string, unknown>
+): Promise<void> {
+  // setDefaultClusterPullSecret (schema/defaults/defaults.go): the name
+  // defaults only when a path is given.
+  const path = scalarText(cluster.pullSecretPath)
+  const name =
+    scalarText(cluster.pullSecretName) ||
+    (path === '' ? '' : DEFAULT_SECRET_NAME)
+  if (name === '') return
+  pre.out(`Checking for kaniko secret [${pre.namespace}/${name}]...\n`)
+  const record: SecretRecord = {
+    kind: 'pullSecret',
+    namespace: pre.namespace,
+    name,
+    mountPath:
+      scalarText(cluster.pullSecretMountPath) || DEFAULT_SECRET_MOUNT_PATH,
+    created: false,
+    removed: false
+  }
+  if (live.has(pre.key(name))) {
+    pre.records.push(record)
+    return
+  }
+  pre.out(`Creating kaniko secret [${pre.namespace}/${name}]...\n`)
+  if (path === '')
+    throw new CommandError(
+      `setting up pull secret: secret ${name} does not exist. No path specified to create it`
+    )
+  const data = await readSecretFile(
+    path,
+    pre.cwd,
+    (reason, file) =>
+      `setting up pull secret: cannot create secret ${name} from path ${file}. reading pull secret: ${reason}`
+  )
+  live.set(pre.key(name), data)
+  pre.created.push(pre.key(name))
+  pre.records.push({ ...record, created: true })
+}
+
+/** secret.go setupDockerConfigSecret; resolves with the config the pod mounts. */
+async function setupDockerConfigSecret(
+  pre: PreBuild,
+  cluster: Record<string, unknown>
+): Promise<string | undefined> {
+  const dockerConfig = cluster.dockerConfig
+  if (dockerConfig === undefined || dockerConfig === null) return undefined
+  const spec =
+    typeof dockerConfig === 'object'
+      ? (dockerConfig as Record<string, unknown>)
+      : {}
+  const name = scalarText(spec.secretName) || DEFAULT_DOCKER_CONFIG_SECRET
+  const path = scalarText(spec.path)
+  pre.out(`Creating docker config secret [${name}]...\n`)
+  const record: SecretRecord = {
+    kind: 'dockerConfig',
+    namespace: pre.namespace,
+    name,
+    mountPath: DOCKER_CONFIG_PATH,
+    created: false,
+    removed: false
+  }
+  if (path === '') {
+    const existing = live.get(pre.key(name))
+    if (existing === undefined)
+      throw new CommandError(
+        `setting up docker config secret: checking for existing kaniko secret: secrets "${name}" not found`
+      )
+    pre.records.push(record)
+    return existing
+  }
+  const data = await readSecretFile(
+    path,
+    pre.cwd,
+    (reason) =>
+      `setting up docker config secret: reading docker config: ${reason}`
+  )
+  if (live.has(pre.key(name)))
+    throw new CommandError(
+      `setting up docker config secret: creating docker config secret "${name}": secrets "${name}" already exists`
+    )
+  live.set(pre.key(name), data)
+  pre.created.push(pre.key(name))
+  pre.records.push({ ...record, created: true })
+  return data
+}
+
 /**
- * PreBuild for one config's cluster block.
+ * PreBuild for one config's cluster block (cluster.go PreBuild: the pull
+ * secret, then the docker config secret).
+ * @param scope the daemon home and cluster the secrets live in
  * @throws CommandError with skaffold's text
  */
 export async function setupSecrets(
@@ -72,103 +187,22 @@ export async function setupSecrets(
   cwd: string,
   out: (text: string) => void
 ): Promise<PodSecrets> {
-  const records: SecretRecord[] = []
-  const created: string[] = []
-  const teardown = (): void => {
-    for (const key of created) live.delete(key)
-    for (const r of records) if (r.created) r.removed = true
+  const pre: PreBuild = {
+    key: (name) => `${scope}|${namespace}/${name}`,
+    namespace,
+    cwd,
+    records: [],
+    created: [],
+    out
   }
-  const keyOf = (name: string): string => `${scope}|${namespace}/${name}`
-  {
-    // setDefaultClusterPullSecret (schema/defaults/defaults.go): the name
-    // defaults only when a path is given.
-    const pullPath = scalarText(cluster.pullSecretPath)
-    const pullName =
-      scalarText(cluster.pullSecretName) ||
-      (pullPath === '' ? '' : DEFAULT_SECRET_NAME)
-    if (pullName !== '') {
-      out(`Checking for kaniko secret [${namespace}/${pullName}]...\n`)
-      const mountPath =
-        scalarText(cluster.pullSecretMountPath) || DEFAULT_SECRET_MOUNT_PATH
-      if (live.has(keyOf(pullName))) {
-        records.push({
-          kind: 'pullSecret',
-          namespace,
-          name: pullName,
-          mountPath,
-          created: false,
-          removed: false
-        })
-      } else {
-        out(`Creating kaniko secret [${namespace}/${pullName}]...\n`)
-        if (pullPath === '')
-          throw new CommandError(
-            `setting up pull secret: secret ${pullName} does not exist. No path specified to create it`
-          )
-        const file = expand(pullPath, cwd)
-        let data: string
-        try {
-          data = await readFile(file, 'utf8')
-        } catch (error) {
-          throw new CommandError(
-            `setting up pull secret: cannot create secret ${pullName} from path ${file}. reading pull secret: ${errno(error, file)}`
-          )
-        }
-        live.set(keyOf(pullName), data)
-        created.push(keyOf(pullName))
-        records.push({
-          kind: 'pullSecret',
-          namespace,
-          name: pullName,
-          mountPath,
-          created: true,
-          removed: false
-        })
-      }
+  await setupPullSecret(pre, cluster)
+  const dockerConfig = await setupDockerConfigSecret(pre, cluster)
+  return {
+    dockerConfig,
+    records: pre.records,
+    teardown: () => {
+      for (const key of pre.created) live.delete(key)
+      for (const r of pre.records) if (r.created) r.removed = true
     }
-    const dockerConfig = cluster.dockerConfig
-    if (dockerConfig === undefined || dockerConfig === null)
-      return { records, teardown }
-    const spec =
-      typeof dockerConfig === 'object'
-        ? (dockerConfig as Record<string, unknown>)
-        : {}
-    const name = scalarText(spec.secretName) || DEFAULT_DOCKER_CONFIG_SECRET
-    const path = scalarText(spec.path)
-    out(`Creating docker config secret [${name}]...\n`)
-    const record: SecretRecord = {
-      kind: 'dockerConfig',
-      namespace,
-      name,
-      mountPath: DOCKER_CONFIG_PATH,
-      created: false,
-      removed: false
-    }
-    if (path === '') {
-      const existing = live.get(keyOf(name))
-      if (existing === undefined)
-        throw new CommandError(
-          `setting up docker config secret: checking for existing kaniko secret: secrets "${name}" not found`
-        )
-      records.push(record)
-      return { dockerConfig: existing, records, teardown }
-    }
-    const file = expand(path, cwd)
-    let data: string
-    try {
-      data = await readFile(file, 'utf8')
-    } catch (error) {
-      throw new CommandError(
-        `setting up docker config secret: reading docker config: ${errno(error, file)}`
-      )
-    }
-    if (live.has(keyOf(name)))
-      throw new CommandError(
-        `setting up docker config secret: creating docker config secret "${name}": secrets "${name}" already exists`
-      )
-    live.set(keyOf(name), data)
-    created.push(keyOf(name))
-    records.push({ ...record, created: true })
-    return { dockerConfig: data, records, teardown }
   }
 }
