@@ -20,9 +20,9 @@ const running = new Map<string, Promise<RunningRegistry>>()
 
 /**
  * The port a registry:2 container listens on: REGISTRY_HTTP_ADDR when set
- * (distribution configuration/parser.go: REGISTRY_<SECTION>_<KEY> overrides
- * the file), else 5000 (the image's /etc/docker/registry/config.yml,
- * distribution-library-image config-example.yml, `addr: :5000`).
+ * (distribution docs/configuration.md, "Overriding configuration options":
+ * REGISTRY_<option> overrides the file), else 5000 (the image's config,
+ * distribution/distribution-library-image config-example.yml, `addr: :5000`).
  */
 function containerPort(container: ContainerRecord): string {
   const addr = container.env
