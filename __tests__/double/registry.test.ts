@@ -9,13 +9,17 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { parse, stringify } from 'yaml'
-import { readBuildRecords } from '../../test-support/cluster-double/index.js'
+import {
+  readBuildRecords,
+  readContainerRegistry
+} from '../../test-support/cluster-double/index.js'
 import {
   MANIFEST_ACCEPT,
   basicAuth,
   registryRequest,
   registryUnavailable,
   startRegistry,
+  type RegistryEndpoint,
   type RunningRegistry
 } from '../../test-support/registry/index.js'
 import {
@@ -313,6 +317,19 @@ describeWithRegistry('cluster double: kaniko pushes to a real registry', () => {
       real: true,
       auth: 'anonymous'
     })
+    // The image is in the registry standing for the container.
+    const local = await readContainerRegistry(
+      stack.daemon.env.CLUSTER_DOUBLE_HOME,
+      'kind-registry'
+    )
+    expect(local?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const pulled = await registryRequest(
+      local as RegistryEndpoint,
+      'GET',
+      `/v2/hello/manifests/${first.record?.artifacts[0].push?.digest}`,
+      { headers: { accept: MANIFEST_ACCEPT } }
+    )
+    expect(pulled.status).toBe(200)
     const second = await build(dir, [...repo, ...insecure])
     expect(second.record?.artifacts[0].push?.digest).toBe(
       first.record?.artifacts[0].push?.digest

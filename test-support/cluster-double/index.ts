@@ -29,3 +29,4 @@ export {
   type BuildRecord,
   type ArtifactRecord
 } from './skaffold/records.js'
+export { readContainerRegistry } from './skaffold/registries.js'

@@ -5,6 +5,7 @@
  * it; hosts with a domain name are the ones the daemon was given
  * (`registries` option: an "external" registry with TLS and auth).
  */
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   startRegistry,
@@ -14,6 +15,9 @@ import {
 import { CommandError } from '../io.js'
 import type { ContainerRecord } from '../state.js'
 import { parseImageRef } from './images.js'
+
+/** Where a container's registry endpoint is written (in its storage dir). */
+const ENDPOINT_FILE = 'endpoint.json'
 
 /** "<home>|<container>" → the registry standing for the container. */
 const running = new Map<string, Promise<RunningRegistry>>()
@@ -58,11 +62,30 @@ export async function containerRegistry(
   const key = `${home}|${container.name}`
   let registry = running.get(key)
   if (registry === undefined) {
-    registry = startRegistry({ dir: join(home, 'registries', container.name) })
+    const dir = join(home, 'registries', container.name)
+    registry = startRegistry({ dir }).then(async (r) => {
+      await writeFile(join(dir, ENDPOINT_FILE), JSON.stringify(r.endpoint))
+      return r
+    })
     running.set(key, registry)
     registry.catch(() => running.delete(key))
   }
   return (await registry).endpoint
+}
+
+/**
+ * The registry standing for a registry container, for tests that pull an
+ * image back (undefined until a build pushed there).
+ */
+export async function readContainerRegistry(
+  home: string,
+  name: string
+): Promise<RegistryEndpoint | undefined> {
+  const text = await readFile(
+    join(home, 'registries', name, ENDPOINT_FILE),
+    'utf8'
+  ).catch(() => undefined)
+  return text === undefined ? undefined : (JSON.parse(text) as RegistryEndpoint)
 }
 
 /** Stops the registries standing for this daemon's containers. */
