@@ -279,6 +279,7 @@ describeWithRegistry('cluster double: kaniko pushes to a real registry', () => {
     )
   }, 600_000)
 
+  // Two cold Go builds: a generous limit for a loaded machine.
   it('pushes to the local plain-HTTP registry container only when it is insecure, with the same digest every time', async () => {
     const started = await stack.run('docker', [
       'run',
@@ -334,5 +335,5 @@ describeWithRegistry('cluster double: kaniko pushes to a real registry', () => {
     expect(second.record?.artifacts[0].push?.digest).toBe(
       first.record?.artifacts[0].push?.digest
     )
-  }, 600_000)
+  }, 1_200_000)
 })
