@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync } from 'node:fs'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { readBuildRecords } from '../../test-support/cluster-double/index.js'
 import {
   checkoutExamples,
   machineDockerState,
@@ -68,11 +69,13 @@ describe('cold, then warm on a fresh runner', () => {
   const prefix = 'e2e-warm'
   let cold: ActionRun
   let warm: ActionRun
+  let coldMachine = ''
 
   beforeAll(async () => {
+    coldMachine = machine()
     cold = await runExample(stack, {
       example: 'feed-agg',
-      machine: machine(),
+      machine: coldMachine,
       runId: 101,
       inputs: { 'cache-key-prefix': prefix }
     })
@@ -151,12 +154,30 @@ describe('cold, then warm on a fresh runner', () => {
     )
   })
 
+  it("keeps the patched copy out of the image: `COPY . .` takes the user's files only", async () => {
+    // examples/feed-agg has no .dockerignore and copies its whole context.
+    const builds = await readBuildRecords(join(coldMachine, 'docker'))
+    expect(builds).toHaveLength(1)
+    const files = builds[0].artifacts[0].contextFiles ?? []
+    expect(files).toEqual(expect.arrayContaining(['main.go', 'go.mod']))
+    expect(files.filter((f) => f.includes('skaffold-kaniko-cache'))).toEqual([])
+    expect(files.filter((f) => f.endsWith('.dockerignore'))).toEqual([])
+  })
+
   it('leaves no patched copy and no cluster behind', async () => {
     for (const run of [cold, warm]) {
       expect(run.outputs['patched-skaffold-file']).toMatch(
         /examples\/feed-agg\/\.skaffold-kaniko-cache\.skaffold\.yaml$/
       )
       expect(existsSync(run.outputs['patched-skaffold-file'])).toBe(false)
+      expect(
+        existsSync(
+          join(
+            dirname(run.outputs['patched-skaffold-file']),
+            'Dockerfile.dockerignore'
+          )
+        )
+      ).toBe(false)
     }
     const state = await machineDockerState(join(stack.root, 'machine-2'))
     expect(state).not.toContain('skaffold-kaniko-cache-control-plane')

@@ -185,8 +185,8 @@ export async function checkDockerfilesFor(
   return findings
 }
 
-/** Where an artifact's Dockerfile is: context + dockerfile (relative to context). */
-export function dockerfilePath(
+/** Where an artifact's context is: relative to the working dir for the root config, else to its config's dir. */
+export function contextPath(
   artifact: ArtifactReport,
   rootPath: string,
   workingDir: string
@@ -195,7 +195,16 @@ export function dockerfilePath(
     resolve(artifact.file) === resolve(rootPath)
       ? resolve(workingDir)
       : dirname(resolve(artifact.file))
-  const context = resolve(base, artifact.context)
+  return resolve(base, artifact.context)
+}
+
+/** Where an artifact's Dockerfile is: context + dockerfile (relative to context). */
+export function dockerfilePath(
+  artifact: ArtifactReport,
+  rootPath: string,
+  workingDir: string
+): string {
+  const context = contextPath(artifact, rootPath, workingDir)
   return isAbsolute(artifact.dockerfile)
     ? artifact.dockerfile
     : join(context, artifact.dockerfile)
@@ -232,10 +241,8 @@ export async function readArtifactDockerfiles(
 
 /**
  * Writes each Dockerfile copy beside its original (temporary file and
- * rename; the original is only read). skaffold reads `<Dockerfile>.dockerignore`
- * before the context's `.dockerignore` (skaffold v2.24.0
- * pkg/skaffold/docker/dependencies.go readDockerignore), so an original's
- * own ignore file is copied beside the copy too.
+ * rename; the original is only read). The copy's `.dockerignore` is planned
+ * apart (src/dockerfile/ignore.ts) and written by writeContextIgnores.
  * @returns the paths written (remove them in the post step).
  */
 export async function writeDockerfileCopies(
@@ -245,11 +252,6 @@ export async function writeDockerfileCopies(
   for (const copy of copies) {
     await replaceFile(copy.copyPath, copy.text, 0o644)
     written.push(copy.copyPath)
-    const ignore = await readTextIfExists(`${copy.original}.dockerignore`)
-    if (ignore !== undefined) {
-      await replaceFile(`${copy.copyPath}.dockerignore`, ignore, 0o644)
-      written.push(`${copy.copyPath}.dockerignore`)
-    }
   }
   // Untracked files would make skaffold's git tagger append -dirty.
   await excludeCopiesFromGit(written)

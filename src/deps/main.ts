@@ -8,6 +8,7 @@ import * as athens from '../adapters/athens.js'
 import * as cache from '../adapters/cache.js'
 import * as cacheFiles from '../adapters/cache-files.js'
 import * as cluster from '../adapters/cluster.js'
+import * as contextIgnore from '../adapters/context-ignore.js'
 import * as exec from '../adapters/exec.js'
 import * as files from '../adapters/files.js'
 import * as hash from '../adapters/hash.js'
@@ -52,6 +53,10 @@ export interface MainDeps {
     | 'requireCluster'
     | 'waitForNodes'
   >
+  contextIgnore: Pick<
+    typeof contextIgnore,
+    'readArtifactContexts' | 'writeContextIgnores'
+  >
   exec: Pick<typeof exec, 'passEnvironment'>
   files: Pick<typeof files, 'ensureRealDir' | 'pathKind' | 'readTextIfExists'>
   hash: Pick<typeof hash, 'hashDependencyFiles' | 'listDependencyFiles'>
@@ -74,6 +79,7 @@ export const realMainDeps: MainDeps = {
   cache,
   cacheFiles,
   cluster,
+  contextIgnore,
   exec,
   files,
   hash,

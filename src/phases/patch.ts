@@ -12,6 +12,7 @@ import {
   planDockerfileCopies,
   type DockerfileCopyPlan
 } from '../dockerfile/patch.js'
+import { planContextIgnores } from '../dockerfile/ignore.js'
 import { warn, type Context } from './context.js'
 import { logDockerConfigDecisions } from '../push-login.js'
 
@@ -88,6 +89,41 @@ async function writeDockerfileCopiesFor(
   }
 }
 
+/**
+ * Writes the ignore files that keep the copies out of the build contexts
+ * (listed for the post step before they are written).
+ */
+async function keepCopiesOutOfContexts(
+  ctx: Context,
+  report: PatchResult['report'],
+  copies: DockerfileCopyPlan
+): Promise<void> {
+  const plan = planContextIgnores(
+    await ctx.deps.contextIgnore.readArtifactContexts(
+      report,
+      ctx.configPath,
+      ctx.workingDir,
+      copies.copies,
+      copies.overrides
+    ),
+    ctx.state.patchedFiles
+  )
+  ctx.record.update((state) =>
+    state.patchedFiles.push(...plan.files.map((f) => f.path))
+  )
+  await ctx.deps.contextIgnore.writeContextIgnores(plan.files)
+  for (const file of plan.files) {
+    ctx.deps.actions.log.info(
+      `${path.relative(ctx.runner.workspace, file.path)}: keeps the action's copies out of the build context of ${file.images.join(', ')}`
+    )
+  }
+  for (const left of plan.left) {
+    ctx.deps.actions.log.info(
+      `${left.image}: the build context still holds ${left.files.join(', ')} (${left.reason}); a COPY of the whole context copies them into the image`
+    )
+  }
+}
+
 /** Patches copies of the configs and checks the Dockerfiles they build. */
 export async function patch(ctx: Context): Promise<Patched> {
   const { inputs, state, record } = ctx
@@ -99,6 +135,7 @@ export async function patch(ctx: Context): Promise<Patched> {
       state.patchedFiles = prepared.writtenFiles
     })
     await writeDockerfileCopiesFor(ctx, copies)
+    await keepCopiesOutOfContexts(ctx, prepared.report, copies)
 
     const report = prepared.report
     for (const artifact of report.artifacts) {

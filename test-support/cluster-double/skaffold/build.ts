@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, statSync, lstatSync } from 'node:fs'
 import { chmod, cp, mkdir, readFile, readdir } from 'node:fs/promises'
-import { basename, join, posix } from 'node:path'
+import { basename, join, posix, relative, sep } from 'node:path'
 import { CommandError } from '../io.js'
 import { isWithin } from '../node-paths.js'
 import { runProcess } from '../proc.js'
@@ -39,6 +39,8 @@ export interface StageRunInput {
   context: string
   /** True for a path under the context skaffold does not send (.dockerignore). */
   excluded?: (absPath: string) => boolean
+  /** Collects the context-relative path of every context file a COPY/ADD copies. */
+  copiedFromContext?: Set<string>
   buildArgs: Record<string, string | undefined>
   target?: string
   /** kaniko.skipUnusedStages: build only the stages the target needs. */
@@ -527,7 +529,14 @@ async function runInstruction(
         await cp(src, target, {
           recursive: true,
           force: true,
-          filter: (p) => !(input.excluded?.(p) ?? false)
+          filter: (p) => {
+            if (input.excluded?.(p) ?? false) return false
+            if (fromStage === undefined && !lstatSync(p).isDirectory())
+              input.copiedFromContext?.add(
+                relative(input.context, p).split(sep).join('/')
+              )
+            return true
+          }
         })
       }
       return

@@ -417,11 +417,13 @@ async function buildArtifact(
       throw new CommandError(
         'cluster double: no Go toolchain on the daemon PATH (go env GOROOT failed); install Go to run builds'
       )
+    const copiedFromContext = new Set<string>()
     const result = await runStages({
       dockerfile,
       dockerfilePath,
       context,
       excluded: contextExclusion(context, dockerfilePath),
+      copiedFromContext,
       buildArgs,
       target: typeof kaniko.target === 'string' ? kaniko.target : undefined,
       skipUnusedStages: kaniko.skipUnusedStages === true,
@@ -437,6 +439,7 @@ async function buildArtifact(
       out: (t) => io.out(t),
       err: (t) => io.err(t)
     })
+    artifactRecord.contextFiles = [...copiedFromContext].sort()
     let digest: string
     if (target !== undefined && auth !== undefined) {
       const built = await assembleImage(result.final, nodePlatform)

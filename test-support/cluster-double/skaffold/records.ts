@@ -26,6 +26,12 @@ export interface ArtifactRecord {
     auth?: 'anonymous' | 'basic'
     digest: string
   }
+  /**
+   * The context files (context-relative, sorted) the build's COPY/ADD steps
+   * copied into a stage: what a `COPY . .` puts into the image. Absent when
+   * the build failed.
+   */
+  contextFiles?: string[]
 }
 
 /** One `skaffold build` command. */
