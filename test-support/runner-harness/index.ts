@@ -35,3 +35,4 @@ export {
   runnerUser,
   type RunnerUser
 } from './runner-user.js'
+export { STAMP_FILE, sourceStamp, staleDist } from './dist-stamp.js'

@@ -9,6 +9,7 @@ import { chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { staleDist } from './dist-stamp.js'
 import { runStep, type StepResult } from './run-step.js'
 import {
   chownTree,
@@ -191,6 +192,9 @@ function noProxy(): string {
  */
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const actionDir = options.actionDir ?? REPO_ROOT
+  // Tests of an old bundle would pass or fail for the wrong code.
+  const stale = staleDist(actionDir)
+  if (stale !== undefined) throw new Error(stale)
   const runDir =
     options.runDir ?? (await mkdtemp(join(tmpdir(), 'runner-harness-')))
   const runId = options.runId ?? Date.now() * 100 + (runCounter++ % 100)
