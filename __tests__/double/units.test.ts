@@ -44,11 +44,14 @@ import {
   applyProfiles,
   overlayBuild
 } from '../../test-support/cluster-double/skaffold/profiles.js'
+import { SCHEMAS, itWithData } from '../../test-support/test-data/index.js'
 import {
   escapeModulePath,
   listModuleFiles,
   writeProxyLayout
 } from '../../test-support/module-proxy/index.js'
+
+const itSchemas = itWithData(SCHEMAS)
 
 describe('kind config', () => {
   it('names nodes as kind does', () => {
@@ -470,45 +473,73 @@ describe('kaniko mounts and configs', () => {
     ])
   })
 
-  it('loads every document and local requires, validating each against its schema', async () => {
+  itWithData(SCHEMAS)(
+    'loads every document and local requires, validating each against its schema',
+    async () => {
+      const env = { SKAFFOLD_SCHEMAS_DIR: SCHEMAS.path }
+      const root = mkdtempSync(join(tmpdir(), 'configs-'))
+      try {
+        mkdirSync(join(root, 'lib'))
+        writeFileSync(
+          join(root, 'skaffold.yaml'),
+          'apiVersion: skaffold/v4beta14\nkind: Config\nmetadata:\n  name: app\nrequires:\n  - path: lib\n---\napiVersion: skaffold/v2beta16\nkind: Config\nmetadata:\n  name: other\n.anchors: &a {}\n'
+        )
+        writeFileSync(
+          join(root, 'lib/skaffold.yaml'),
+          'apiVersion: skaffold/v4beta14\nkind: Config\nmetadata:\n  name: lib\n'
+        )
+        const configs = await loadConfigs('skaffold.yaml', root, env)
+        expect(configs.map((c) => [c.name, c.apiVersion, c.root])).toEqual([
+          ['app', 'skaffold/v4beta14', true],
+          ['lib', 'skaffold/v4beta14', false],
+          ['other', 'skaffold/v2beta16', true]
+        ])
+        expect(selectModules(configs, ['app']).map((c) => c.name)).toEqual([
+          'app',
+          'lib'
+        ])
+        expect(() => selectModules(configs, ['nope'])).toThrow(
+          'did not find any configs matching selection [nope]'
+        )
+        writeFileSync(
+          join(root, 'bad.yaml'),
+          'apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n    - image: a\n      kaniko:\n        volumeMount: []\n'
+        )
+        await expect(loadConfigs('bad.yaml', root, env)).rejects.toThrow(
+          '/build/artifacts/0/kaniko: unknown field "volumeMount"'
+        )
+        writeFileSync(
+          join(root, 'old.yaml'),
+          'apiVersion: skaffold/v1\nkind: Config\n'
+        )
+        await expect(loadConfigs('old.yaml', root, env)).rejects.toThrow(
+          'unknown api version: "skaffold/v1"'
+        )
+      } finally {
+        rmSync(root, { recursive: true, force: true })
+      }
+    }
+  )
+
+  it('without any schema, loads the configs unvalidated and says so once', async () => {
     const root = mkdtempSync(join(tmpdir(), 'configs-'))
     try {
-      mkdirSync(join(root, 'lib'))
+      mkdirSync(join(root, 'no-schemas'))
       writeFileSync(
         join(root, 'skaffold.yaml'),
-        'apiVersion: skaffold/v4beta14\nkind: Config\nmetadata:\n  name: app\nrequires:\n  - path: lib\n---\napiVersion: skaffold/v2beta16\nkind: Config\nmetadata:\n  name: other\n.anchors: &a {}\n'
+        'apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n    - image: a\n---\napiVersion: skaffold/v4beta14\nkind: Config\n'
       )
-      writeFileSync(
-        join(root, 'lib/skaffold.yaml'),
-        'apiVersion: skaffold/v4beta14\nkind: Config\nmetadata:\n  name: lib\n'
+      const notes: string[] = []
+      const configs = await loadConfigs(
+        'skaffold.yaml',
+        root,
+        { SKAFFOLD_SCHEMAS_DIR: join(root, 'no-schemas') },
+        (m) => notes.push(m)
       )
-      const configs = await loadConfigs('skaffold.yaml', root, {})
-      expect(configs.map((c) => [c.name, c.apiVersion, c.root])).toEqual([
-        ['app', 'skaffold/v4beta14', true],
-        ['lib', 'skaffold/v4beta14', false],
-        ['other', 'skaffold/v2beta16', true]
+      expect(configs).toHaveLength(2)
+      expect(notes).toEqual([
+        expect.stringMatching(/no skaffold JSON schema .*not validated/)
       ])
-      expect(selectModules(configs, ['app']).map((c) => c.name)).toEqual([
-        'app',
-        'lib'
-      ])
-      expect(() => selectModules(configs, ['nope'])).toThrow(
-        'did not find any configs matching selection [nope]'
-      )
-      writeFileSync(
-        join(root, 'bad.yaml'),
-        'apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n    - image: a\n      kaniko:\n        volumeMount: []\n'
-      )
-      await expect(loadConfigs('bad.yaml', root, {})).rejects.toThrow(
-        '/build/artifacts/0/kaniko: unknown field "volumeMount"'
-      )
-      writeFileSync(
-        join(root, 'old.yaml'),
-        'apiVersion: skaffold/v1\nkind: Config\n'
-      )
-      await expect(loadConfigs('old.yaml', root, {})).rejects.toThrow(
-        'unknown api version: "skaffold/v1"'
-      )
     } finally {
       rmSync(root, { recursive: true, force: true })
     }

@@ -31,10 +31,16 @@ export interface TestData {
   present: boolean
 }
 
+/**
+ * Where one source of test data is, and whether it is usable: `usable`
+ * tells an empty or wrong folder from the data (a variable pointing at an
+ * empty dir counts as absent).
+ */
 function locate(
   variable: string,
   fallback: string,
   what: string,
+  usable: (path: string) => boolean,
   env: NodeJS.ProcessEnv = process.env
 ): TestData {
   const fromEnv = env[variable]
@@ -42,28 +48,40 @@ function locate(
     fromEnv !== undefined && fromEnv !== ''
       ? resolve(fromEnv)
       : resolve(REPO_ROOT, fallback)
-  return { what, variable, path, present: existsSync(path) }
+  let present: boolean
+  try {
+    present = usable(path)
+  } catch {
+    present = false
+  }
+  return { what, variable, path, present }
 }
+
+const isFile = (path: string): boolean =>
+  existsSync(path) && statSync(path).isFile()
 
 /** skaffold's JSON schemas, one `<apiVersion>.json` a version. */
 export const SCHEMAS = locate(
   'SKAFFOLD_SCHEMAS_DIR',
   '../shared/skaffold-schemas',
-  "skaffold's JSON schemas"
+  "skaffold's JSON schemas",
+  (path) => readdirSync(path).some((n) => /^v\d\w*\.json$/.test(n))
 )
 
 /** Real skaffold configs, flat or in a tree (skaffold's own examples). */
 export const CORPUS = locate(
   'SKAFFOLD_CORPUS_DIR',
   '../shared/skaffold-corpus',
-  'a corpus of real skaffold configs'
+  'a corpus of real skaffold configs',
+  (path) => readdirSync(path).some((n) => !n.startsWith('.'))
 )
 
 /** The markdown write-up of the hand-built cache setup (its Dockerfiles and config). */
 export const SEED_DOC = locate(
   'SKAFFOLD_SEED_DOC',
   '../shared/seed/skaffold-kaniko-docker-caching.md',
-  'the hand-built cache setup write-up'
+  'the hand-built cache setup write-up',
+  isFile
 )
 
 /** Why a suite cannot run, or undefined when all its data is here. */
@@ -114,7 +132,11 @@ const warned = new Set<string>()
  * tree such as skaffold's `examples/` works as well as a flat folder.
  */
 export function listCorpus(corpus: TestData = CORPUS): string[] {
-  if (!corpus.present) return []
+  return corpus.present ? listCorpusAt(corpus.path) : []
+}
+
+function listCorpusAt(root: string): string[] {
+  if (!existsSync(root) || !statSync(root).isDirectory()) return []
   const found: string[] = []
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
@@ -125,10 +147,10 @@ export function listCorpus(corpus: TestData = CORPUS): string[] {
         /\.ya?ml$/.test(name) &&
         /^apiVersion:\s*skaffold\//m.test(readFileSync(path, 'utf8'))
       )
-        found.push(relative(corpus.path, path))
+        found.push(relative(root, path))
     }
   }
-  walk(corpus.path)
+  walk(root)
   return found
 }
 

@@ -137,7 +137,9 @@ async function buildAll(
   const { io } = ctx
   const request = io.request
   const env = { ...process.env, ...request.env }
-  const all = await loadConfigs(parsed.file, request.cwd, env)
+  const all = await loadConfigs(parsed.file, request.cwd, env, (m) =>
+    io.err(`${m}\n`)
+  )
   for (const file of new Set(all.map((c) => c.file))) {
     record.configTexts[file] = await readFile(file, 'utf8').catch(() => '')
   }

@@ -3,7 +3,7 @@
  * and of local `requires[].path` files, top-level `.anchor` keys stripped,
  * each document validated against the JSON schema of its apiVersion.
  */
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -34,9 +34,18 @@ export const REPO_ROOT = resolve(here, '../../..')
 
 /** The schema directory: SKAFFOLD_SCHEMAS_DIR or <repo>/../shared/skaffold-schemas. */
 export function schemasDir(env: Record<string, string | undefined>): string {
-  return (
-    env.SKAFFOLD_SCHEMAS_DIR ?? resolve(REPO_ROOT, '../shared/skaffold-schemas')
-  )
+  return env.SKAFFOLD_SCHEMAS_DIR
+    ? resolve(env.SKAFFOLD_SCHEMAS_DIR)
+    : resolve(REPO_ROOT, '../shared/skaffold-schemas')
+}
+
+/** True when `dir` holds at least one `<apiVersion>.json` schema. */
+export function hasSchemas(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((n) => /^v\d\w*\.json$/.test(n))
+  } catch {
+    return false
+  }
 }
 
 type AjvInstance = { compile(schema: object): ValidateFunction }
@@ -87,13 +96,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** Loads the root file and its local requires, validated. */
+/**
+ * Loads the root file and its local requires, validated. Without any schema
+ * (a fresh clone: the schemas are test data, not part of the repository)
+ * the fields go unchecked and `note` says so once; with schemas, an
+ * apiVersion that has none is refused as skaffold refuses an unknown one.
+ */
 export async function loadConfigs(
   rootFile: string,
   cwd: string,
-  env: Record<string, string | undefined>
+  env: Record<string, string | undefined>,
+  note: (message: string) => void = () => undefined
 ): Promise<LoadedConfig[]> {
   const dir = schemasDir(env)
+  const validating = hasSchemas(dir)
+  if (!validating)
+    note(
+      `cluster double: no skaffold JSON schema in ${dir} (set SKAFFOLD_SCHEMAS_DIR): config fields are not validated`
+    )
   const loaded: LoadedConfig[] = []
   const seen = new Set<string>()
   async function loadFile(file: string, root: boolean): Promise<void> {
@@ -132,8 +152,10 @@ export async function loadConfigs(
         throw new CommandError(
           `parsing skaffold config: ${where}: missing or invalid apiVersion ${JSON.stringify(config.apiVersion)}`
         )
-      const validate = await validatorFor(dir, match[1], where)
-      if (!validate(config)) {
+      const validate = validating
+        ? await validatorFor(dir, match[1], where)
+        : undefined
+      if (validate !== undefined && !validate(config)) {
         throw new CommandError(
           `parsing skaffold config: ${where} is not valid for ${apiVersion}: ${describeSchemaErrors(validate.errors ?? [])}`
         )
