@@ -473,7 +473,7 @@ describe('kaniko mounts and configs', () => {
     ])
   })
 
-  itWithData(SCHEMAS)(
+  itSchemas(
     'loads every document and local requires, validating each against its schema',
     async () => {
       const env = { SKAFFOLD_SCHEMAS_DIR: SCHEMAS.path }
