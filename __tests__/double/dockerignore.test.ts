@@ -71,4 +71,21 @@ describe('contextExclusion', () => {
     expect(excluded(join(context, 'main.go'))).toBe(false)
     expect(excluded(join(context, 'README.md'))).toBe(true)
   })
+
+  it('does not send an ignore file that lists itself, and always sends the Dockerfile', () => {
+    const context = join(tmp, 'ctx3')
+    mkdirSync(context, { recursive: true })
+    const dockerfile = join(context, '.skaffold-kaniko-cache.Dockerfile')
+    writeFileSync(
+      `${dockerfile}.dockerignore`,
+      '.skaffold-kaniko-cache.Dockerfile.dockerignore\n.skaffold-kaniko-cache.skaffold.yaml\n.skaffold-kaniko-cache.Dockerfile\n'
+    )
+    const excluded = contextExclusion(context, dockerfile)
+    expect(excluded(`${dockerfile}.dockerignore`)).toBe(true)
+    expect(
+      excluded(join(context, '.skaffold-kaniko-cache.skaffold.yaml'))
+    ).toBe(true)
+    expect(excluded(dockerfile)).toBe(false)
+    expect(excluded(join(context, 'main.go'))).toBe(false)
+  })
 })
