@@ -108,7 +108,7 @@ export function planContextIgnores(
         plan.left.push({
           image: artifact.image,
           files: others,
-          reason: `${artifact.dockerfile}.dockerignore is yours and is not changed`
+          reason: `${artifact.dockerfile}.dockerignore is yours and is not changed; add the line .skaffold-kaniko-cache.* to it to keep them out`
         })
       }
       continue
