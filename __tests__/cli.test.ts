@@ -350,8 +350,15 @@ describe('cli check', () => {
       tmp
     )
     expect(code).toBe(0)
-    expect(stdout).toBe(
-      'check/svc/Dockerfile:1: stage "build" runs Go at line 3 but does not declare ARG GOCACHE after its FROM; kaniko passes the build arg only to stages that declare it. Add "ARG GOCACHE" after line 1\n  add: ARG GOCACHE\n'
+    const [finding, fix, note, end] = stdout.split('\n')
+    expect([finding, fix, end]).toEqual([
+      'check/svc/Dockerfile:1: stage "build" runs Go at line 3 but does not declare ARG GOCACHE after its FROM; kaniko passes the build arg only to stages that declare it. Add "ARG GOCACHE" after line 1',
+      '  add: ARG GOCACHE',
+      ''
+    ])
+    // The base image kaniko unpacks on every build is a note, not a finding.
+    expect(note).toMatch(
+      /^note: check\/svc\/Dockerfile:1: stage "build" builds Go on golang, a Debian-based Go image: .*FROM golang:alpine would save about 12 s per warm build/
     )
     expect(stderr).toBe('1 finding(s)\n')
   })
@@ -363,7 +370,9 @@ describe('cli check', () => {
       'FROM golang AS build\nARG GOMODCACHE\nARG GOCACHE\nRUN go build\nFROM build AS test\nRUN go test ./...\n'
     )
     const ok = await run(['check', '--target', 'build', file], tmp)
-    expect(ok.stdout).toBe('')
+    expect(ok.stdout).toMatch(
+      /^note: Dockerfile.multi:1: stage "build" builds Go on golang, [^\n]*\n$/
+    )
     expect(ok.stderr).toMatch(/no findings/)
     const proxy = await run(
       ['check', '--target', 'build', '--go-proxy', 'http://p', file],
@@ -374,6 +383,30 @@ describe('cli check', () => {
     expect(
       (JSON.parse(test.stdout) as { fix: string }[]).map((f) => f.fix)
     ).toEqual(['ARG GOMODCACHE', 'ARG GOCACHE'])
+    expect(test.stderr).toMatch(/^note: Dockerfile.multi:1: stage "build"/m)
+  })
+
+  it('names the Go stage base of FROM golang:1.22 and what an -alpine build stage saves', async () => {
+    const file = join(tmp, 'Dockerfile.debian')
+    writeFileSync(
+      file,
+      'FROM golang:1.22 AS build\nARG GOMODCACHE\nARG GOCACHE\nRUN go build -o /app .\nFROM gcr.io/distroless/static\nCOPY --from=build /app /app\n'
+    )
+    const { code, stdout, stderr } = await run(['check', file], tmp)
+    expect(code).toBe(0)
+    expect(stdout).toBe(
+      'note: Dockerfile.debian:1: stage "build" builds Go on golang:1.22, a Debian-based Go image: kaniko unpacks it on every build, warm or cold, at ≈1.8 s per 100 MB unpacked (measured with kaniko v1.19.2). FROM golang:1.22-alpine would save about 12 s per warm build (golang:1.19-bullseye is 993 MB unpacked, golang:1.19-alpine 354 MB). Alpine has no gcc or git: build with CGO_ENABLED=0, and with -buildvcs=false if the context holds .git\n'
+    )
+    expect(stderr).toMatch(/no findings/)
+    writeFileSync(
+      file,
+      'FROM golang:1.22-alpine AS build\nARG GOMODCACHE\nARG GOCACHE\nRUN go build -o /app .\n'
+    )
+    const alpine = await run(['check', file], tmp)
+    expect(alpine.stdout).toMatch(
+      /builds Go on golang:1.22-alpine: kaniko unpacks it/
+    )
+    expect(alpine.stdout).not.toMatch(/would save/)
   })
 })
 

@@ -12,6 +12,7 @@ import {
   readArtifactDockerfiles,
   readSkaffoldConfigs
 } from './adapters/skaffold-files.js'
+import { adviseArtifactDockerfiles } from './dockerfile/advice.js'
 import { checkDockerfile, type DockerfileFinding } from './dockerfile/check.js'
 import { planDockerfileCopies } from './dockerfile/patch.js'
 import { PatchOptionsError, SkaffoldConfigError } from './skaffold/errors.js'
@@ -50,7 +51,9 @@ patch   Prints FILE with every kaniko artifact patched for the Go caches
 check   Prints the Dockerfile findings (missing ARG lines, ignored
         RUN --mount=type=cache, kaniko v1.7.0 with whitelistVarRun). FILE is a
         skaffold config (every patched artifact's Dockerfile is checked) or a
-        Dockerfile (checked for the build args the options imply).
+        Dockerfile (checked for the build args the options imply). "note:"
+        lines name the Go build stage's base image, which kaniko unpacks on
+        every build, and what an -alpine one would save (stderr with --json).
 
 Options (as the action's inputs):
   --profile NAME            profile the build activates (repeatable, or a,b)
@@ -361,6 +364,7 @@ async function runCheck(
     )
   }
   let findings: DockerfileFinding[]
+  let advice: string[]
   let checked = 1
   if (looksLikeSkaffold(text)) {
     const result = await patchFrom(path, options)
@@ -368,16 +372,20 @@ async function runCheck(
       ? resolve(out.cwd, values.context)
       : dirname(path)
     findings = await checkDockerfilesFor(result.report, path, workingDir)
+    advice = adviseArtifactDockerfiles(
+      await readArtifactDockerfiles(result.report, path, workingDir),
+      show
+    )
     checked = result.report.artifacts.filter(
       (a) => a.status !== 'skipped'
     ).length
   } else {
+    const input = { file: path, text, target: values.target ?? '' }
     findings = checkDockerfile({
-      file: path,
-      text,
-      target: values.target ?? '',
+      ...input,
       buildArgs: listOurBuildArgs(options).map(([k]) => k)
     })
+    advice = adviseArtifactDockerfiles([{ ...input, key: '', path }], show)
   }
   if (values.json) {
     out.stdout(JSON.stringify(findings, null, 2) + '\n')
@@ -387,6 +395,12 @@ async function runCheck(
       out.stdout(`${where}: ${f.message}\n`)
       if (f.fix) out.stdout(`  add: ${f.fix}\n`)
     }
+  }
+  // Hints, not findings: on stdout beside the findings, on stderr beside JSON.
+  for (const line of advice) {
+    const note = `note: ${line}\n`
+    if (values.json) out.stderr(note)
+    else out.stdout(note)
   }
   out.stderr(
     checked === 0

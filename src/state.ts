@@ -117,6 +117,12 @@ export interface MainState {
   }[]
   /** Warnings already shown in main, repeated in the job summary. */
   warnings: string[]
+  /**
+   * Hints about kaniko's own cost (the build stage's base image, kaniko
+   * flags), one `file:line: message` each, for the job summary. Hints only:
+   * the action never changes a setting for them.
+   */
+  advice?: string[]
   /** Previous cold build, read from the restored stats file. */
   lastColdSeconds?: number
 }

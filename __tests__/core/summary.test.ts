@@ -100,6 +100,19 @@ describe('job summary sections', () => {
     expect(renderMainSummary(warmState())).not.toContain('Built from the copy')
   })
 
+  it("lists the hints about kaniko's own cost apart from the warnings", () => {
+    const state = warmState()
+    state.advice = [
+      'svc/Dockerfile:1: stage "build" builds Go on golang:1.22 <Debian> & more'
+    ]
+    const html = renderMainSummary(state)
+    expect(html).toContain(
+      "<h3>kaniko's own cost</h3><ul><li>svc/Dockerfile:1: stage &quot;build&quot; builds Go on golang:1.22 &lt;Debian&gt; &amp; more</li></ul>"
+    )
+    expect(html).not.toContain('<h3>Warnings</h3>')
+    expect(renderMainSummary(warmState())).not.toContain("kaniko's own cost")
+  })
+
   it('escapes every interpolated string', () => {
     const state = warmState()
     state.service = '<script>alert(1)</script>'

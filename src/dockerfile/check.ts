@@ -48,10 +48,11 @@ const PREDEFINED_ARGS = new Set(
 )
 
 /** Go commands that read the module and build caches. */
-const GO_COMMAND =
+export const GO_COMMAND =
   /(^|[\s;&|()`])go\s+(build|install|mod\s+download|test|run|generate|vet|get|list)\b/
 
-interface Stage {
+/** One stage of a Dockerfile: its FROM and the instructions after it. */
+export interface Stage {
   index: number
   name: string
   /** The FROM image or stage name. */
@@ -60,7 +61,8 @@ interface Stage {
   instructions: Instruction[]
 }
 
-function splitStages(instructions: Instruction[]): {
+/** The stages of a Dockerfile, and the instructions before the first FROM. */
+export function splitStages(instructions: Instruction[]): {
   stages: Stage[]
   globals: Instruction[]
 } {
@@ -91,7 +93,7 @@ function splitStages(instructions: Instruction[]): {
 }
 
 /** Names an ARG line declares (`ARG A B=2` declares two). */
-function argNames(instruction: Instruction): string[] {
+export function argNames(instruction: Instruction): string[] {
   const content = (instruction.getArgumentsContent() ?? '').trim()
   return content
     .split(/\s+/)
@@ -100,7 +102,7 @@ function argNames(instruction: Instruction): string[] {
 }
 
 /** The command text of a RUN, in shell, exec (JSON) or heredoc form. */
-function runText(instruction: Instruction): string {
+export function runText(instruction: Instruction): string {
   return (instruction.getArgumentsContent() ?? '').replace(/[[\]",]/g, ' ')
 }
 

@@ -13,6 +13,8 @@ import {
   type DockerfileCopyPlan
 } from '../dockerfile/patch.js'
 import { planContextIgnores } from '../dockerfile/ignore.js'
+import { kanikoCostAdvice } from '../dockerfile/advice.js'
+import type { PatchReport } from '../skaffold/report.js'
 import { warn, type Context } from './context.js'
 import { logDockerConfigDecisions } from '../push-login.js'
 
@@ -215,6 +217,7 @@ export async function patch(ctx: Context): Promise<Patched> {
         )
       )
     }
+    await recordKanikoAdvice(ctx, report)
     ctx.deps.actions.log.info(`patched config: ${prepared.patchedRootPath}`)
     if (state.cluster) {
       // skaffold creates the kaniko pod in each cluster block's namespace;
@@ -253,4 +256,28 @@ export function patchOptions(ctx: Context): PatchOptions {
   return ctx.dockerConfig
     ? { ...options, dockerConfig: ctx.dockerConfig }
     : options
+}
+
+/**
+ * Logs the hints about kaniko's own cost (costly kaniko settings, the Go
+ * build stage's base image) and keeps them for the job summary; they change
+ * no setting.
+ */
+async function recordKanikoAdvice(
+  ctx: Context,
+  report: PatchReport
+): Promise<void> {
+  const advice = kanikoCostAdvice(
+    report,
+    await ctx.deps.skaffoldFiles.readArtifactDockerfiles(
+      report,
+      ctx.configPath,
+      ctx.workingDir
+    ),
+    (file) => path.relative(ctx.runner.workspace, file)
+  )
+  for (const line of advice) ctx.deps.actions.log.info(line)
+  ctx.record.update((state) => {
+    state.advice = advice
+  })
 }
