@@ -16,7 +16,10 @@ import { patchOptionsFromInputs } from '../../src/skaffold/options.js'
 import { patchSkaffoldText } from '../../src/skaffold/patch.js'
 import { CommandError } from '../../test-support/cluster-double/io.js'
 import {
+  checkGoBaseImage,
   checkPodImage,
+  hostPlatform,
+  knownGoBaseImage,
   knownImage,
   parseImageRef
 } from '../../test-support/cluster-double/skaffold/images.js'
@@ -125,6 +128,59 @@ describe('image references and platforms', () => {
   })
 })
 
+describe('Go stage base images', () => {
+  it('knows the golang 1.19 images the examples build on, by tag only', () => {
+    expect(knownGoBaseImage('golang:1.19-alpine')?.platforms).toContain(
+      'linux/arm64'
+    )
+    expect(
+      knownGoBaseImage('docker.io/library/golang:1.19.13-alpine3.18')?.platforms
+    ).not.toContain('linux/arm/v5')
+    expect(knownGoBaseImage('golang:1.19')?.platforms).toContain(
+      'linux/mips64le'
+    )
+    expect(knownGoBaseImage('golang:1.22-alpine')).toBeUndefined()
+    // No digest is catalogued: none could be cited from two sources.
+    expect(knownGoBaseImage(`golang@sha256:${'0'.repeat(64)}`)).toBeUndefined()
+  })
+
+  it("fails as kaniko does when the base has no manifest for the node's platform", () => {
+    expect(() =>
+      checkGoBaseImage(
+        'app',
+        'Dockerfile:1',
+        'golang:1.19-alpine',
+        'linux/arm64'
+      )
+    ).not.toThrow()
+    const error = refusal(() =>
+      checkGoBaseImage(
+        'app',
+        'Dockerfile:1',
+        'golang:1.19-alpine',
+        'linux/mips64le'
+      )
+    )
+    expect(error.exitCode).toBe(1)
+    expect(error.message).toMatch(
+      /Dockerfile:1: retrieving image "golang:1.19-alpine": no child with platform linux\/mips64le in index/
+    )
+  })
+
+  it("runs an uncatalogued golang tag on the host's platform and refuses it elsewhere", () => {
+    expect(() =>
+      checkGoBaseImage('app', 'Dockerfile:1', 'golang:1.22', hostPlatform())
+    ).not.toThrow()
+    const other =
+      hostPlatform() === 'linux/s390x' ? 'linux/ppc64le' : 'linux/s390x'
+    const error = refusal(() =>
+      checkGoBaseImage('app', 'Dockerfile:1', 'golang:1.22', other)
+    )
+    expect(error.exitCode).toBe(2)
+    expect(error.message).toMatch(/refuses images it does not know/)
+  })
+})
+
 describe('a kaniko build on an arm64 node', () => {
   let stack: DoubleStack
   let serial = 0
@@ -150,7 +206,7 @@ describe('a kaniko build on an arm64 node', () => {
     await stack?.stop()
   })
 
-  async function build(patch: boolean) {
+  async function build(patch: boolean, base = 'golang:1.19') {
     const dir = join(stack.root, `svc-${++serial}`)
     mkdirSync(dir, { recursive: true })
     const links = {
@@ -160,7 +216,7 @@ describe('a kaniko build on an arm64 node', () => {
     }
     writeHelloService(
       dir,
-      seedDockerfile(['GOPROXY']),
+      seedDockerfile(['GOPROXY']).replace('golang:1.19', base),
       skaffoldConfig('hello', links)
     )
     let file = 'skaffold.yaml'
@@ -194,6 +250,14 @@ describe('a kaniko build on an arm64 node', () => {
     expect(result.code).toBe(1)
     expect(result.output).toMatch(
       /kaniko-init-container terminated with exit code 1: exec \/bin\/sh: exec format error/
+    )
+  }, 120_000)
+
+  it('refuses a Go base image whose platforms it does not know', async () => {
+    const result = await build(true, 'golang:1.22')
+    expect(result.code).toBe(2)
+    expect(result.output).toMatch(
+      /cannot tell whether \S*Dockerfile:\d+ base image "golang:1.22" of hello has linux\/arm64/
     )
   }, 120_000)
 

@@ -54,6 +54,8 @@ export interface StageRunInput {
   hostPath: string
   /** Maps one GOPROXY list entry as the pod would reach it. */
   mapProxy: (entry: string) => string
+  /** Checks that kaniko can pull a Go stage's base image (images.ts checkGoBaseImage). */
+  checkGoBase?: (ref: string, where: string) => void
   out: (text: string) => void
   err: (text: string) => void
 }
@@ -77,8 +79,10 @@ export interface StageRunResult {
   final: FinalStage
 }
 
-// The golang image's environment (docker-library/golang Dockerfile). HOME
-// is not in it: kaniko adds it per RUN (see runAs).
+// The golang image's environment, the same in its Debian and alpine
+// variants (docker-library/golang 1.19/bookworm/Dockerfile and
+// 1.19/alpine3.18/Dockerfile: ENV GOPATH /go, PATH $GOPATH/bin:/usr/local/go/bin:$PATH).
+// HOME is not in it: kaniko adds it per RUN (see runAs).
 const GOLANG_IMAGE_ENV: Record<string, string> = {
   PATH: '/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   GOPATH: '/go'
@@ -347,10 +351,17 @@ export async function runStages(input: StageRunInput): Promise<StageRunResult> {
         cmd: p.cmd
       })
     } else {
+      if (state.go) {
+        input.checkGoBase?.(
+          substitute(stage.from, globals),
+          `${input.dockerfilePath}:${stage.line}`
+        )
+      }
       for (const dir of SKELETON)
         await mkdir(join(root, dir), { recursive: true })
-      // /tmp of the Debian-based golang image is world-writable with the
-      // sticky bit, as on any Debian system.
+      // /tmp of the golang image is world-writable with the sticky bit, on
+      // Debian as on alpine (alpinelinux/aports main/alpine-baselayout/APKBUILD
+      // package(): install -d -m 1777 tmp).
       await chmod(join(root, 'tmp'), 0o1777)
       if (state.go) state.env = { ...GOLANG_IMAGE_ENV }
     }

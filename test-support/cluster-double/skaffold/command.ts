@@ -21,7 +21,7 @@ import { generateTag } from './tagger.js'
 import { loadConfigs, selectModules, type LoadedConfig } from './config.js'
 import { parseDockerfile } from './dockerfile.js'
 import { contextExclusion } from './dockerignore.js'
-import { checkPodImage, hostPlatform } from './images.js'
+import { checkGoBaseImage, checkPodImage, hostPlatform } from './images.js'
 import {
   CACHE_ARGS,
   checkCacheArgs,
@@ -438,6 +438,8 @@ async function buildArtifact(
       hostPath: process.env.PATH ?? '/usr/bin:/bin',
       mapProxy: (entry) =>
         mapProxyEntry(ctx, entry, proxyHosts(ctx.io.request.env)),
+      checkGoBase: (ref, where) =>
+        checkGoBaseImage(image, where, ref, nodePlatform),
       out: (t) => io.out(t),
       err: (t) => io.err(t)
     })

@@ -74,6 +74,59 @@ const KNOWN_IMAGES: readonly KnownImage[] = [
   }
 ]
 
+/**
+ * Go stage base images (the FROM a kaniko stage unpacks and runs Go in), the
+ * platforms each tag's index lists in docker-library/official-images
+ * library/golang at commit 9c7525d033b04c21c499515440d3907f92408115 (the
+ * last with Go 1.19; arm64v8 is linux/arm64, arm32v6 linux/arm/v6, ...). The
+ * shared tags 1.19 and 1.19.13 also list windows-amd64 (the
+ * windowsservercore variants). No digest: none could be cited from two
+ * public sources, so a digest reference to these is unknown to the double.
+ */
+const GO_BASE_IMAGES: readonly KnownImage[] = [
+  // Tags: 1.19.13-alpine3.18, 1.19-alpine3.18, 1.19.13-alpine, 1.19-alpine
+  // (docker-library/golang 1.19/alpine3.18/Dockerfile).
+  {
+    repository: 'docker.io/library/golang',
+    tags: [
+      '1.19.13-alpine3.18',
+      '1.19-alpine3.18',
+      '1.19.13-alpine',
+      '1.19-alpine'
+    ],
+    digests: [],
+    kind: 'index',
+    platforms: [
+      'linux/amd64',
+      'linux/arm/v6',
+      'linux/arm/v7',
+      'linux/arm64',
+      'linux/386',
+      'linux/ppc64le',
+      'linux/s390x'
+    ]
+  },
+  // Tags: 1.19.13-bookworm, 1.19-bookworm; SharedTags: 1.19.13, 1.19
+  // (docker-library/golang 1.19/bookworm/Dockerfile).
+  {
+    repository: 'docker.io/library/golang',
+    tags: ['1.19.13-bookworm', '1.19-bookworm', '1.19.13', '1.19'],
+    digests: [],
+    kind: 'index',
+    platforms: [
+      'linux/amd64',
+      'linux/arm/v5',
+      'linux/arm/v7',
+      'linux/arm64',
+      'linux/386',
+      'linux/mips64le',
+      'linux/ppc64le',
+      'linux/s390x',
+      'windows/amd64'
+    ]
+  }
+]
+
 /** A parsed image reference. */
 export interface ImageRef {
   repository: string
@@ -118,9 +171,12 @@ export function parseImageRef(ref: string): ImageRef {
 }
 
 /** The known image a reference names, or undefined. */
-export function knownImage(ref: string): KnownImage | undefined {
+export function knownImage(
+  ref: string,
+  catalogue: readonly KnownImage[] = KNOWN_IMAGES
+): KnownImage | undefined {
   const parsed = parseImageRef(ref)
-  return KNOWN_IMAGES.find(
+  return catalogue.find(
     (k) =>
       k.repository === parsed.repository &&
       (parsed.digest !== undefined
@@ -167,5 +223,44 @@ export function checkPodImage(
   // node (skaffold issue 5549: the init container terminates with exit code 1).
   throw new CommandError(
     `build [${artifact}] failed: waiting for pod to initialize: container ${container} terminated with exit code 1: exec /bin/sh: exec format error (${field} "${ref}" is ${known.platforms.join(', ')} only; the node is ${nodePlatform}: set kaniko.initImage to a multi-platform image)`
+  )
+}
+
+/** The catalogued Go stage base a reference names, or undefined. */
+export function knownGoBaseImage(ref: string): KnownImage | undefined {
+  return knownImage(ref, GO_BASE_IMAGES)
+}
+
+/**
+ * Checks that kaniko can pull a Go stage's base image on the node. kaniko
+ * pulls every stage's base for --custom-platform, which defaults to the
+ * executor's own platform (kaniko v1.19.2 cmd/executor/cmd/root.go), through
+ * go-containerregistry's remote.WithPlatform (pkg/image/remote/remote.go
+ * remoteOptions); an index without that platform fails the build
+ * (vendor/github.com/google/go-containerregistry/pkg/v1/remote/index.go
+ * childByPlatform, "no child with platform"). A golang tag outside the
+ * catalogue runs on the host's platform, which every Linux golang tag of
+ * official-images lists (amd64 and arm64v8); on another node platform the
+ * double cannot tell, so it refuses.
+ * @throws CommandError: exit 1 as kaniko fails; exit 2 when the double cannot tell.
+ */
+export function checkGoBaseImage(
+  artifact: string,
+  where: string,
+  ref: string,
+  nodePlatform: string
+): void {
+  const known = knownGoBaseImage(ref)
+  if (known === undefined) {
+    if (nodePlatform === hostPlatform()) return
+    throw new CommandError(
+      `cluster double: cannot tell whether ${where} base image "${ref}" of ${artifact} has ${nodePlatform}; ` +
+        'the double refuses images it does not know rather than guess (add it, with the source of its platforms, to GO_BASE_IMAGES in test-support/cluster-double/skaffold/images.ts)',
+      2
+    )
+  }
+  if (known.platforms.includes(nodePlatform)) return
+  throw new CommandError(
+    `build [${artifact}] failed: ${where}: retrieving image "${ref}": no child with platform ${nodePlatform} in index ${ref} (it has ${known.platforms.join(', ')})`
   )
 }
