@@ -144,6 +144,15 @@ describe('cold, then warm on a fresh runner', () => {
     )
   })
 
+  it("names the example's -alpine build stage base under kaniko's own cost, with nothing to save", () => {
+    for (const run of [cold, warm]) {
+      expect(run.summary).toMatch(
+        /<h3>kaniko's own cost<\/h3><ul><li>examples\/feed-agg\/Dockerfile:\d+: stage &quot;build&quot; builds Go on golang:1\.19-alpine: kaniko unpacks it on every build/
+      )
+      expect(run.summary).not.toMatch(/would save about/)
+    }
+  })
+
   it('uploads nothing: the module cache is an exact hit, the build added too little to save', () => {
     expect(warmCreates).toBe(0)
     expect(entries(prefix, 'gomod')).toHaveLength(1)
