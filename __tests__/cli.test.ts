@@ -386,6 +386,22 @@ describe('cli check', () => {
     expect(test.stderr).toMatch(/^note: Dockerfile.multi:1: stage "build"/m)
   })
 
+  it("notes the example's useNewRun with singleSnapshot and its -alpine build stage base", async () => {
+    const { code, stdout } = await run(
+      ['check', join(ROOT, 'examples', 'feed-agg', 'skaffold.yaml')],
+      tmp
+    )
+    expect(code).toBe(0)
+    const notes = stdout.split('\n').filter((l) => l.startsWith('note: '))
+    expect(notes).toHaveLength(2)
+    expect(notes[0]).toMatch(
+      /skaffold.yaml:\d+: artifact "feed-agg": useNewRun does nothing useful with singleSnapshot/
+    )
+    expect(notes[1]).toMatch(
+      /Dockerfile:\d+: stage "build" builds Go on golang:1.19-alpine: kaniko unpacks it/
+    )
+  })
+
   it('names the Go stage base of FROM golang:1.22 and what an -alpine build stage saves', async () => {
     const file = join(tmp, 'Dockerfile.debian')
     writeFileSync(

@@ -12,7 +12,10 @@ import {
   readArtifactDockerfiles,
   readSkaffoldConfigs
 } from './adapters/skaffold-files.js'
-import { adviseArtifactDockerfiles } from './dockerfile/advice.js'
+import {
+  adviseArtifactDockerfiles,
+  kanikoCostAdvice
+} from './dockerfile/advice.js'
 import { checkDockerfile, type DockerfileFinding } from './dockerfile/check.js'
 import { planDockerfileCopies } from './dockerfile/patch.js'
 import { PatchOptionsError, SkaffoldConfigError } from './skaffold/errors.js'
@@ -53,7 +56,8 @@ check   Prints the Dockerfile findings (missing ARG lines, ignored
         skaffold config (every patched artifact's Dockerfile is checked) or a
         Dockerfile (checked for the build args the options imply). "note:"
         lines name the Go build stage's base image, which kaniko unpacks on
-        every build, and what an -alpine one would save (stderr with --json).
+        every build, what an -alpine one would save, and kaniko settings
+        that only add work (stderr with --json).
 
 Options (as the action's inputs):
   --profile NAME            profile the build activates (repeatable, or a,b)
@@ -372,7 +376,8 @@ async function runCheck(
       ? resolve(out.cwd, values.context)
       : dirname(path)
     findings = await checkDockerfilesFor(result.report, path, workingDir)
-    advice = adviseArtifactDockerfiles(
+    advice = kanikoCostAdvice(
+      result.report,
       await readArtifactDockerfiles(result.report, path, workingDir),
       show
     )

@@ -3,8 +3,14 @@ import { describe, expect, it } from '@jest/globals'
 import {
   adviseArtifactDockerfiles,
   adviseDockerfile,
-  golangVariant
+  golangVariant,
+  kanikoCostAdvice
 } from '../../src/dockerfile/advice.js'
+import {
+  artifactKey,
+  DEFAULT_PATCH_OPTIONS
+} from '../../src/skaffold/options.js'
+import { patchSkaffoldConfigs } from '../../src/skaffold/patch.js'
 
 const advise = (text: string, target = '', reproducible?: boolean) =>
   adviseDockerfile({ file: 'Dockerfile', text, target, reproducible })
@@ -152,5 +158,62 @@ describe('adviseArtifactDockerfiles', () => {
     )
     expect(lines.map((l) => l.split(':')[0])).toEqual(['A', 'A', 'B'])
     expect(lines[1]).toMatch(/^A:1: the final image is built on golang:1.22/)
+  })
+})
+
+describe('kanikoCostAdvice', () => {
+  const config = (kaniko: string) =>
+    patchSkaffoldConfigs(
+      [
+        {
+          path: '/w/skaffold.yaml',
+          text: `apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n    - image: app\n      kaniko: {${kaniko}}\n  cluster: {}\n`
+        }
+      ],
+      DEFAULT_PATCH_OPTIONS
+    ).report
+  const show = (p: string) => p.replace('/w/', '')
+  const dockerfile = (report: ReturnType<typeof config>, text: string) => [
+    {
+      key: artifactKey(report.artifacts[0]),
+      path: '/w/Dockerfile',
+      target: '',
+      text
+    }
+  ]
+
+  it('hints at useNewRun with singleSnapshot, and at reproducible only with a Go toolchain final base', () => {
+    const report = config(
+      'useNewRun: true, singleSnapshot: true, reproducible: true'
+    )
+    const small = kanikoCostAdvice(report, dockerfile(report, TWO_STAGES), show)
+    expect(small).toHaveLength(2)
+    expect(small[0]).toMatch(
+      /^skaffold.yaml:\d+: artifact "app": useNewRun does nothing useful with singleSnapshot/
+    )
+    expect(small[1]).toMatch(
+      /^Dockerfile:1: stage "build" builds Go on golang:1.22,/
+    )
+    expect(small.join('\n')).not.toMatch(/reproducible/)
+
+    const large = kanikoCostAdvice(
+      report,
+      dockerfile(report, 'FROM golang:1.22\nRUN go build -o /app .\n'),
+      show
+    )
+    expect(large[2]).toMatch(
+      /^Dockerfile:1: the final image is built on golang:1.22, .*kaniko.reproducible is on/
+    )
+  })
+
+  it('says nothing of reproducible when the user did not set it', () => {
+    const report = config('singleSnapshot: true')
+    const lines = kanikoCostAdvice(
+      report,
+      dockerfile(report, 'FROM golang:1.22-alpine\nRUN go build -o /app .\n'),
+      show
+    )
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/builds Go on golang:1.22-alpine: /)
   })
 })

@@ -10,6 +10,9 @@
  */
 import { DockerfileParser, type Instruction } from 'dockerfile-ast'
 import { GO_COMMAND, runText, splitStages, type Stage } from './check.js'
+import { adviceLines } from '../skaffold/advice.js'
+import { artifactKey } from '../skaffold/options.js'
+import type { PatchReport } from '../skaffold/report.js'
 import type { ArtifactDockerfile } from './patch.js'
 
 /** One hint: what the build pays for and what would pay less. */
@@ -255,4 +258,38 @@ export function adviseArtifactDockerfiles(
     }
   }
   return lines
+}
+
+/**
+ * Every hint about kaniko's own cost for the job summary: the kaniko settings
+ * the patch report flags (useNewRun with singleSnapshot), then the
+ * Dockerfile advice. `reproducible` is reported only with a final stage on a
+ * Go toolchain image, where it costs seconds; with a small final base it
+ * costs a fraction of a second and is not worth a hint.
+ */
+export function kanikoCostAdvice(
+  report: PatchReport,
+  dockerfiles: AdvisedDockerfile[],
+  show: (path: string) => string
+): string[] {
+  const reproducible = new Map(
+    report.artifacts.map((a) => [
+      artifactKey(a),
+      a.advice.some((item) => item.kind === 'reproducible')
+    ])
+  )
+  const flags = adviceLines({
+    ...report,
+    artifacts: report.artifacts.map((a) => ({
+      ...a,
+      file: show(a.file),
+      advice: a.advice.filter((item) => item.kind !== 'reproducible')
+    }))
+  })
+  return [
+    ...flags,
+    ...adviseArtifactDockerfiles(dockerfiles, show, (key) =>
+      reproducible.get(key)
+    )
+  ]
 }
