@@ -27,6 +27,10 @@ import {
   REPO_ROOT,
   type ActionRun
 } from '../../test-support/runner-harness/index.js'
+import {
+  readCommandLog,
+  type LoggedCommand
+} from '../../test-support/cluster-double/index.js'
 import { STATE_NAME, parseState } from '../../src/state.js'
 import { speedUpLine } from '../../src/summary.js'
 
@@ -85,9 +89,10 @@ describe('cold, then warm on a fresh runner', () => {
       build: entries(prefix, 'gobuild').length
     }
     const before = stack.cacheService.requests.length
+    warmMachine = machine()
     warm = await runExample(stack, {
       example: 'feed-agg',
-      machine: machine(),
+      machine: warmMachine,
       runId: 102,
       inputs: { 'cache-key-prefix': prefix }
     })
@@ -95,6 +100,7 @@ describe('cold, then warm on a fresh runner', () => {
     warmCreates = createRequests(before)
   }, jobsTimeout(2))
   let warmCreates = 0
+  let warmMachine = ''
   let afterCold = { mod: 0, build: 0 }
 
   it('builds cold first and saves both caches', () => {
@@ -180,6 +186,24 @@ describe('cold, then warm on a fresh runner', () => {
     expect(files.filter((f) => f.endsWith('.dockerignore'))).toEqual([])
   })
 
+  it('starts at most 11 tool processes in the warm run (main and post)', async () => {
+    // The machine's docker daemon logs every docker, kind, kubectl and
+    // skaffold process that reached it; the action runs no version command.
+    const commands = await readCommandLog(join(warmMachine, 'docker'))
+    const listed = commands.map(commandLine)
+    process.stdout.write(
+      `warm run: ${listed.length} tool processes\n${listed.map((l) => `  ${l}\n`).join('')}`
+    )
+    expect(listed.length <= 11 ? [] : listed).toEqual([])
+    // One call where two were made: no namespace lookup before the apply,
+    // one cluster listing, no inspection of what the run itself created.
+    expect(listed.filter((l) => /^kubectl .* get namespace/.test(l))).toEqual(
+      []
+    )
+    expect(listed.filter((l) => l === 'kind get clusters').length).toBe(1)
+    expect(listed.filter((l) => l.startsWith('docker inspect'))).toEqual([])
+  })
+
   it('leaves no patched copy and no cluster behind', async () => {
     for (const run of [cold, warm]) {
       expect(run.outputs['patched-skaffold-file']).toMatch(
@@ -199,6 +223,10 @@ describe('cold, then warm on a fresh runner', () => {
     expect(state).not.toContain('skaffold-kaniko-cache-control-plane')
   })
 })
+
+function commandLine(command: LoggedCommand): string {
+  return [command.tool, ...command.args].join(' ')
+}
 
 describe('a matrix over two services', () => {
   it(

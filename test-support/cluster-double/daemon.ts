@@ -10,6 +10,7 @@ import { createServer, type RequestListener, type Server } from 'node:http'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { DaemonOptions } from './context.js'
+import { logCommand } from './command-log.js'
 import { runDocker } from './docker.js'
 import { CommandError, unsupported, type CommandIo } from './io.js'
 import { runKind } from './kind.js'
@@ -90,6 +91,7 @@ function handle(options: DaemonOptions): RequestListener {
         res.end()
         return
       }
+      logCommand(options.home, { tool: request.tool, args: request.args })
       const io: CommandIo = {
         request,
         out: (text) =>

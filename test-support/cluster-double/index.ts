@@ -24,6 +24,7 @@ export {
   type ClaimRecord
 } from './state.js'
 export type { ToolName } from './protocol.js'
+export { readCommandLog, type LoggedCommand } from './command-log.js'
 export {
   readBuildRecords,
   type BuildRecord,
