@@ -338,11 +338,24 @@ describe('cluster double: node dirs, containers and cluster objects', () => {
     expect(existsSync(join(runnerMod, 'cache/download'))).toBe(true)
     const put = await stack.run(
       'docker',
-      ['exec', '-i', node, 'cp', '/dev/stdin', `${NODE_PATHS.mod}/marker`],
+      [
+        'exec',
+        '-i',
+        node,
+        'install',
+        '-D',
+        '-m',
+        '0644',
+        '/dev/stdin',
+        `${NODE_PATHS.mod}/new/dir/marker`
+      ],
       { input: 'from stdin' }
     )
     expect(put.code).toBe(0)
-    expect(readFileSync(join(runnerMod, 'marker'), 'utf8')).toBe('from stdin')
+    // -D made the missing leading dirs.
+    expect(readFileSync(join(runnerMod, 'new/dir/marker'), 'utf8')).toBe(
+      'from stdin'
+    )
     const uid = process.getuid?.() ?? 0
     const chown = await stack.run('docker', [
       'exec',

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { existsSync, statSync } from 'node:fs'
-import { cp, mkdir, writeFile } from 'node:fs/promises'
+import { chmod, cp, mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, posix, resolve } from 'node:path'
 import { CommandError, unsupported } from './io.js'
 import type { CommandContext } from './context.js'
@@ -189,22 +189,27 @@ async function runExec(ctx: CommandContext, given: string[]): Promise<void> {
   }
   if (
     interactive &&
-    command === 'cp' &&
-    cmdArgs[0] === '/dev/stdin' &&
-    cmdArgs.length === 2
+    command === 'install' &&
+    cmdArgs.length === 5 &&
+    cmdArgs[0] === '-D' &&
+    cmdArgs[1] === '-m' &&
+    /^0?[0-7]{3}$/.test(cmdArgs[2]) &&
+    cmdArgs[3] === '/dev/stdin'
   ) {
+    // coreutils install: -D creates every missing leading dir of the target
+    // (src/install.c, mkancesdirs_safe_wd), then copies the source, a
+    // pipe's content included (cp_option_init sets copy_as_regular), and
+    // sets the -m mode; the kind node image has coreutils
+    // (kubernetes-sigs/kind images/base/Dockerfile, a Debian base).
     const node = requireNode(ctx, nodeName)
     const target = mapNodePath(
       home,
       node,
-      requireAbsolute(cmdArgs[1], args)
+      requireAbsolute(cmdArgs[4], args)
     ).runnerPath
-    if (!existsSync(dirname(target))) {
-      throw new CommandError(
-        `cp: cannot create regular file '${cmdArgs[1]}': No such file or directory`
-      )
-    }
+    await mkdir(dirname(target), { recursive: true })
     await writeFile(target, Buffer.from(ctx.io.request.stdin, 'base64'))
+    await chmod(target, parseInt(cmdArgs[2], 8))
     return
   }
   throw unsupported('docker', args)

@@ -93,13 +93,24 @@ export function runKubectl(ctx: CommandContext, args: string[]): void {
   throw unsupported('kubectl', args)
 }
 
+/**
+ * `kubectl apply -f -`: every document of the YAML stream on stdin, in
+ * stream order, each created or left alone when it matches, so a Namespace
+ * earlier in the stream exists for what follows it (kubernetes/kubectl
+ * pkg/cmd/apply/apply.go, Run: one applyOneObject per object, in order;
+ * "no objects passed to apply" for an empty stream). kubectl goes on after a
+ * failing object and reports them all; the double stops at the first.
+ */
 function applyManifest(
   cluster: ClusterRecord,
   text: string,
   print: (line: string) => void,
   home: string
 ): void {
-  for (const doc of parseAllDocuments(text)) {
+  const documents = parseAllDocuments(text)
+  if (documents.every((doc) => doc.errors.length === 0 && doc.toJS() === null))
+    throw new CommandError('error: no objects passed to apply')
+  for (const doc of documents) {
     if (doc.errors.length > 0)
       throw new CommandError(
         `error: error parsing STDIN: ${doc.errors[0].message}`
