@@ -20,6 +20,7 @@ import {
   serviceContainerNames
 } from '../../src/kind/containers.js'
 import { cacheMounts, renderKindConfig } from '../../src/kind/kind-config.js'
+import { clusterManifest } from '../../src/kind/objects.js'
 import { cacheDirs, NODE_PATHS } from '../../src/cache/paths.js'
 import { platformFromNode } from '../../src/tools/catalog.js'
 import {
@@ -143,6 +144,7 @@ describe('the cluster adapter against the cluster double', () => {
     const labels = containerLabels('double-ci', RUN)
     const registry = await cluster.startRegistry({
       cluster: 'double-ci',
+      nodes,
       name: names.registry,
       labels,
       port: 5000,
@@ -155,6 +157,7 @@ describe('the cluster adapter against the cluster double', () => {
     })
     const again = await cluster.startRegistry({
       cluster: 'double-ci',
+      nodes,
       name: names.registry,
       labels,
       port: 5000,
@@ -173,18 +176,29 @@ describe('the cluster adapter against the cluster double', () => {
     expect(athens.goproxy).toBe('http://double-ci-athens:3000')
     expect(existsSync(join(modSaveDir, '.athens'))).toBe(true)
 
-    expect(await cluster.ensureNamespace('double-ci', 'builds')).toEqual({
-      created: true
+    // Namespaces and the registry's ConfigMap in one apply, twice: apply
+    // creates what is missing and leaves what matches.
+    const manifest = clusterManifest({
+      namespaces: ['builds'],
+      registryHost: registry.host
     })
-    expect(await cluster.ensureNamespace('double-ci', 'builds')).toEqual({
-      created: false
-    })
+    expect((await cluster.applyObjects('double-ci', manifest)).lines).toEqual([
+      'namespace/builds created',
+      'configmap/local-registry-hosting created'
+    ])
+    expect((await cluster.applyObjects('double-ci', manifest)).lines).toEqual([
+      'namespace/builds unchanged',
+      'configmap/local-registry-hosting unchanged'
+    ])
 
     const state = await loadState(daemon.env.CLUSTER_DOUBLE_HOME)
-    expect(state.containers['double-ci-registry']?.networks).toEqual([
-      'bridge',
-      'kind'
-    ])
+    expect(state.containers['double-ci-registry']?.networks).toEqual(['kind'])
+    expect(state.clusters['double-ci']?.namespaces).toContain('builds')
+    expect(
+      state.clusters['double-ci']?.configMaps[
+        'kube-public/local-registry-hosting'
+      ]
+    ).toBeDefined()
     expect(state.containers['double-ci-registry']?.labels).toEqual({
       'io.skaffold-kaniko-cache.cluster': 'double-ci',
       'io.skaffold-kaniko-cache.run': '42-1-build'
@@ -198,14 +212,7 @@ describe('the cluster adapter against the cluster double', () => {
 
     // Reuse mode: an existing cluster, caches copied in and out.
     await cluster.requireCluster('double-ci')
-    await expect(
-      cluster.createCluster({
-        name: 'double-ci',
-        configText: config.text,
-        runnerTemp: join(root, 'temp'),
-        hostDirs: []
-      })
-    ).rejects.toThrow('A kind cluster named double-ci already exists')
+    expect(await cluster.clusterExists('double-ci')).toBe(true)
     const reuseIn = join(root, 'reuse-in')
     await mkdir(join(reuseIn, 'cache', 'download'), { recursive: true })
     await writeFile(join(reuseIn, 'cache', 'download', 'list'), 'v1.0.0\n')
@@ -295,6 +302,7 @@ describe('the cluster adapter against the cluster double', () => {
       await writeFile(hostsFile, '')
       const registry = await cluster.startRegistry({
         cluster: 'ha',
+        nodes: await cluster.nodeNames('ha'),
         name: serviceContainerNames('ha').registry,
         labels: containerLabels('ha', RUN),
         port: 5002,
@@ -330,6 +338,7 @@ describe('the cluster adapter against the cluster double', () => {
     try {
       await cluster.startRegistry({
         cluster: 'shared',
+        nodes: ['shared-control-plane'],
         name: names.registry,
         labels: containerLabels('shared', first),
         port: 5003,
@@ -338,6 +347,7 @@ describe('the cluster adapter against the cluster double', () => {
       // A second run on the same cluster finds it running and reuses it...
       const reused = await cluster.startRegistry({
         cluster: 'shared',
+        nodes: ['shared-control-plane'],
         name: names.registry,
         labels: containerLabels('shared', second),
         port: 5003,

@@ -9,8 +9,7 @@ import { DEFAULT_ATHENS_IMAGE } from '../images.js'
 import { elapsed } from './cluster.js'
 import { ClusterError } from './cluster-error.js'
 import { inspectContainer } from './containers.js'
-import { mustRun } from './exec.js'
-import { claimServiceName } from './registry.js'
+import { runOrClaim } from './registry.js'
 
 /** What startAthens needs. */
 export interface AthensRequest {
@@ -95,20 +94,11 @@ export async function startAthens(
   const goproxy = `http://${name}:3000`
   await mkdir(request.storageDir, { recursive: true })
   const token = request.githubToken !== undefined && request.githubToken !== ''
-  if (await claimServiceName(name, request.cluster)) {
-    return {
-      name,
-      goproxy,
-      storageDir: request.storageDir,
-      token: false,
-      reused: true,
-      seconds: elapsed(started)
-    }
-  }
   if (token) core.setSecret(request.githubToken as string)
   const patterns = request.noSumPatterns ?? []
-  await mustRun(
-    'docker',
+  const reused = await runOrClaim(
+    name,
+    request.cluster,
     [
       'run',
       '-d',
@@ -142,6 +132,18 @@ export async function startAthens(
         : {})
     }
   )
+  if (reused) {
+    return {
+      name,
+      goproxy,
+      storageDir: request.storageDir,
+      token: false,
+      reused: true,
+      seconds: elapsed(started)
+    }
+  }
+  // `docker run -d` returns once the container started; Athens exits at
+  // once on a bad setting, which only a look afterwards shows.
   if ((await inspectContainer(name))?.running !== true) {
     throw new ClusterError(
       `The Athens container ${name} is not running after docker run; see docker logs ${name}. Set athens: false to build without it`

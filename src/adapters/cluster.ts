@@ -1,7 +1,8 @@
 /**
  * The kind cluster: create (one retry, the first failure's log kept), wait
  * for the nodes, reuse an existing cluster (caches copied in and out with
- * `docker cp`), the namespace, and the clean-up. The local registry is in
+ * `docker cp`), the cluster objects (namespaces, the registry's ConfigMap) in
+ * one `kubectl apply`, and the clean-up. The local registry is in
  * registry.ts, the Athens module proxy in athens.ts.
  *
  * Every command runs through exec.ts as an argument array, in the forms the
@@ -120,11 +121,24 @@ export interface CreateFailure {
   logsDir: string
 }
 
+/**
+ * What kind prints when `--wait` ran out: it waits only for the
+ * control-plane nodes to be Ready, and on a time-out prints this warning and
+ * still exits 0 (kubernetes-sigs/kind
+ * pkg/cluster/internal/create/actions/waitforready/waitforready.go, Execute).
+ */
+const KIND_WAIT_TIMED_OUT = /Timed out waiting for Ready/
+
 /** The outcome of createCluster. */
 export interface CreateClusterResult {
   configPath: string
   attempts: 1 | 2
   seconds: number
+  /**
+   * kind's `--wait` saw every control-plane node Ready (it waits for no
+   * worker): a cluster with no worker needs no second wait.
+   */
+  controlPlaneReady: boolean
   /** The first attempt's failure, when the retry was needed. */
   firstFailure?: CreateFailure
 }
@@ -148,8 +162,9 @@ export class ClusterCreateError extends ClusterError {
 }
 
 /**
- * Creates the cluster with the generated config, retrying once,
- * after checking no cluster of that name exists.
+ * Creates the cluster with the generated config, retrying once. The caller
+ * has checked that no cluster of that name exists: the retry deletes the
+ * failed attempt's cluster, which must be this run's.
  * `--retain` keeps a failed attempt's nodes so `kind export logs`
  * has something to export; the failed cluster is then deleted.
  * @throws ClusterCreateError when both attempts fail.
@@ -158,14 +173,6 @@ export async function createCluster(
   request: CreateClusterRequest
 ): Promise<CreateClusterResult> {
   const started = Date.now()
-  // A leftover cluster of that name (a self-hosted runner whose post step did
-  // not run) would make kind fail, and the retry would then delete it: refuse
-  // instead, since it may be someone's cluster.
-  if ((await listClusters()).includes(request.name)) {
-    throw new ClusterError(
-      `A kind cluster named ${request.name} already exists. Set create-cluster: false to build on it, choose another cluster-name, or delete it first (kind delete cluster --name ${request.name})`
-    )
-  }
   for (const dir of request.hostDirs) await mkdir(dir, { recursive: true })
   const configPath = path.join(
     request.runnerTemp,
@@ -193,6 +200,7 @@ export async function createCluster(
         configPath,
         attempts: attempt as 1 | 2,
         seconds: elapsed(started),
+        controlPlaneReady: !KIND_WAIT_TIMED_OUT.test(output(result)),
         ...(failures[0] === undefined ? {} : { firstFailure: failures[0] })
       }
     }
@@ -347,39 +355,34 @@ export async function openCacheDirsToAllUsers(
   ])
 }
 
-/** Creates the namespace when it is missing. */
-export async function ensureNamespace(
+/**
+ * Applies the cluster objects (kind/objects.ts) in one `kubectl apply -f -`.
+ * `apply` creates what is missing and leaves what matches alone, so nothing
+ * is looked up first, and it creates the objects in the order of the stream,
+ * so a Namespace comes before what lives in it (kubernetes/kubectl
+ * pkg/cmd/apply/apply.go, Run: one pass over the objects read in order).
+ * Names travel in the manifest on stdin, never as arguments kubectl parses.
+ * @throws ClusterError with kubectl's output.
+ */
+export async function applyObjects(
   cluster: string,
-  namespace: string
-): Promise<{ created: boolean }> {
+  manifest: string
+): Promise<{ lines: string[] }> {
   const context = kubeContext(cluster)
-  const found = await run('kubectl', [
-    '--context',
-    context,
-    'get',
-    'namespace',
-    '--',
-    namespace
-  ])
-  if (found.exitCode === 0) return { created: false }
-  if (!/NotFound|not found/.test(found.stderr)) {
+  const result = await run(
+    'kubectl',
+    ['--context', context, 'apply', '-f', '-'],
+    {
+      input: manifest
+    }
+  )
+  if (result.exitCode !== 0) {
     throw new ClusterError(
-      `Cannot look up namespace ${namespace} in ${context}: ${firstLine(found)}`,
-      output(found)
+      `kubectl apply in ${context} failed (exit ${result.exitCode}): ${firstLine(result)}`,
+      output(result)
     )
   }
-  // Created from a manifest on stdin, so the name never reaches kubectl's
-  // argv as a possible flag: `kubectl create namespace` takes no `--` before
-  // its NAME (kubectl pkg/cmd/create/create.go, NameFromCommandArgs counts
-  // only the arguments before the dash).
-  await must('kubectl', ['--context', context, 'apply', '-f', '-'], {
-    input: `${JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: namespace }
-    })}\n`
-  })
-  return { created: true }
+  return { lines: lines(result.stdout) }
 }
 
 /** The outcome of a clean-up: what went, and what could not (never fatal). */

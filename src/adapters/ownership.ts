@@ -6,8 +6,8 @@
  * access is needed anyway, so `docker exec <node> chown -R` fixes it without
  * sudo.
  */
-import { constants } from 'node:fs'
-import { access, lstat, readdir } from 'node:fs/promises'
+import { constants, type Stats } from 'node:fs'
+import { access, chmod, lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { run as runCommand } from './exec.js'
 
@@ -95,33 +95,74 @@ export async function giveCacheDirsToRunner(
   }
 }
 
+/**
+ * `chmod -R a+rwX` done by this process on dirs it owns: read and write for
+ * everyone, search (x) on directories and on files some user may already
+ * run (chmod's `X`: gnulib lib/modechange.c, MODE_X_IF_ANY_X); symlinks are
+ * left alone, as chmod -R leaves those it meets (coreutils src/chmod.c,
+ * process_file, case FTS_SL). Returns false when some entry could not be
+ * changed (not this user's), so the caller can do it as root in the node.
+ */
+export async function openToAllUsers(
+  dirs: readonly string[]
+): Promise<boolean> {
+  let complete = true
+  for (const dir of dirs) {
+    await walkTree(dir, async (path, info) => {
+      if (info.isSymbolicLink()) return true
+      const x = info.isDirectory() || (info.mode & 0o111) !== 0 ? 0o111 : 0
+      const mode = (info.mode & 0o7777) | 0o666 | x
+      if (mode === (info.mode & 0o7777)) return true
+      try {
+        await chmod(path, mode)
+        return true
+      } catch {
+        complete = false
+        return false
+      }
+    })
+  }
+  return complete
+}
+
+/**
+ * Visits dir and everything under it, parents first; visit returns false to
+ * skip what is under a directory. Symlinks are visited, never followed.
+ */
+async function walkTree(
+  dir: string,
+  visit: (path: string, info: Stats) => Promise<boolean>
+): Promise<void> {
+  const walk = async (path: string): Promise<void> => {
+    const info = await lstat(path).catch(() => undefined)
+    if (!info) return
+    if (!(await visit(path, info)) || !info.isDirectory()) return
+    const names = await readdir(path).catch(() => [] as string[])
+    for (const name of names) await walk(join(path, name))
+  }
+  await walk(dir)
+}
+
 async function inspectDirs(
   dirs: string[],
   uid: number
 ): Promise<{ notOwned: number; unreadable: number }> {
   let notOwned = 0
   let unreadable = 0
-  const walk = async (path: string): Promise<void> => {
-    const info = await lstat(path).catch(() => undefined)
-    if (!info) return
-    if (info.uid !== uid) notOwned++
-    if (info.isSymbolicLink()) return
-    const mode = info.isDirectory()
-      ? constants.R_OK | constants.X_OK
-      : constants.R_OK
-    const readable = await access(path, mode).then(
-      () => true,
-      () => false
-    )
-    if (!readable) {
-      unreadable++
-      return
-    }
-    if (info.isDirectory()) {
-      const names = await readdir(path).catch(() => [] as string[])
-      for (const name of names) await walk(join(path, name))
-    }
+  for (const dir of dirs) {
+    await walkTree(dir, async (path, info) => {
+      if (info.uid !== uid) notOwned++
+      if (info.isSymbolicLink()) return false
+      const mode = info.isDirectory()
+        ? constants.R_OK | constants.X_OK
+        : constants.R_OK
+      const readable = await access(path, mode).then(
+        () => true,
+        () => false
+      )
+      if (!readable) unreadable++
+      return readable
+    })
   }
-  for (const dir of dirs) await walk(dir)
   return { notOwned, unreadable }
 }

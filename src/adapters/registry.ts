@@ -6,14 +6,26 @@
 import { appendFile, readFile } from 'node:fs/promises'
 import { DEFAULT_REGISTRY_IMAGE } from '../images.js'
 import { claimContainerName } from '../kind/containers.js'
-import { elapsed, kubeContext, nodeNames } from './cluster.js'
+import { CONTAINERD_CERTS_DIR } from '../kind/kind-config.js'
+import { elapsed } from './cluster.js'
 import { ClusterError } from './cluster-error.js'
 import { inspectContainer } from './containers.js'
-import { commandOutput, firstLine, mustRun, run, tryRun } from './exec.js'
+import {
+  commandOutput,
+  firstLine,
+  lastLines,
+  mustRun,
+  run,
+  tryRun,
+  type CommandResult,
+  type RunOptions
+} from './exec.js'
 
 /** What startRegistry needs. */
 export interface RegistryRequest {
   cluster: string
+  /** The cluster's Kubernetes nodes: each gets the registry's hosts.toml. */
+  nodes: readonly string[]
   /** The container name (serviceContainerNames(cluster).registry). */
   name: string
   /** `key=value` labels for the container (containerLabels). */
@@ -40,12 +52,12 @@ export interface RegistryResult {
 }
 
 /**
- * Starts the local registry the helm/kind-action way, so one name,
- * `<name>:<port>`, works for skaffold on the runner (hosts file), the kaniko
- * pod (kind network DNS) and the kubelet (containerd hosts.toml): docker
- * run, network connect, hosts.toml on every node, the local-registry-hosting
- * ConfigMap (KEP-1755), the hosts file line. A container of that name is
- * reused (running) or replaced (stopped) only when it carries this
+ * Starts the local registry, so one name, `<name>:<port>`, works for
+ * skaffold on the runner (hosts file), the kaniko pod (kind network DNS) and
+ * the kubelet (containerd hosts.toml): docker run on the kind network, a
+ * hosts.toml on every node, the hosts file line. The KEP-1755 ConfigMap goes
+ * in with the other cluster objects (kind/objects.ts). A container of that
+ * name is reused (running) or replaced (stopped) only when it carries this
  * cluster's label.
  * @throws ClusterError when a command fails or the name is taken by a
  * container the action did not start for this cluster; an unwritable hosts
@@ -59,62 +71,77 @@ export async function startRegistry(
   const host = `${name}:${request.port}`
   const warnings: string[] = []
 
-  const reused = await claimServiceName(name, request.cluster)
-  if (!reused) {
-    // `--` ends docker's options: docker's flag parser (spf13/pflag flag.go,
-    // parseArgs) treats every later argument as positional.
-    await mustRun('docker', [
-      'run',
-      '-d',
-      '--restart=always',
-      '--name',
-      name,
-      ...request.labels.flatMap((label) => ['--label', label]),
-      '--network',
-      'bridge',
-      // Loopback only: the registry has no authentication, and the runner
-      // is its only client outside the kind network.
-      '-p',
-      `127.0.0.1:${request.port}:${request.port}`,
-      '-e',
-      `REGISTRY_HTTP_ADDR=0.0.0.0:${request.port}`,
-      '--',
-      request.image ?? DEFAULT_REGISTRY_IMAGE
-    ])
-  }
-  const connect = await run('docker', [
-    'network',
-    'connect',
-    '--',
+  // `--` ends docker's options: docker's flag parser (spf13/pflag flag.go,
+  // parseArgs) treats every later argument as positional. Straight onto the
+  // kind network, which exists once the cluster does: kind makes it a
+  // bridge network (kubernetes-sigs/kind
+  // pkg/cluster/internal/providers/docker/network.go, createNetwork), where
+  // docker publishes ports as on the default bridge, so no second `docker
+  // network connect` is needed.
+  const reused = await runOrClaim(name, request.cluster, [
+    'run',
+    '-d',
+    '--restart=always',
+    '--name',
+    name,
+    ...request.labels.flatMap((label) => ['--label', label]),
+    '--network',
     'kind',
-    name
+    // Loopback only: the registry has no authentication, and the runner
+    // is its only client outside the kind network.
+    '-p',
+    `127.0.0.1:${request.port}:${request.port}`,
+    '-e',
+    `REGISTRY_HTTP_ADDR=0.0.0.0:${request.port}`,
+    '--',
+    request.image ?? DEFAULT_REGISTRY_IMAGE
   ])
-  if (
-    connect.exitCode !== 0 &&
-    !/already exists/.test(commandOutput(connect))
-  ) {
-    throw new ClusterError(
-      `Cannot connect the registry ${name} to the kind network: ${firstLine(connect)}`,
-      commandOutput(connect)
-    )
+  if (reused) {
+    // A registry kept from an earlier job may have been started on another
+    // network: docker says "already exists" when it is on kind already.
+    const connect = await run('docker', [
+      'network',
+      'connect',
+      '--',
+      'kind',
+      name
+    ])
+    if (
+      connect.exitCode !== 0 &&
+      !/already exists/.test(commandOutput(connect))
+    ) {
+      throw new ClusterError(
+        `Cannot connect the registry ${name} to the kind network: ${firstLine(connect)}`,
+        commandOutput(connect)
+      )
+    }
   }
 
   // https://github.com/containerd/containerd/blob/main/docs/hosts.md
-  const certsDir = `/etc/containerd/certs.d/${host}`
+  // One exec per node: `install -D` creates the missing leading dirs of the
+  // target, then copies the source to it, a pipe's content included
+  // (coreutils src/install.c: option -D, and cp_option_init sets
+  // copy_as_regular); the kind node image is Debian with coreutils
+  // (kubernetes-sigs/kind images/base/Dockerfile).
   const hostsToml = `[host."http://${host}"]\n`
-  for (const node of await nodeNames(request.cluster)) {
-    await mustRun('docker', ['exec', '--', node, 'mkdir', '-p', certsDir])
+  for (const node of request.nodes) {
     await mustRun(
       'docker',
-      ['exec', '-i', '--', node, 'cp', '/dev/stdin', `${certsDir}/hosts.toml`],
+      [
+        'exec',
+        '-i',
+        '--',
+        node,
+        'install',
+        '-D',
+        '-m',
+        '0644',
+        '/dev/stdin',
+        `${CONTAINERD_CERTS_DIR}/${host}/hosts.toml`
+      ],
       { input: hostsToml }
     )
   }
-  await mustRun(
-    'kubectl',
-    ['--context', kubeContext(request.cluster), 'apply', '-f', '-'],
-    { input: localRegistryHostingManifest(host) }
-  )
 
   const hostsFile = await addHostsEntry(request.hostsFile, name)
   if (hostsFile === 'not-writable') {
@@ -123,6 +150,49 @@ export async function startRegistry(
     )
   }
   return { name, host, reused, hostsFile, warnings, seconds: elapsed(started) }
+}
+
+/**
+ * Runs `docker <runArgs>` (a `docker run --name <name>`) and only when the
+ * name is taken looks at what holds it: docker refuses with "Conflict. The
+ * container name ... is already in use" (moby daemon/names.go, reserveName)
+ * and starts nothing. Returns true when a running container of this cluster
+ * is there to reuse.
+ * @throws ClusterError when the name is taken by a container the action did
+ * not start for this cluster, or docker run fails otherwise.
+ */
+export async function runOrClaim(
+  name: string,
+  cluster: string,
+  runArgs: string[],
+  options: RunOptions = {}
+): Promise<boolean> {
+  const first = await run('docker', runArgs, options)
+  if (first.exitCode === 0) return false
+  if (
+    !/Conflict\. The container name .* is already in use/.test(
+      commandOutput(first)
+    )
+  ) {
+    throw runFailed(runArgs, first, options)
+  }
+  if (await claimServiceName(name, cluster)) return true
+  await mustRun('docker', runArgs, options)
+  return false
+}
+
+function runFailed(
+  runArgs: string[],
+  result: CommandResult,
+  options: RunOptions
+): ClusterError {
+  const shown = options.secret
+    ? `docker ${runArgs[0]}`
+    : ['docker', ...runArgs].join(' ')
+  return new ClusterError(
+    `${shown} failed (exit ${result.exitCode}): ${lastLines(commandOutput(result), 3)}`,
+    commandOutput(result)
+  )
 }
 
 /**
@@ -149,23 +219,6 @@ export async function claimServiceName(
     case 'start':
       return false
   }
-}
-
-/** The KEP-1755 ConfigMap that documents the local registry. */
-export function localRegistryHostingManifest(host: string): string {
-  return [
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata:',
-    '  name: local-registry-hosting',
-    '  namespace: kube-public',
-    'data:',
-    '  localRegistryHosting.v1: |',
-    `    host: "${host}"`,
-    `    hostFromClusterNetwork: "${host}"`,
-    '    help: "https://kind.sigs.k8s.io/docs/user/local-registry/"',
-    ''
-  ].join('\n')
 }
 
 async function addHostsEntry(

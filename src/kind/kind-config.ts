@@ -195,9 +195,11 @@ export function renderKindConfig(request: KindConfigRequest): KindConfigResult {
 }
 
 /**
- * The names kind gives the node containers of a cluster, in order:
- * `<name>-control-plane`, `<name>-control-plane2`, ..., `<name>-worker`, `<name>-worker2`, ...
- * (kind pkg/cluster/internal/create/actions/config; the cluster double uses the same scheme).
+ * The names kind gives the node containers of a cluster, in config order:
+ * `<name>-<role>`, then `<name>-<role>2`, `<name>-<role>3`, ... per role
+ * (kubernetes-sigs/kind pkg/cluster/internal/providers/common/namer.go,
+ * MakeNodeNamer, called once per node in config order by
+ * pkg/cluster/internal/providers/docker/provision.go, planCreation).
  */
 export function kindNodeNames(
   clusterName: string,
