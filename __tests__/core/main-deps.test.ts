@@ -101,6 +101,7 @@ function fake(
       createCluster: () => Promise.resolve({ seconds: 1 }),
       nodeNames: () => Promise.resolve(['skc-control-plane']),
       openCacheDirsToAllUsers: ok,
+      applyObjects: () => Promise.resolve({ lines: [] }),
       waitForNodes: ok
     },
     exec: { passEnvironment: () => undefined },
@@ -119,6 +120,7 @@ function fake(
       hashDependencyFiles: () => Promise.resolve('abc'),
       listDependencyFiles: () => Promise.resolve(['/w/go.sum'])
     },
+    ownership: { openToAllUsers: () => Promise.resolve(true) },
     registry: {},
     skaffoldBuild: {},
     skaffoldFiles: {

@@ -12,6 +12,7 @@ import * as contextIgnore from '../adapters/context-ignore.js'
 import * as exec from '../adapters/exec.js'
 import * as files from '../adapters/files.js'
 import * as hash from '../adapters/hash.js'
+import * as ownership from '../adapters/ownership.js'
 import * as registry from '../adapters/registry.js'
 import * as skaffoldBuild from '../adapters/skaffold-build.js'
 import * as skaffoldFiles from '../adapters/skaffold-files.js'
@@ -47,7 +48,7 @@ export interface MainDeps {
     | 'currentKubeContext'
     | 'copyCachesIntoNode'
     | 'createCluster'
-    | 'ensureNamespace'
+    | 'applyObjects'
     | 'nodeNames'
     | 'openCacheDirsToAllUsers'
     | 'requireCluster'
@@ -60,6 +61,7 @@ export interface MainDeps {
   exec: Pick<typeof exec, 'passEnvironment'>
   files: Pick<typeof files, 'ensureRealDir' | 'pathKind' | 'readTextIfExists'>
   hash: Pick<typeof hash, 'hashDependencyFiles' | 'listDependencyFiles'>
+  ownership: Pick<typeof ownership, 'openToAllUsers'>
   registry: Pick<typeof registry, 'startRegistry'>
   skaffoldBuild: Pick<typeof skaffoldBuild, 'runSkaffoldBuild'>
   skaffoldFiles: Pick<
@@ -83,6 +85,7 @@ export const realMainDeps: MainDeps = {
   exec,
   files,
   hash,
+  ownership,
   registry,
   skaffoldBuild,
   skaffoldFiles,

@@ -6,6 +6,8 @@ import { athensStorageDir } from '../adapters/athens.js'
 import { kubeContext } from '../adapters/cluster.js'
 import { parseList } from '../inputs.js'
 import { containerLabels, serviceContainerNames } from '../kind/containers.js'
+import { kindNodeNames } from '../kind/kind-config.js'
+import { clusterManifest } from '../kind/objects.js'
 import { NODE_PATHS, nodeCopies } from '../cache/paths.js'
 import { UserError } from '../errors.js'
 import { timed, warn, type Context } from './context.js'
@@ -49,11 +51,24 @@ export async function prepareClusterAndCaches(
 /**
  * The caches are the runner user's (0755) once restored; a Go stage with a
  * non-root USER (kaniko runs RUN as that user) must be able to write them
- * too. Done as root in every node, which sees the runner dirs through its
- * mounts or holds its own copy.
+ * too. Done by this process on mounted dirs it owns, else as root in every
+ * node, which sees the runner dirs through its mounts or holds its own copy.
  */
 export async function openCachesToBuildUser(ctx: Context): Promise<void> {
-  for (const node of ctx.state.cluster?.nodes ?? []) {
+  const cluster = ctx.state.cluster
+  // Mounted runner dirs this user owns (the restore just wrote them) need
+  // no process; what it cannot change is done as root in the node.
+  if (
+    cluster &&
+    !cluster.copyCaches &&
+    (await ctx.deps.ownership.openToAllUsers([
+      ctx.dirs.runnerDirs.mod,
+      ctx.dirs.runnerDirs.build
+    ]))
+  ) {
+    return
+  }
+  for (const node of cluster?.nodes ?? []) {
     await ctx.deps.cluster.openCacheDirsToAllUsers(node, [
       NODE_PATHS.mod,
       NODE_PATHS.build
@@ -84,6 +99,8 @@ async function prepareKindCluster(
         }
         return state.cluster
       })
+      // The one listing: kind would fail on that name, and createCluster's
+      // retry would then delete a cluster that may be someone's.
       if (await ctx.deps.cluster.clusterExists(inputs.clusterName)) {
         throw new UserError(
           `Input 'cluster-name': a kind cluster named ${inputs.clusterName} already exists. Set create-cluster: false to build on it, or pick another cluster-name.`
@@ -106,8 +123,14 @@ async function prepareKindCluster(
           `kind create cluster failed once and succeeded on the retry; first failure (exit ${created.firstFailure.exitCode}):\n${created.firstFailure.output}`
         )
       }
-      await ctx.deps.cluster.waitForNodes(inputs.clusterName)
-      const nodes = await ctx.deps.cluster.nodeNames(inputs.clusterName)
+      // kind's --wait covers the control-plane nodes only: a second wait is
+      // needed for workers, or when kind ran out of time.
+      if (!created.controlPlaneReady || config.roles.includes('worker')) {
+        await ctx.deps.cluster.waitForNodes(inputs.clusterName)
+      }
+      // kind names the nodes from the config it was given, so they are not
+      // looked up.
+      const nodes = kindNodeNames(inputs.clusterName, config.roles)
       record.update(() => {
         cluster.nodes = nodes
       })
@@ -166,6 +189,7 @@ async function startServices(ctx: Context): Promise<void> {
     })
     const registry = await ctx.deps.registry.startRegistry({
       cluster: cluster.name,
+      nodes: cluster.nodes,
       name: names.registry,
       labels,
       port: inputs.registryPort,
@@ -201,6 +225,24 @@ async function startServices(ctx: Context): Promise<void> {
     }
     ctx.athensProxy = athens.goproxy
   }
+  await applyClusterObjects(ctx)
+}
+
+/**
+ * The namespaces the build uses and the registry's ConfigMap, in one
+ * `kubectl apply` (idempotent, so nothing is looked up first).
+ */
+async function applyClusterObjects(ctx: Context): Promise<void> {
+  const cluster = ctx.state.cluster
+  if (!cluster) return
+  const registry = cluster.registry
+  const manifest = clusterManifest({
+    namespaces: ctx.namespaces,
+    ...(registry ? { registryHost: `${registry.name}:${registry.port}` } : {})
+  })
+  if (manifest === '') return
+  const applied = await ctx.deps.cluster.applyObjects(cluster.name, manifest)
+  for (const line of applied.lines) ctx.deps.actions.log.info(line)
 }
 
 /** cache-volume: pvc:<claim>: a real cluster, the current kube context. */

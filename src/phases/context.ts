@@ -32,6 +32,8 @@ export interface Context {
   dockerConfig?: { path: string; secretName: string }
   /** The kind config, rendered in the plan (when the action creates the cluster). */
   kindConfig?: KindConfigResult
+  /** The namespaces the kaniko pods run in, created on a kind cluster. */
+  namespaces: string[]
   /** The state so far (read it here; change it through record.update). */
   state: MainState
   record: StateRecorder

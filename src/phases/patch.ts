@@ -128,7 +128,7 @@ async function keepCopiesOutOfContexts(
 
 /** Patches copies of the configs and checks the Dockerfiles they build. */
 export async function patch(ctx: Context): Promise<Patched> {
-  const { inputs, state, record } = ctx
+  const { inputs, record } = ctx
   return ctx.deps.actions.group('Patch skaffold config', async () => {
     const options = patchOptions(ctx)
     const { result, copies } = await patchWithDockerfileCopies(ctx, options)
@@ -219,21 +219,6 @@ export async function patch(ctx: Context): Promise<Patched> {
     }
     await recordKanikoAdvice(ctx, report)
     ctx.deps.actions.log.info(`patched config: ${prepared.patchedRootPath}`)
-    if (state.cluster) {
-      // skaffold creates the kaniko pod in each cluster block's namespace;
-      // pod creation fails when it does not exist.
-      const namespaces = new Set(
-        report.clusters.map((c) => c.namespace).filter((ns) => ns !== '')
-      )
-      if (inputs.namespace !== '') namespaces.add(inputs.namespace)
-      for (const namespace of [...namespaces].sort()) {
-        const { created } = await ctx.deps.cluster.ensureNamespace(
-          state.cluster.name,
-          namespace
-        )
-        if (created) ctx.deps.actions.log.info(`namespace ${namespace} created`)
-      }
-    }
     return { path: prepared.patchedRootPath }
   })
 }

@@ -11,6 +11,7 @@ import { type Inputs } from '../inputs.js'
 import { cacheMounts, renderKindConfig } from '../kind/kind-config.js'
 import { cacheDirs, type CacheDirs } from '../cache/paths.js'
 import { urlSecrets } from '../redact.js'
+import { buildNamespaces } from '../kind/objects.js'
 import { checkModules } from '../skaffold/modules.js'
 import { planRunnerLogin, pushTarget } from '../push-login.js'
 import { localRegistryWanted } from '../push-target.js'
@@ -69,6 +70,7 @@ export async function plan(deps: MainDeps = realMainDeps): Promise<Context> {
     dirs,
     secrets,
     athensProxy: '',
+    namespaces: [],
     state,
     record,
     deps
@@ -157,6 +159,12 @@ async function checkBeforeEffects(ctx: Context): Promise<void> {
   const { report } = patchSkaffoldConfigs(ctx.configFiles, patchOptions(ctx))
   checkModules(inputs.modules, ctx.configFiles, report.documents)
   await planLogin(ctx, report.artifacts)
+  // The cluster blocks' namespaces do not depend on what the cluster phase
+  // learns (Athens' address), so they are known now and created there.
+  ctx.namespaces = buildNamespaces(
+    report.clusters.map((c) => c.namespace),
+    inputs.namespace
+  )
   if (inputs.cacheVolume.kind !== 'hostpath') return
   if (inputs.createCluster) {
     ctx.kindConfig = renderKindConfig({
