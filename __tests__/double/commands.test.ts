@@ -565,7 +565,7 @@ describe('cluster double: node dirs, containers and cluster objects', () => {
         join(stack.daemon.env.CLUSTER_DOUBLE_HOME, 'nodes/main-control-plane')
       )
     ).toBe(false)
-    expect(existsSync(join(runnerMod, 'marker'))).toBe(true)
+    expect(existsSync(join(runnerMod, 'new/dir/marker'))).toBe(true)
     expect((await stack.run('kind', ['get', 'clusters'])).stderr).toBe(
       'No kind clusters found.\n'
     )
