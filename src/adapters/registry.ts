@@ -155,8 +155,8 @@ export async function startRegistry(
 /**
  * Runs `docker <runArgs>` (a `docker run --name <name>`) and only when the
  * name is taken looks at what holds it: docker refuses with "Conflict. The
- * container name ... is already in use" (moby daemon/names.go, reserveName)
- * and starts nothing. Returns true when a running container of this cluster
+ * container name ... is already in use" (moby daemon/names.go, reserveName,
+ * and daemon/errors.go, nameConflictError) and starts nothing. Returns true when a running container of this cluster
  * is there to reuse.
  * @throws ClusterError when the name is taken by a container the action did
  * not start for this cluster, or docker run fails otherwise.
