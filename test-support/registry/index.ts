@@ -64,11 +64,15 @@ export interface RegistryOptions {
 
 function run(command: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+    // No input: stdin closed from the start, so a child that exits early
+    // (openssl does) cannot turn our write into an EPIPE error.
+    const child = spawn(command, args, {
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']
+    })
     const out: Buffer[] = []
     const err: Buffer[] = []
-    child.stdout.on('data', (c: Buffer) => out.push(c))
-    child.stderr.on('data', (c: Buffer) => err.push(c))
+    child.stdout?.on('data', (c: Buffer) => out.push(c))
+    child.stderr?.on('data', (c: Buffer) => err.push(c))
     child.on('error', reject)
     child.on('close', (code) =>
       code === 0
@@ -79,7 +83,11 @@ function run(command: string, args: string[], input?: string): Promise<string> {
             )
           )
     )
-    child.stdin.end(input ?? '')
+    if (child.stdin) {
+      // The exit code decides; a child that stops reading is not our error.
+      child.stdin.on('error', () => undefined)
+      child.stdin.end(input)
+    }
   })
 }
 
