@@ -350,6 +350,7 @@ async function cleanUp(
   for (const failure of removed.failed) {
     warn(deps, report, `could not remove ${failure.path}: ${failure.error}`)
   }
+  await deleteDockerConfigSecret(deps, state, report)
   const cluster = state.cluster
   if (!cluster) return
   const run = runLabelValue(deps.actions.readRunnerEnv())
@@ -374,6 +375,43 @@ async function cleanUp(
     run
   })
   for (const warning of result.warnings) warn(deps, report, warning)
+}
+
+/**
+ * skaffold deletes the secret it made from the runner's docker config only
+ * after a build where every artifact built (skaffold v2.24.0
+ * pkg/skaffold/build/builder_mux.go Build skips PostBuild on an error): after
+ * any other, the runner's registry credentials would stay in a cluster that
+ * outlives the job. A cluster this job created and is about to delete takes
+ * the secret with it.
+ */
+async function deleteDockerConfigSecret(
+  deps: PostDeps,
+  state: MainState,
+  report: PostReport
+): Promise<void> {
+  const secret = state.dockerConfigSecret
+  if (!secret || state.build?.succeeded) return
+  if (state.cleanup && state.cluster?.created) return
+  for (const namespace of secret.namespaces) {
+    const where = namespace || "the kube context's namespace"
+    const result = await deps.cluster.deleteSecret({
+      context: secret.context,
+      namespace,
+      name: secret.name
+    })
+    if (result.error === undefined) {
+      deps.actions.log.info(
+        `deleted the docker config secret ${secret.name} (the runner's registry login) in ${where}`
+      )
+    } else {
+      warn(
+        deps,
+        report,
+        `could not delete the docker config secret ${secret.name} (the runner's registry login) in namespace ${where}: ${result.error}. Delete it by hand: ${result.command}`
+      )
+    }
+  }
 }
 
 function warn(deps: PostDeps, report: PostReport, message: string): void {

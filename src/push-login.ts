@@ -4,6 +4,7 @@
  * decides with src/push-target.ts, logs the decision and masks every
  * credential the file holds. The file's text goes no further than here.
  */
+import { randomBytes } from 'node:crypto'
 import * as path from 'node:path'
 import { log, maskSecret } from './adapters/actions.js'
 import { readRunnerDockerConfig } from './adapters/docker-config.js'
@@ -11,6 +12,7 @@ import type { Inputs } from './inputs.js'
 import type { ClusterReport } from './skaffold/report.js'
 import { serviceContainerNames } from './kind/containers.js'
 import {
+  dockerConfigSecretName,
   externalPushRegistries,
   planPushLogin,
   type PushTargetRequest
@@ -51,7 +53,10 @@ export async function planRunnerLogin(
   const plan = planPushLogin({
     mode: inputs.dockerConfig,
     registries,
-    config
+    config,
+    // Per step: a secret a failed build left in the cluster must not block
+    // the next step's (skaffold's create fails on an existing name).
+    secretName: dockerConfigSecretName(randomBytes(4).toString('hex'))
   })
   for (const secret of plan.secrets) maskSecret(secret)
   const warnings: string[] = []

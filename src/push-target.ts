@@ -10,11 +10,28 @@
  * identity inside the pod. skaffold turns a local docker config file into
  * the secret mounted there (GoogleContainerTools/skaffold v2.24.0
  * pkg/skaffold/build/cluster/secret.go setupDockerConfigSecret: key
- * config.json, created before the build and deleted after it).
+ * config.json, created before the build; pkg/skaffold/build/builder_mux.go
+ * Build calls PostBuild, which deletes it, only when every artifact built).
  */
 
-/** The secret skaffold creates from the runner's docker config. */
-export const DOCKER_CONFIG_SECRET = 'skaffold-kaniko-cache-docker-config'
+/** The start of the secret's name skaffold creates from the runner's docker config. */
+export const DOCKER_CONFIG_SECRET_PREFIX = 'skaffold-kaniko-cache-docker-config'
+
+/**
+ * The docker config secret of one action step: the prefix and a suffix the
+ * caller draws at random, so a secret a failed build left behind (skaffold
+ * deletes it only after a build where every artifact built) never blocks the
+ * next step's create. A Kubernetes object name (a DNS-1123 subdomain).
+ * @throws Error when the suffix is not 1-16 lower-case letters or digits.
+ */
+export function dockerConfigSecretName(suffix: string): string {
+  if (!/^[a-z0-9]{1,16}$/.test(suffix)) {
+    throw new Error(
+      `docker config secret suffix "${suffix}" must be 1-16 lower-case letters or digits`
+    )
+  }
+  return `${DOCKER_CONFIG_SECRET_PREFIX}-${suffix}`
+}
 
 /** docker/login-action and `docker login` write Docker Hub under this key. */
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/'
@@ -244,6 +261,8 @@ export interface PushLoginRequest {
   registries: string[]
   /** The runner's docker config, when one exists. */
   config?: { path: string; text: string }
+  /** The secret skaffold creates from it (dockerConfigSecretName). */
+  secretName: string
 }
 
 /** A short line on kaniko's own helpers, for registries the file cannot log in to. */
@@ -313,10 +332,10 @@ export function planPushLogin(request: PushLoginRequest): PushLoginPlan {
   if (logins.every((l) => l.login.kind === 'none')) return plan
   plan.dockerConfig = {
     path: request.config.path,
-    secretName: DOCKER_CONFIG_SECRET
+    secretName: request.secretName
   }
   info(
-    `kaniko logs in to ${targets} with the runner's docker config ${request.config.path} (skaffold creates the secret ${DOCKER_CONFIG_SECRET} from it for the build and deletes it after; cluster blocks with their own dockerConfig or pullSecretName keep theirs)`
+    `kaniko logs in to ${targets} with the runner's docker config ${request.config.path} (skaffold creates the secret ${request.secretName} from it for the build and deletes it after a build that succeeds, the post step after one that fails; cluster blocks with their own dockerConfig or pullSecretName keep theirs)`
   )
   return plan
 }

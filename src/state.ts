@@ -82,6 +82,19 @@ export interface ClusterState {
   athens?: { name: string; started: boolean }
 }
 
+/**
+ * The secret skaffold creates from the runner's docker config for this
+ * step's build; it deletes it only after a build where every artifact
+ * built, so post deletes it after any other.
+ */
+export interface DockerConfigSecretState {
+  name: string
+  /** The kube context skaffold builds on ('' = kubectl's current one). */
+  context: string
+  /** Namespaces of the patched cluster blocks that got it ('' = the kube context's). */
+  namespaces: string[]
+}
+
 /** What skaffold build did, for the post step and the summary. */
 export interface BuildResult {
   succeeded: boolean
@@ -102,6 +115,8 @@ export interface MainState {
   pvcClaim?: string
   cluster?: ClusterState
   patchedFiles: string[]
+  /** The runner's docker login secret, once the patch has set it in a cluster block. */
+  dockerConfigSecret?: DockerConfigSecretState
   /** The Dockerfile copies the build used (paths relative to the workspace). */
   dockerfileCopies?: DockerfileCopyRecord[]
   build?: BuildResult

@@ -24,6 +24,7 @@ function fake(
     copyCachesFromNode?: () => Promise<{ seconds: number }>
     saveCacheDir?: (req: SaveRequest) => Promise<SaveResult>
     trimUnused?: boolean
+    deleteSecretError?: string
   } = {}
 ): Run {
   const run: Run = {
@@ -114,6 +115,17 @@ function fake(
           containersRemoved: [],
           warnings: [],
           seconds: 0
+        })
+      },
+      deleteSecret: (request) => {
+        call(
+          `delete secret ${request.context} ${request.namespace}/${request.name}`
+        )
+        return Promise.resolve({
+          command: `kubectl --context ${request.context} delete secret --namespace ${request.namespace} --ignore-not-found -- ${request.name}`,
+          ...(overrides.deleteSecretError === undefined
+            ? {}
+            : { error: overrides.deleteSecretError })
         })
       },
       copyCachesFromNode:
@@ -291,5 +303,80 @@ describe('post step branches (fake adapters)', () => {
     await runPost(run.deps)
     expect(run.calls).toEqual([])
     expect(run.summaries).toEqual([])
+  })
+
+  describe("the runner's docker config secret", () => {
+    const SECRET = 'skaffold-kaniko-cache-docker-config-0a1b2c3d'
+    /** A build on a cluster that outlives the job, with the secret set in two namespaces. */
+    const withSecret = (
+      succeeded: boolean,
+      change: (state: MainState) => void = () => {}
+    ) =>
+      builtState((state) => {
+        state.build = { succeeded, seconds: 3, startedAt: 1000, images: [] }
+        state.mainSucceeded = succeeded
+        state.cluster = { ...state.cluster!, created: false, copyCaches: true }
+        state.dockerConfigSecret = {
+          name: SECRET,
+          context: 'kind-skc',
+          namespaces: ['team', 'other']
+        }
+        change(state)
+      })
+
+    it('is deleted in each namespace after a failed build, before the clean-up', async () => {
+      const run = fake(withSecret(false))
+      await runPost(run.deps)
+      const deletes = run.calls.filter((c) => c.startsWith('delete secret'))
+      expect(deletes).toEqual([
+        `delete secret kind-skc team/${SECRET}`,
+        `delete secret kind-skc other/${SECRET}`
+      ])
+      expect(run.calls.indexOf(deletes[1])).toBeLessThan(
+        run.calls.indexOf('cleanup -')
+      )
+      expect(run.warnings).toEqual([])
+    })
+
+    it('is left to skaffold after a successful build', async () => {
+      const run = fake(withSecret(true))
+      await runPost(run.deps)
+      expect(run.calls.filter((c) => c.startsWith('delete secret'))).toEqual([])
+    })
+
+    it('goes with the cluster this job created and deletes; stays deleted when the cluster is kept', async () => {
+      const deleted = fake(
+        withSecret(false, (state) => {
+          state.cluster!.created = true
+        })
+      )
+      await runPost(deleted.deps)
+      expect(deleted.calls.some((c) => c.startsWith('delete secret'))).toBe(
+        false
+      )
+      const kept = fake(
+        withSecret(false, (state) => {
+          state.cluster!.created = true
+          state.cleanup = false
+        })
+      )
+      await runPost(kept.deps)
+      expect(kept.calls).toContain(`delete secret kind-skc team/${SECRET}`)
+    })
+
+    it('warns with the secret, the namespace and the command when the delete fails', async () => {
+      const run = fake(withSecret(false), {
+        deleteSecretError: 'exit 1: Unable to connect to the server'
+      })
+      await runPost(run.deps)
+      expect(run.warnings).toHaveLength(2)
+      expect(run.warnings[0]).toContain(SECRET)
+      expect(run.warnings[0]).toContain('namespace team')
+      expect(run.warnings[0]).toContain('Unable to connect to the server')
+      expect(run.warnings[0]).toContain(
+        `kubectl --context kind-skc delete secret --namespace team --ignore-not-found -- ${SECRET}`
+      )
+      expect(run.summaries.join('\n')).toContain(SECRET)
+    })
   })
 })

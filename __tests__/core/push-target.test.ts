@@ -3,8 +3,8 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import {
-  DOCKER_CONFIG_SECRET,
   classifyLogin,
+  dockerConfigSecretName,
   externalPushRegistries,
   localRegistrySkipped,
   localRegistryWanted,
@@ -17,12 +17,14 @@ const LOCAL = 'skaffold-kaniko-cache-registry:5000'
 const PASSWORD = 'hunter2-known-password'
 const AUTH = Buffer.from(`octocat:${PASSWORD}`).toString('base64')
 const PATH = '/home/runner/.docker/config.json'
+const SECRET = 'skaffold-kaniko-cache-docker-config-0a1b2c3d'
 
 function plan(config: unknown, registries = ['ghcr.io'], mode = 'auto') {
   return planPushLogin({
     mode: mode as 'auto' | 'false',
     registries,
-    config: { path: PATH, text: JSON.stringify(config) }
+    config: { path: PATH, text: JSON.stringify(config) },
+    secretName: SECRET
   })
 }
 
@@ -135,14 +137,30 @@ describe('classifyLogin', () => {
   })
 })
 
+describe('dockerConfigSecretName', () => {
+  it('is the fixed prefix and a per-step suffix, a valid Kubernetes name', () => {
+    const name = dockerConfigSecretName('0a1b2c3d')
+    expect(name).toBe(SECRET)
+    expect(name).not.toBe(dockerConfigSecretName('9f8e7d6c'))
+    // DNS-1123 subdomain, at most 253 characters.
+    expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    expect(name.length).toBeLessThanOrEqual(253)
+  })
+
+  it('refuses a suffix that would make an invalid name', () => {
+    expect(() => dockerConfigSecretName('')).toThrow('lower-case')
+    expect(() => dockerConfigSecretName('A-b')).toThrow('lower-case')
+  })
+})
+
 describe('planPushLogin', () => {
   it('gives kaniko the runner config when it logs in to the push registry', () => {
     const result = plan({ auths: { 'ghcr.io': { auth: AUTH } } })
     expect(result.dockerConfig).toEqual({
       path: PATH,
-      secretName: DOCKER_CONFIG_SECRET
+      secretName: SECRET
     })
-    expect(DOCKER_CONFIG_SECRET).toBe('skaffold-kaniko-cache-docker-config')
+    expect(allText(result)).toContain(`the secret ${SECRET}`)
     expect(result.secrets).toEqual(expect.arrayContaining([AUTH, PASSWORD]))
     expect(allText(result)).not.toContain(PASSWORD)
     expect(allText(result)).not.toContain(AUTH)
@@ -180,7 +198,11 @@ describe('planPushLogin', () => {
         .dockerConfig
     ).toBeUndefined()
     expect(
-      planPushLogin({ mode: 'auto', registries: ['ghcr.io'] }).dockerConfig
+      planPushLogin({
+        mode: 'auto',
+        registries: ['ghcr.io'],
+        secretName: SECRET
+      }).dockerConfig
     ).toBeUndefined()
     expect(
       plan({ auths: { 'ghcr.io': { auth: AUTH } } }, []).dockerConfig
@@ -191,7 +213,8 @@ describe('planPushLogin', () => {
     const result = planPushLogin({
       mode: 'auto',
       registries: ['ghcr.io'],
-      config: { path: PATH, text: `{"auths": ${PASSWORD}` }
+      config: { path: PATH, text: `{"auths": ${PASSWORD}` },
+      secretName: SECRET
     })
     expect(result.dockerConfig).toBeUndefined()
     expect(allText(result)).toContain('is not a JSON object')

@@ -429,6 +429,34 @@ export async function cleanupCluster(request: {
   }
 }
 
+/**
+ * Post step: deletes one secret, a missing one being no error (kubectl
+ * pkg/cmd/delete/delete.go, --ignore-not-found). Never throws: returns the
+ * command line, for a warning, and kubectl's first line when it failed.
+ */
+export async function deleteSecret(request: {
+  /** '' = kubectl's current context. */
+  context: string
+  /** '' = the context's namespace. */
+  namespace: string
+  name: string
+}): Promise<{ command: string; error?: string }> {
+  const args = [
+    ...(request.context ? ['--context', request.context] : []),
+    'delete',
+    'secret',
+    ...(request.namespace ? ['--namespace', request.namespace] : []),
+    '--ignore-not-found',
+    '--',
+    request.name
+  ]
+  const result = await run('kubectl', args, { log: true })
+  const command = `kubectl ${args.join(' ')}`
+  return result.exitCode === 0
+    ? { command }
+    : { command, error: `exit ${result.exitCode}: ${firstLine(result)}` }
+}
+
 /** Seconds since `started` (epoch ms), to the hundredth. */
 export function elapsed(started: number): number {
   return Math.round((Date.now() - started) / 10) / 100

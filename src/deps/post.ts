@@ -31,7 +31,10 @@ export interface PostDeps {
     | 'writeStatsFile'
   >
   files: Pick<typeof files, 'readTextIfExists'>
-  cluster: Pick<typeof cluster, 'cleanupCluster' | 'copyCachesFromNode'>
+  cluster: Pick<
+    typeof cluster,
+    'cleanupCluster' | 'copyCachesFromNode' | 'deleteSecret'
+  >
   ownership: Pick<typeof ownership, 'giveCacheDirsToRunner'>
   patchedCopies: Pick<typeof patchedCopies, 'removePatchedCopies'>
 }

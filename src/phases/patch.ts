@@ -17,6 +17,7 @@ import { kanikoCostAdvice } from '../dockerfile/advice.js'
 import type { PatchReport } from '../skaffold/report.js'
 import { warn, type Context } from './context.js'
 import { logDockerConfigDecisions } from '../push-login.js'
+import type { ClusterReport } from '../skaffold/report.js'
 
 export interface Patched {
   path: string
@@ -163,6 +164,7 @@ export async function patch(ctx: Context): Promise<Patched> {
       ctx.runner.workspace
     )
     record.update((state) => state.warnings.push(...dockerConfigWarnings))
+    await recordDockerConfigSecret(ctx, report.clusters)
     for (const warning of report.warnings) {
       ctx.deps.actions.log.warning(warning.message, {
         file: warning.file,
@@ -220,6 +222,31 @@ export async function patch(ctx: Context): Promise<Patched> {
     await recordKanikoAdvice(ctx, report)
     ctx.deps.actions.log.info(`patched config: ${prepared.patchedRootPath}`)
     return { path: prepared.patchedRootPath }
+  })
+}
+
+/**
+ * Records the secret skaffold will create from the runner's docker config
+ * and the namespaces it goes to, so post can delete it after a failed build.
+ */
+async function recordDockerConfigSecret(
+  ctx: Context,
+  clusters: ClusterReport[]
+): Promise<void> {
+  const name = ctx.dockerConfig?.secretName
+  const namespaces = [
+    ...new Set(
+      clusters
+        .filter((c) => c.dockerConfig?.status === 'added')
+        .map((c) => c.namespace)
+    )
+  ]
+  if (name === undefined || namespaces.length === 0) return
+  // The context skaffold build gets (--kube-context), or kubectl's current one.
+  const context =
+    ctx.state.cluster?.context ?? (await ctx.deps.cluster.currentKubeContext())
+  ctx.record.update((state) => {
+    state.dockerConfigSecret = { name, context, namespaces }
   })
 }
 
