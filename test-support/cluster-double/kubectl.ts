@@ -4,8 +4,10 @@ import { parseAllDocuments } from 'yaml'
 import { CommandError, unsupported } from './io.js'
 import type { CommandContext } from './context.js'
 import { claimDataDir, clusterForContext, type ClusterRecord } from './state.js'
+import { deleteSecret } from './skaffold/secrets.js'
 
-type Form = 'wait' | 'get-namespace' | 'create-namespace' | 'apply'
+type Form =
+  'wait' | 'get-namespace' | 'create-namespace' | 'apply' | 'delete-secret'
 
 function formOf(rest: readonly string[]): Form | undefined {
   const line = rest.join(' ')
@@ -29,6 +31,12 @@ function formOf(rest: readonly string[]): Form | undefined {
   if (rest.length === 3 && rest[0] === 'create' && rest[1] === 'namespace')
     return 'create-namespace'
   if (line === 'apply -f -') return 'apply'
+  // Only the form the action's post step runs.
+  if (
+    rest.length === 7 &&
+    /^delete secret --namespace \S+ --ignore-not-found -- \S+$/.test(line)
+  )
+    return 'delete-secret'
   return undefined
 }
 
@@ -74,6 +82,16 @@ export function runKubectl(ctx: CommandContext, args: string[]): void {
     }
     cluster.namespaces.push(rest[2])
     io.out(`namespace/${rest[2]} created\n`)
+    return
+  }
+  if (form === 'delete-secret') {
+    // --ignore-not-found: "Treat \"resource not found\" as a successful
+    // delete" (kubernetes kubectl pkg/cmd/delete/delete.go, the flag's help):
+    // nothing printed, exit 0; a deleted object prints `<kind> "<name>"
+    // deleted` (the same file, PrintObj with the "deleted" operation).
+    const name = rest[6]
+    if (deleteSecret(`${ctx.options.home}|${cluster.name}`, rest[3], name))
+      io.out(`secret "${name}" deleted\n`)
     return
   }
   if (

@@ -206,3 +206,15 @@ export async function setupSecrets(
     }
   }
 }
+
+/**
+ * `kubectl delete secret`: removes a live secret; false when there is none.
+ * @param scope the daemon home and cluster, as setupSecrets takes it
+ */
+export function deleteSecret(
+  scope: string,
+  namespace: string,
+  name: string
+): boolean {
+  return live.delete(`${scope}|${namespace}/${name}`)
+}
