@@ -254,6 +254,31 @@ describeWithRegistry('cluster double: kaniko pushes to a real registry', () => {
     expect(again.stderr).toContain(
       'setting up docker config secret: creating docker config secret "badcred": secrets "badcred" already exists'
     )
+    // What the action's post step runs after a failed build.
+    const namespace = result.record?.secrets?.[0]?.namespace ?? ''
+    const remove = [
+      '--context',
+      'kind-push',
+      'delete',
+      'secret',
+      '--namespace',
+      namespace,
+      '--ignore-not-found',
+      '--',
+      'badcred'
+    ]
+    const deleted = await stack.run('kubectl', remove)
+    expect(deleted).toMatchObject({
+      code: 0,
+      stdout: 'secret "badcred" deleted\n'
+    })
+    expect(await stack.run('kubectl', remove)).toMatchObject({
+      code: 0,
+      stdout: ''
+    })
+    const third = await build(dir, ['--default-repo', `${HOST}/team`])
+    expect(third.stderr).not.toContain('already exists')
+    expect(third.stderr).toContain('UNAUTHORIZED: authentication required')
   }, 600_000)
 
   it('fails without credentials (no secret mounted), and with a credsStore-only config (no secret in the file)', async () => {
