@@ -84,8 +84,9 @@ export interface PatchOptions {
    * `cluster.dockerConfig` for every cluster block we patch that has no
    * `pullSecretName`, `pullSecretPath` or `dockerConfig` of its own: skaffold
    * reads the file at `path` on the runner into a secret `secretName` in the
-   * block's namespace for the build and deletes it after (skaffold v2.24.0
-   * pkg/skaffold/build/cluster/secret.go setupDockerConfigSecret), and mounts
+   * block's namespace for the build and deletes it after a build where every
+   * artifact built (skaffold v2.24.0 pkg/skaffold/build/cluster/secret.go
+   * setupDockerConfigSecret; build/builder_mux.go Build), and mounts
    * that secret at /kaniko/.docker in the kaniko pod, where kaniko reads
    * config.json for registry credentials (pkg/skaffold/build/cluster/pod.go
    * kanikoPodSpec, kaniko.DefaultDockerConfigPath). Absent: no block gets one.
