@@ -24,6 +24,8 @@ import {
   type ActionRun
 } from '../../test-support/runner-harness/index.js'
 
+import { STATE_NAME, type MainState } from '../../src/state.js'
+
 requireEndToEndPrerequisites(REPO_ROOT)
 
 let stack: LocalStack
@@ -35,6 +37,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop()
 })
+
+/** The state main handed to post. */
+function mainState(run: ActionRun): MainState {
+  return JSON.parse(run.state[STATE_NAME]) as MainState
+}
 
 /** Every file under dir (symlinks not followed). */
 async function filesUnder(dir: string): Promise<string[]> {
@@ -161,11 +168,23 @@ describe('an external default-repo with the runner docker login', () => {
 
   it("gives kaniko the runner's docker config as a secret", () => {
     expect(run.main.log).toMatch(
-      /examples\/feed-agg\/skaffold\.yaml:\d+: kaniko pushes with the runner's docker config \(secret skaffold-kaniko-cache-docker-config, mounted at \/kaniko\/\.docker\)/
+      /examples\/feed-agg\/skaffold\.yaml:\d+: kaniko pushes with the runner's docker config \(secret skaffold-kaniko-cache-docker-config-[0-9a-f]{8}, mounted at \/kaniko\/\.docker\)/
     )
     expect(run.main.log).toContain(
-      `kaniko logs in to registry.example.test with the runner's docker config ${join(configDir, 'config.json')} (skaffold creates the secret skaffold-kaniko-cache-docker-config`
+      `kaniko logs in to registry.example.test with the runner's docker config ${join(configDir, 'config.json')} (skaffold creates the secret skaffold-kaniko-cache-docker-config-`
     )
+    // One name per step, recorded for post; skaffold deleted it after the
+    // successful build, so post leaves it alone.
+    expect(mainState(run)).toMatchObject({
+      dockerConfigSecret: {
+        name: expect.stringMatching(
+          /^skaffold-kaniko-cache-docker-config-[0-9a-f]{8}$/
+        ),
+        context: 'kind-skaffold-kaniko-cache',
+        namespaces: [expect.any(String)]
+      }
+    })
+    expect(run.post.log).not.toContain('delete secret')
   })
 
   it('writes the credential nowhere: logs, summary, outputs, state, machine files, caches', async () => {
@@ -198,5 +217,40 @@ describe('an external default-repo with the runner docker login', () => {
       expect(text).not.toContain(auth)
     }
     expect(existsSync(join(configDir, 'config.json'))).toBe(true)
+  })
+})
+
+describe('a failed push with the runner docker login, on a cluster that stays', () => {
+  let run: ActionRun
+  let configDir: string
+
+  beforeAll(async () => {
+    configDir = join(stack.root, 'docker-login-wrong')
+    await mkdir(configDir, { recursive: true })
+    await writeFile(
+      join(configDir, 'config.json'),
+      stack.externalRegistry.dockerConfig('wrong-password')
+    )
+    run = await runExample(stack, {
+      example: 'feed-agg',
+      machine: join(stack.root, 'machine-login-wrong'),
+      inputs: {
+        'cache-key-prefix': 'e2e-login-wrong',
+        'default-repo': `${stack.externalRegistry.host}/team`,
+        cleanup: 'false'
+      },
+      env: { DOCKER_CONFIG: configDir }
+    })
+  }, jobsTimeout(1))
+
+  it('fails the build, and post deletes the secret skaffold left with the credentials', () => {
+    expect(run.main.log).toContain('UNAUTHORIZED')
+    const secret = mainState(run).dockerConfigSecret?.name
+    expect(secret).toMatch(/^skaffold-kaniko-cache-docker-config-[0-9a-f]{8}$/)
+    // kubectl's own line: the secret was still there when post ran.
+    expect(run.post.log).toContain(`secret "${secret}" deleted`)
+    expect(run.post.log).toContain(
+      `deleted the docker config secret ${secret} (the runner's registry login)`
+    )
   })
 })
