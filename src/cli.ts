@@ -143,6 +143,31 @@ async function runPatch(
     })
   }
   const copies = result.files.filter((f) => f.needsCopy)
+  printPatchedFiles(result, copies, dockerfiles, out, show)
+  if (values.json) {
+    out.stderr(JSON.stringify(result.report, null, 2) + '\n')
+  } else {
+    out.stderr(renderReport(result.report, show))
+    if (copies.length === 0) {
+      out.stderr(
+        'nothing to patch: the config is printed unchanged (see the reasons above)\n'
+      )
+    }
+  }
+  return EXIT.ok
+}
+
+/**
+ * Prints the patched files on stdout (the config alone when it is the only
+ * file, else each with a "# file:" header) and the Dockerfile insertions on stderr.
+ */
+function printPatchedFiles(
+  result: PatchResult,
+  copies: PatchResult['files'],
+  dockerfiles: ReturnType<typeof planDockerfileCopies>['copies'],
+  out: CliIo,
+  show: (p: string) => string
+): void {
   const printed = [
     ...copies.map((f) => ({
       path: f.path,
@@ -173,17 +198,6 @@ async function runPatch(
       )
     }
   }
-  if (values.json) {
-    out.stderr(JSON.stringify(result.report, null, 2) + '\n')
-  } else {
-    out.stderr(renderReport(result.report, show))
-    if (copies.length === 0) {
-      out.stderr(
-        'nothing to patch: the config is printed unchanged (see the reasons above)\n'
-      )
-    }
-  }
-  return EXIT.ok
 }
 
 async function runCheck(

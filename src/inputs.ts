@@ -46,7 +46,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
 const KEY_PREFIX = /^[A-Za-z0-9._-]{1,64}$/
 
 /**
- * Parses and validates every input.
+ * Parses and validates every input. One field per input in action.yml's
+ * order: a table rather than logic, so it stays one function.
  * @throws InputError naming the input, the bad value and what is accepted.
  */
 export function parseInputs(get: InputGetter): Inputs {
