@@ -37,7 +37,7 @@ describe('action.yml', () => {
     )
   })
 
-  it('agrees with src/inputs.ts and the README tables', () => {
+  it('agrees with src/inputs/names.ts and the README tables', () => {
     expect(checkContract(sources)).toEqual([])
   })
 
@@ -62,7 +62,7 @@ describe('checkContract', () => {
     expect(extraInput).not.toBe(sources.actionYml)
     expect(checkContract({ ...sources, actionYml: extraInput })).toEqual(
       expect.arrayContaining([
-        "input 'extra-knob' is in action.yml but not in INPUT_NAMES (src/inputs.ts)",
+        "input 'extra-knob' is in action.yml but not in INPUT_NAMES (src/inputs/names.ts)",
         "input 'extra-knob' is in action.yml but not in the README inputs table"
       ])
     )
@@ -75,7 +75,7 @@ describe('checkContract', () => {
         inputNames: [...sources.inputNames, 'ghost']
       })
     ).toContain(
-      "input 'ghost' is in INPUT_NAMES (src/inputs.ts) but not in action.yml"
+      "input 'ghost' is in INPUT_NAMES (src/inputs/names.ts) but not in action.yml"
     )
   })
 
@@ -86,7 +86,7 @@ describe('checkContract', () => {
         inputDefaults: { ...sources.inputDefaults, 'save-cache': 'always' }
       })
     ).toContain(
-      'input \'save-cache\' defaults to "auto" in action.yml but "always" in INPUT_DEFAULTS (src/inputs.ts)'
+      'input \'save-cache\' defaults to "auto" in action.yml but "always" in INPUT_DEFAULTS (src/inputs/names.ts)'
     )
   })
 

@@ -321,7 +321,7 @@ describe('cli help', () => {
 
   it('states the defaults the action and the patcher use', async () => {
     const { stdout } = await run(['--help'])
-    // The namespace input is empty by default (src/inputs.ts INPUT_DEFAULTS).
+    // The namespace input is empty by default (src/inputs/names.ts INPUT_DEFAULTS).
     expect(INPUT_DEFAULTS.namespace).toBe('')
     expect(stdout).not.toMatch(/defaults to "default"/)
     expect(stdout).toContain("The action's input is empty by default")

@@ -1,6 +1,6 @@
 /**
  * The README's inputs and outputs tables, made from action.yml so the two
- * cannot drift apart, and the check that holds action.yml, src/inputs.ts and
+ * cannot drift apart, and the check that holds action.yml, src/inputs/names.ts and
  * the README equal (used by __tests__/action-metadata.test.ts).
  *
  *   npx tsx scripts/readme-tables.ts           print both tables
@@ -187,11 +187,11 @@ export function checkContract(sources: ContractSources): string[] {
   compareSets(
     'action.yml',
     declared,
-    'INPUT_NAMES (src/inputs.ts)',
+    'INPUT_NAMES (src/inputs/names.ts)',
     sources.inputNames
   )
   compareSets(
-    'INPUT_NAMES (src/inputs.ts)',
+    'INPUT_NAMES (src/inputs/names.ts)',
     sources.inputNames,
     'action.yml',
     declared
@@ -200,7 +200,7 @@ export function checkContract(sources: ContractSources): string[] {
     const parserDefault = sources.inputDefaults[input.name]
     if (parserDefault !== undefined && parserDefault !== input.default) {
       problems.push(
-        `input '${input.name}' defaults to ${JSON.stringify(input.default)} in action.yml but ${JSON.stringify(parserDefault)} in INPUT_DEFAULTS (src/inputs.ts)`
+        `input '${input.name}' defaults to ${JSON.stringify(input.default)} in action.yml but ${JSON.stringify(parserDefault)} in INPUT_DEFAULTS (src/inputs/names.ts)`
       )
     }
     if (input.description === '') {
@@ -253,7 +253,7 @@ export function checkContract(sources: ContractSources): string[] {
   }
   if (problems.length > 0) {
     problems.push(
-      'Fix: declare the input in action.yml and src/inputs.ts, then run `npx tsx scripts/readme-tables.ts --write`.'
+      'Fix: declare the input in action.yml and src/inputs/names.ts, parse it in src/inputs.ts, then run `npx tsx scripts/readme-tables.ts --write`.'
     )
   }
   return problems
