@@ -243,7 +243,26 @@ async function runCheck(
     })
     advice = adviseArtifactDockerfiles([{ ...input, key: '', path }], show)
   }
-  if (values.json) {
+  printFindings(findings, advice, values.json ?? false, out, show)
+  out.stderr(
+    checked === 0
+      ? 'no kaniko artifact on the cluster builder: no Dockerfile to check\n'
+      : findings.length === 0
+        ? 'no findings: every Go stage declares the build args\n'
+        : `${findings.length} finding(s)\n`
+  )
+  return EXIT.ok
+}
+
+/** Prints the Dockerfile findings and the cost notes (as JSON with --json). */
+function printFindings(
+  findings: DockerfileFinding[],
+  advice: string[],
+  json: boolean,
+  out: CliIo,
+  show: (p: string) => string
+): void {
+  if (json) {
     out.stdout(JSON.stringify(findings, null, 2) + '\n')
   } else {
     for (const f of findings) {
@@ -255,17 +274,9 @@ async function runCheck(
   // Hints, not findings: on stdout beside the findings, on stderr beside JSON.
   for (const line of advice) {
     const note = `note: ${line}\n`
-    if (values.json) out.stderr(note)
+    if (json) out.stderr(note)
     else out.stdout(note)
   }
-  out.stderr(
-    checked === 0
-      ? 'no kaniko artifact on the cluster builder: no Dockerfile to check\n'
-      : findings.length === 0
-        ? 'no findings: every Go stage declares the build args\n'
-        : `${findings.length} finding(s)\n`
-  )
-  return EXIT.ok
 }
 
 function looksLikeSkaffold(text: string): boolean {
