@@ -1,7 +1,7 @@
 /**
  * The kind cluster: create (one retry, the first failure's log kept), wait
  * for the nodes, reuse an existing cluster (caches copied in and out with
- * `docker cp`), the cluster objects (namespaces, the registry's ConfigMap) in
+ * `docker cp`, in node-caches.ts), the cluster objects (namespaces, the registry's ConfigMap) in
  * one `kubectl apply`, and the clean-up. The local registry is in
  * registry.ts, the Athens module proxy in athens.ts.
  *
@@ -17,15 +17,21 @@ import { ClusterError } from './cluster-error.js'
 import { removeRunContainers } from './containers.js'
 import {
   commandOutput as output,
+  elapsed,
   firstLine,
   lastLines,
   lines,
-  mustRun as must,
   run,
   tryRun
 } from './exec.js'
 
 export { ClusterError }
+export {
+  copyCachesFromNode,
+  copyCachesIntoNode,
+  openCacheDirsToAllUsers,
+  type NodeCopy
+} from './node-caches.js'
 
 /** The kubectl context kind creates for a cluster. */
 export function kubeContext(cluster: string): string {
@@ -276,85 +282,6 @@ export async function requireCluster(cluster: string): Promise<void> {
   }
 }
 
-/** One cache dir on the runner and where it lives in the node. */
-export interface NodeCopy {
-  runnerDir: string
-  nodePath: string
-  /** The part copied back out ('' for all of it). */
-  savedSubdir?: string
-}
-
-/**
- * Reuse mode: the node has no mounts for the caches, so their content is
- * copied in. `<dir>/.` copies the dir's content into the
- * node path rather than the dir itself (docker cp semantics).
- */
-export async function copyCachesIntoNode(
-  node: string,
-  dirs: NodeCopy[]
-): Promise<{ seconds: number }> {
-  const started = Date.now()
-  for (const dir of dirs) {
-    // The saved part goes in even when empty, so that copying it back out
-    // finds it after a build that downloaded no module.
-    await mkdir(path.join(dir.runnerDir, dir.savedSubdir ?? ''), {
-      recursive: true
-    })
-    await must('docker', ['exec', '--', node, 'mkdir', '-p', dir.nodePath])
-    await must('docker', [
-      'cp',
-      '--',
-      `${dir.runnerDir}/.`,
-      `${node}:${dir.nodePath}`
-    ])
-  }
-  return { seconds: elapsed(started) }
-}
-
-/**
- * Reuse mode: copies the saved part of each cache back out of the node
- * (`docker cp <node>:<dir>/. <runner dir>`). The docker CLI extracts every
- * directory with its final mode before writing into it (moby/go-archive
- * archive.go, Unpack and createTarFile), so the read-only trees Go extracts
- * into the module cache would fail with EACCES for the runner user: they are
- * left in the node.
- */
-export async function copyCachesFromNode(
-  node: string,
-  dirs: NodeCopy[]
-): Promise<{ seconds: number }> {
-  const started = Date.now()
-  for (const dir of dirs) {
-    const sub = dir.savedSubdir ?? ''
-    const nodePath = sub === '' ? dir.nodePath : `${dir.nodePath}/${sub}`
-    const runnerDir = sub === '' ? dir.runnerDir : `${dir.runnerDir}/${sub}`
-    await mkdir(runnerDir, { recursive: true })
-    await must('docker', ['cp', '--', `${node}:${nodePath}/.`, runnerDir])
-  }
-  return { seconds: elapsed(started) }
-}
-
-/**
- * Opens the cache dirs in the node to every user (`docker exec <node> chmod
- * -R a+rwX`, as root in the node): kaniko runs a stage's RUN as its USER
- * (kaniko pkg/commands/run.go), and the restored dirs belong to the runner
- * user with mode 0755, so Go as any other user could not write its caches.
- */
-export async function openCacheDirsToAllUsers(
-  node: string,
-  nodePaths: string[]
-): Promise<void> {
-  await must('docker', [
-    'exec',
-    '--',
-    node,
-    'chmod',
-    '-R',
-    'a+rwX',
-    ...nodePaths
-  ])
-}
-
 /**
  * Applies the cluster objects (kind/objects.ts) in one `kubectl apply -f -`.
  * `apply` creates what is missing and leaves what matches alone, so nothing
@@ -455,11 +382,6 @@ export async function deleteSecret(request: {
   return result.exitCode === 0
     ? { command }
     : { command, error: `exit ${result.exitCode}: ${firstLine(result)}` }
-}
-
-/** Seconds since `started` (epoch ms), to the hundredth. */
-export function elapsed(started: number): number {
-  return Math.round((Date.now() - started) / 10) / 100
 }
 
 /** The kube context kubectl uses when none is named; '' when none is set. */

@@ -195,3 +195,8 @@ export function lines(text: string): string[] {
     .map((l) => l.trim())
     .filter((l) => l !== '')
 }
+
+/** Seconds since `started` (epoch ms), to the hundredth. */
+export function elapsed(started: number): number {
+  return Math.round((Date.now() - started) / 10) / 100
+}

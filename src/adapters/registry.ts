@@ -7,7 +7,7 @@ import { appendFile, readFile } from 'node:fs/promises'
 import { DEFAULT_REGISTRY_IMAGE } from '../images.js'
 import { claimContainerName } from '../kind/containers.js'
 import { CONTAINERD_CERTS_DIR } from '../kind/kind-config.js'
-import { elapsed } from './cluster.js'
+import { elapsed } from './exec.js'
 import { ClusterError } from './cluster-error.js'
 import { inspectContainer } from './containers.js'
 import {

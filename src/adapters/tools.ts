@@ -28,6 +28,7 @@ import {
   type ToolName
 } from '../tools/catalog.js'
 import type { PinTable } from '../tools/pins.js'
+import { elapsed } from './exec.js'
 
 /** What installTool needs: the same facts that plan the download. */
 export type InstallRequest = ToolDownloadRequest
@@ -336,8 +337,4 @@ function describe(error: unknown): string {
 
 function fixHint(plan: ToolDownload): string {
   return `Check ${plan.tool}-version (${plan.version}) and ${plan.tool}-download-url`
-}
-
-function elapsed(started: number): number {
-  return Math.round((Date.now() - started) / 10) / 100
 }
