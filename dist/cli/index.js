@@ -7020,7 +7020,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
-/***/ 8209:
+/***/ 8002:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10211,26 +10211,14 @@ function planDockerfileCopies(artifacts) {
     return plan;
 }
 
-;// CONCATENATED MODULE: ./src/cli.ts
+;// CONCATENATED MODULE: ./src/cli/arguments.ts
 /**
- * Command-line preview (docs/design.md#the-command-line-preview): `patch` prints the patched skaffold
- * config, `check` prints the Dockerfile findings. Orchestrator: parses the
- * arguments, calls the adapter and the pure modules, prints.
+ * The command-line preview's arguments: the help text, the option table
+ * node:util parseArgs reads, and their translation into patch options.
  */
 
 
 
-
-
-
-
-
-
-
-
-
-/** Exit codes: 0 success, 2 bad input, 1 anything unexpected. */
-const EXIT = { ok: 0, internal: 1, badInput: 2 };
 const HELP = `Usage:
   skaffold-kaniko-cache patch [options] FILE
   skaffold-kaniko-cache check [options] FILE
@@ -10328,6 +10316,83 @@ const OPTIONS = {
 const CLI_OPTION_NAMES = Object.keys(OPTIONS);
 class UsageError extends Error {
 }
+function isParseArgsError(error) {
+    const code = error.code ?? '';
+    return code.startsWith('ERR_PARSE_ARGS');
+}
+function toPatchOptions(values) {
+    const d = options_DEFAULT_PATCH_OPTIONS;
+    const buildArgs = (values['build-arg'] ?? []).map((pair) => {
+        const eq = pair.indexOf('=');
+        if (eq <= 0)
+            throw new UsageError(`--build-arg "${pair}": expected KEY=VALUE`);
+        return [pair.slice(0, eq), pair.slice(eq + 1)];
+    });
+    const hostPath = d.volumeSource;
+    return {
+        ...d,
+        mountPaths: {
+            mod: values['mod-cache-path'] ?? d.mountPaths.mod,
+            build: values['build-cache-path'] ?? d.mountPaths.build
+        },
+        volumeNames: {
+            mod: values['mod-volume-name'] ?? d.volumeNames.mod,
+            build: values['build-volume-name'] ?? d.volumeNames.build
+        },
+        volumeSource: values.pvc !== undefined
+            ? {
+                kind: 'persistentVolumeClaim',
+                claim: values.pvc,
+                volumeName: PVC_VOLUME_NAME,
+                subPaths: { ...paths_VOLUME_NAMES }
+            }
+            : {
+                kind: 'hostPath',
+                paths: {
+                    mod: values['mod-node-path'] ?? hostPath.paths.mod,
+                    build: values['build-node-path'] ?? hostPath.paths.build
+                },
+                type: values['hostpath-type'] ?? hostPath.type
+            },
+        goProxy: values['go-proxy'] ?? '',
+        goPrivate: values['go-private'] ?? '',
+        goFlags: values['go-flags'] ?? '',
+        buildArgs,
+        registryMirror: values['registry-mirror'] ?? '',
+        kanikoImage: values['kaniko-image'] ?? '',
+        initImage: values['init-image'] ?? '',
+        whitelistVarRun: values['whitelist-var-run'] ?? false,
+        ignorePaths: values['no-ignore-paths'] ? [] : d.ignorePaths,
+        insecureRegistries: values['insecure-registry'] ?? [],
+        profiles: (values.profile ?? [])
+            .flatMap((p) => p.split(','))
+            .map((p) => p.trim())
+            .filter((p) => p !== ''),
+        defaultNamespace: values.namespace ?? d.defaultNamespace
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli.ts
+/**
+ * Command-line preview (docs/design.md#the-command-line-preview): `patch` prints the patched skaffold
+ * config, `check` prints the Dockerfile findings. Orchestrator: parses the
+ * arguments, calls the adapter and the pure modules, prints.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Exit codes: 0 success, 2 bad input, 1 anything unexpected. */
+const EXIT = { ok: 0, internal: 1, badInput: 2 };
 /**
  * Runs the CLI with the arguments after the script name.
  * @returns the exit status.
@@ -10385,61 +10450,6 @@ async function runCli(argv, io = {}) {
         return EXIT.internal;
     }
 }
-function isParseArgsError(error) {
-    const code = error.code ?? '';
-    return code.startsWith('ERR_PARSE_ARGS');
-}
-function toPatchOptions(values) {
-    const d = options_DEFAULT_PATCH_OPTIONS;
-    const buildArgs = (values['build-arg'] ?? []).map((pair) => {
-        const eq = pair.indexOf('=');
-        if (eq <= 0)
-            throw new UsageError(`--build-arg "${pair}": expected KEY=VALUE`);
-        return [pair.slice(0, eq), pair.slice(eq + 1)];
-    });
-    const hostPath = d.volumeSource;
-    return {
-        ...d,
-        mountPaths: {
-            mod: values['mod-cache-path'] ?? d.mountPaths.mod,
-            build: values['build-cache-path'] ?? d.mountPaths.build
-        },
-        volumeNames: {
-            mod: values['mod-volume-name'] ?? d.volumeNames.mod,
-            build: values['build-volume-name'] ?? d.volumeNames.build
-        },
-        volumeSource: values.pvc !== undefined
-            ? {
-                kind: 'persistentVolumeClaim',
-                claim: values.pvc,
-                volumeName: PVC_VOLUME_NAME,
-                subPaths: { ...paths_VOLUME_NAMES }
-            }
-            : {
-                kind: 'hostPath',
-                paths: {
-                    mod: values['mod-node-path'] ?? hostPath.paths.mod,
-                    build: values['build-node-path'] ?? hostPath.paths.build
-                },
-                type: values['hostpath-type'] ?? hostPath.type
-            },
-        goProxy: values['go-proxy'] ?? '',
-        goPrivate: values['go-private'] ?? '',
-        goFlags: values['go-flags'] ?? '',
-        buildArgs,
-        registryMirror: values['registry-mirror'] ?? '',
-        kanikoImage: values['kaniko-image'] ?? '',
-        initImage: values['init-image'] ?? '',
-        whitelistVarRun: values['whitelist-var-run'] ?? false,
-        ignorePaths: values['no-ignore-paths'] ? [] : d.ignorePaths,
-        insecureRegistries: values['insecure-registry'] ?? [],
-        profiles: (values.profile ?? [])
-            .flatMap((p) => p.split(','))
-            .map((p) => p.trim())
-            .filter((p) => p !== ''),
-        defaultNamespace: values.namespace ?? d.defaultNamespace
-    };
-}
 async function patchFrom(path, options) {
     const files = await readSkaffoldConfigs(path);
     return patch_patchSkaffoldConfigs(files, options);
@@ -10465,6 +10475,23 @@ async function runPatch(path, options, values, out, show) {
         });
     }
     const copies = result.files.filter((f) => f.needsCopy);
+    printPatchedFiles(result, copies, dockerfiles, out, show);
+    if (values.json) {
+        out.stderr(JSON.stringify(result.report, null, 2) + '\n');
+    }
+    else {
+        out.stderr(renderReport(result.report, show));
+        if (copies.length === 0) {
+            out.stderr('nothing to patch: the config is printed unchanged (see the reasons above)\n');
+        }
+    }
+    return EXIT.ok;
+}
+/**
+ * Prints the patched files on stdout (the config alone when it is the only
+ * file, else each with a "# file:" header) and the Dockerfile insertions on stderr.
+ */
+function printPatchedFiles(result, copies, dockerfiles, out, show) {
     const printed = [
         ...copies.map((f) => ({
             path: f.path,
@@ -10493,16 +10520,6 @@ async function runPatch(path, options, values, out, show) {
             out.stderr(`dockerfile ${show(d.original)}: the copy adds ${i.lines.join(', ')} after line ${i.afterLine}\n`);
         }
     }
-    if (values.json) {
-        out.stderr(JSON.stringify(result.report, null, 2) + '\n');
-    }
-    else {
-        out.stderr(renderReport(result.report, show));
-        if (copies.length === 0) {
-            out.stderr('nothing to patch: the config is printed unchanged (see the reasons above)\n');
-        }
-    }
-    return EXIT.ok;
 }
 async function runCheck(path, options, values, out, show) {
     let text;
@@ -10532,7 +10549,17 @@ async function runCheck(path, options, values, out, show) {
         });
         advice = adviseArtifactDockerfiles([{ ...input, key: '', path }], show);
     }
-    if (values.json) {
+    printFindings(findings, advice, values.json ?? false, out, show);
+    out.stderr(checked === 0
+        ? 'no kaniko artifact on the cluster builder: no Dockerfile to check\n'
+        : findings.length === 0
+            ? 'no findings: every Go stage declares the build args\n'
+            : `${findings.length} finding(s)\n`);
+    return EXIT.ok;
+}
+/** Prints the Dockerfile findings and the cost notes (as JSON with --json). */
+function printFindings(findings, advice, json, out, show) {
+    if (json) {
         out.stdout(JSON.stringify(findings, null, 2) + '\n');
     }
     else {
@@ -10546,17 +10573,11 @@ async function runCheck(path, options, values, out, show) {
     // Hints, not findings: on stdout beside the findings, on stderr beside JSON.
     for (const line of advice) {
         const note = `note: ${line}\n`;
-        if (values.json)
+        if (json)
             out.stderr(note);
         else
             out.stdout(note);
     }
-    out.stderr(checked === 0
-        ? 'no kaniko artifact on the cluster builder: no Dockerfile to check\n'
-        : findings.length === 0
-            ? 'no findings: every Go stage declares the build args\n'
-            : `${findings.length} finding(s)\n`);
-    return EXIT.ok;
 }
 function looksLikeSkaffold(text) {
     try {
@@ -10615,7 +10636,7 @@ function renderReport(report, show = (p) => p) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8209);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8002);
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2));
 
