@@ -330,13 +330,9 @@ async function save(
   report.save = { mod, build }
 }
 
-function saveRecord(result: SaveResult): SaveRecord {
-  return {
-    outcome: result.outcome,
-    bytes: result.bytes,
-    seconds: result.seconds,
-    reason: result.warning
-  }
+/** The adapter's warning is the summary's reason. */
+function saveRecord({ warning, ...outcome }: SaveResult): SaveRecord {
+  return { ...outcome, reason: warning }
 }
 
 function messageOf(error: unknown): string {

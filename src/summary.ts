@@ -7,10 +7,21 @@
 import { addOwnTimes, type OwnTimeAccount } from './own-time.js'
 import type { CacheHit, MainState, Phase, RestoreRecord } from './state.js'
 
-export interface SaveRecord {
+/**
+ * One cache save: saved: uploaded; exists: the lookup found the key;
+ * reserved: the service refused the reservation with 409 (the key exists, or
+ * another job is saving it or left its reservation unfinished); skipped: not
+ * attempted (the policy, nothing new, the service not available, an empty
+ * dir, the deadline); failed: a warning says why.
+ */
+export interface SaveOutcome {
   outcome: 'saved' | 'exists' | 'reserved' | 'skipped' | 'failed'
   bytes: number
   seconds: number
+}
+
+/** A save as the summary shows it: the outcome and why it was not saved. */
+export interface SaveRecord extends SaveOutcome {
   reason?: string
 }
 

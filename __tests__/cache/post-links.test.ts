@@ -70,7 +70,12 @@ jest.unstable_mockModule('../../src/adapters/cache.js', () => ({
   }
 }))
 jest.unstable_mockModule('../../src/adapters/cluster.js', () => ({
-  cleanupCluster: () => Promise.resolve({ warnings: [] }),
+  cleanupCluster: () =>
+    Promise.resolve({
+      clusterDeleted: false,
+      containersRemoved: [],
+      warnings: []
+    }),
   copyCachesFromNode: () => Promise.resolve()
 }))
 

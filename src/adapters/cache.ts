@@ -14,6 +14,7 @@ import { explainFailedSave } from '../cache/save-outcome.js'
 import { traceCall } from './call-trace.js'
 import { emptyCacheDir, measureDir } from './cache-files.js'
 import type { RestoreRecord } from '../state.js'
+import type { SaveOutcome } from '../summary.js'
 
 type CacheClient = typeof import('@actions/cache')
 let client: Promise<CacheClient> | undefined
@@ -64,17 +65,8 @@ export interface SaveRequest {
 }
 
 /** The outcome of one save. */
-export interface SaveResult {
-  /**
-   * saved: uploaded; exists: the lookup found the key; reserved: the service
-   * refused the reservation with 409 (the key exists, or another job is
-   * saving it or left its reservation unfinished); skipped: the service is
-   * not available, the dir is empty or the deadline passed; failed: a
-   * warning says why.
-   */
-  outcome: 'saved' | 'exists' | 'reserved' | 'skipped' | 'failed'
-  bytes: number
-  seconds: number
+/** What saveCacheDir did; `warning` is logged already (a failed or skipped save). */
+export interface SaveResult extends SaveOutcome {
   warning?: string
 }
 

@@ -317,7 +317,6 @@ export interface CleanupResult {
   clusterDeleted: boolean
   containersRemoved: string[]
   warnings: string[]
-  seconds: number
 }
 
 /**
@@ -330,7 +329,6 @@ export async function cleanupCluster(request: {
   /** The run label value: only containers that carry it are removed. */
   run: string
 }): Promise<CleanupResult> {
-  const started = Date.now()
   const warnings: string[] = []
   let clusterDeleted = false
   if (request.cluster !== undefined && request.cluster !== '') {
@@ -351,8 +349,7 @@ export async function cleanupCluster(request: {
   return {
     clusterDeleted,
     containersRemoved: removed.removed,
-    warnings,
-    seconds: elapsed(started)
+    warnings
   }
 }
 

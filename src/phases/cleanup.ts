@@ -46,6 +46,11 @@ export async function cleanUp(
     run
   })
   for (const warning of result.warnings) warn(deps, report, warning)
+  const gone = [
+    ...(result.clusterDeleted ? [`cluster ${cluster.name}`] : []),
+    ...result.containersRemoved
+  ]
+  if (gone.length > 0) deps.actions.log.info(`removed ${gone.join(', ')}`)
 }
 
 /**
