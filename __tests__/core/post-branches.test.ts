@@ -21,7 +21,7 @@ interface Run {
 function fake(
   state: MainState | undefined,
   overrides: {
-    copyCachesFromNode?: () => Promise<{ seconds: number }>
+    copyCachesFromNode?: () => Promise<void>
     saveCacheDir?: (req: SaveRequest) => Promise<SaveResult>
     trimUnused?: boolean
     deleteSecretError?: string
@@ -132,7 +132,7 @@ function fake(
         overrides.copyCachesFromNode ??
         (() => {
           call('copy out')
-          return Promise.resolve({ seconds: 0 })
+          return Promise.resolve()
         })
     },
     ownership: {

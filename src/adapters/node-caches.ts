@@ -7,7 +7,6 @@
 
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { elapsed } from './exec.js'
 import { mustRun as must } from './exec.js'
 
 /** One cache dir on the runner and where it lives in the node. */
@@ -26,8 +25,7 @@ export interface NodeCopy {
 export async function copyCachesIntoNode(
   node: string,
   dirs: NodeCopy[]
-): Promise<{ seconds: number }> {
-  const started = Date.now()
+): Promise<void> {
   for (const dir of dirs) {
     // The saved part goes in even when empty, so that copying it back out
     // finds it after a build that downloaded no module.
@@ -42,7 +40,6 @@ export async function copyCachesIntoNode(
       `${node}:${dir.nodePath}`
     ])
   }
-  return { seconds: elapsed(started) }
 }
 
 /**
@@ -56,8 +53,7 @@ export async function copyCachesIntoNode(
 export async function copyCachesFromNode(
   node: string,
   dirs: NodeCopy[]
-): Promise<{ seconds: number }> {
-  const started = Date.now()
+): Promise<void> {
   for (const dir of dirs) {
     const sub = dir.savedSubdir ?? ''
     const nodePath = sub === '' ? dir.nodePath : `${dir.nodePath}/${sub}`
@@ -65,7 +61,6 @@ export async function copyCachesFromNode(
     await mkdir(runnerDir, { recursive: true })
     await must('docker', ['cp', '--', `${node}:${nodePath}/.`, runnerDir])
   }
-  return { seconds: elapsed(started) }
 }
 
 /**
