@@ -357,3 +357,28 @@ function helperRegistries(
     .map((l) => l.registry)
   return through.length > 0 ? through.join(', ') : 'the registries it covers'
 }
+
+/**
+ * kaniko's words when a registry refuses the push: it checks push
+ * permission before it builds (kaniko cmd/executor/cmd/root.go Run, "error
+ * checking push permissions -- …: checking push permission for
+ * \"<image>\": …"), and go-containerregistry's transport error carries the
+ * registry's code (pkg/v1/remote/transport/error.go: UNAUTHORIZED, DENIED).
+ */
+const PUSH_REFUSED =
+  /checking push permission for "([^"]+)": .*\b(UNAUTHORIZED|DENIED)\b/
+
+/**
+ * Which registry refused kaniko's push, from the last lines of the build
+ * log, as a sentence naming the registry and the fix; '' when no line says
+ * so.
+ */
+export function pushRefusal(tail: string[]): string {
+  for (const line of tail) {
+    const match = PUSH_REFUSED.exec(line)
+    if (!match) continue
+    const host = registryHost(match[1])
+    return `the registry ${host} refused kaniko's push of ${match[1]} (${match[2]}): log in to ${host} before this step (docker/login-action or docker login) with a credential that may push to that repository`
+  }
+  return ''
+}

@@ -9,6 +9,7 @@ import {
   localRegistrySkipped,
   localRegistryWanted,
   planPushLogin,
+  pushRefusal,
   registryHost
 } from '../../src/push-target.js'
 import { INPUT_DEFAULTS, parseInputs } from '../../src/inputs.js'
@@ -236,5 +237,37 @@ describe('the docker-config input', () => {
     expect(() => parse('yes')).toThrow(
       /Input 'docker-config' has an invalid value "yes": expected auto/
     )
+  })
+})
+
+describe('pushRefusal', () => {
+  // kaniko's line when the registry refuses the credentials (as measured
+  // against a distribution registry with htpasswd auth).
+  const refused =
+    'error checking push permissions -- make sure you entered the correct tag name, and that you are authenticated correctly, and try again: checking push permission for "ghcr.io/octo/feed-agg:v1": POST https://ghcr.io/v2/octo/feed-agg/blobs/uploads/: UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:octo/feed-agg Type:repository]]'
+
+  it('names the registry that refused, the image and the fix', () => {
+    expect(pushRefusal(['Building [feed-agg]...', refused, 'exit 1'])).toBe(
+      "the registry ghcr.io refused kaniko's push of ghcr.io/octo/feed-agg:v1 (UNAUTHORIZED): log in to ghcr.io before this step (docker/login-action or docker login) with a credential that may push to that repository"
+    )
+  })
+
+  it('names Docker Hub for a short image name, and DENIED too', () => {
+    expect(
+      pushRefusal([
+        'checking push permission for "octo/app:v1": POST https://index.docker.io/v2/octo/app/blobs/uploads/: DENIED: requested access to the resource is denied'
+      ])
+    ).toContain(
+      "the registry docker.io refused kaniko's push of octo/app:v1 (DENIED)"
+    )
+  })
+
+  it('says nothing for other failures', () => {
+    expect(
+      pushRefusal([
+        'checking push permission for "kind-registry:5001/hello:latest": Get "https://kind-registry:5001/v2/": http: server gave HTTP response to HTTPS client',
+        'error building image: exit status 1'
+      ])
+    ).toBe('')
   })
 })

@@ -19,6 +19,7 @@ import {
   registryRequest,
   registryUnavailable,
   startRegistry,
+  tarFiles,
   type RegistryEndpoint,
   type RunningRegistry
 } from '../../test-support/registry/index.js'
@@ -125,22 +126,6 @@ async function build(dir: string, extra: string[] = []) {
     .filter((r) => r.args.includes(output))
     .at(-1)
   return { ...result, output, record }
-}
-
-/** Regular files of a tar: name → content (ustar/GNU headers). */
-function tarFiles(tar: Buffer): Map<string, Buffer> {
-  const files = new Map<string, Buffer>()
-  for (let at = 0; at + 512 <= tar.length;) {
-    const header = tar.subarray(at, at + 512)
-    const name = header.subarray(0, 100).toString().replace(/\0.*$/s, '')
-    if (name === '') break
-    const size = parseInt(header.subarray(124, 136).toString().trim(), 8)
-    const type = String.fromCharCode(header[156])
-    if (type === '0' || type === '\0')
-      files.set(name, tar.subarray(at + 512, at + 512 + size))
-    at += 512 + Math.ceil(size / 512) * 512
-  }
-  return files
 }
 
 const auth = { authorization: basicAuth(USER, PASSWORD) }

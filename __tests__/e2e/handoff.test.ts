@@ -23,6 +23,7 @@ import {
   REPO_ROOT,
   type ActionRun
 } from '../../test-support/runner-harness/index.js'
+import { basicAuth, pullImage } from '../../test-support/registry/index.js'
 
 import { STATE_NAME, type MainState } from '../../src/state.js'
 
@@ -125,13 +126,18 @@ describe('the hand-off to later steps', () => {
 })
 
 describe('an external default-repo with the runner docker login', () => {
-  const password = 'known-password-0d5c1e'
-  const auth = Buffer.from(`ci-bot:${password}`).toString('base64')
+  let password: string
+  let auth: string
+  let host: string
   let run: ActionRun
   let machine: string
   let configDir: string
 
   beforeAll(async () => {
+    ;({ host, password } = stack.externalRegistry)
+    auth = Buffer.from(
+      `${stack.externalRegistry.username}:${password}`
+    ).toString('base64')
     machine = join(stack.root, 'machine-login')
     // Where docker/login-action would have written it, outside the machine
     // dir so that every file the run wrote can be searched.
@@ -139,14 +145,14 @@ describe('an external default-repo with the runner docker login', () => {
     await mkdir(configDir, { recursive: true })
     await writeFile(
       join(configDir, 'config.json'),
-      JSON.stringify({ auths: { 'registry.example.test': { auth } } })
+      stack.externalRegistry.dockerConfig()
     )
     run = await runExample(stack, {
       example: 'feed-agg',
       machine,
       inputs: {
         'cache-key-prefix': 'e2e-login',
-        'default-repo': 'registry.example.test/team'
+        'default-repo': `${host}/team`
       },
       env: { DOCKER_CONFIG: configDir }
     })
@@ -155,15 +161,39 @@ describe('an external default-repo with the runner docker login', () => {
   it('pushes to the external registry without starting the local one', () => {
     assertSucceeded(run)
     expect(run.main.log).toContain(
-      'default-repo registry.example.test/team is the push target, so the local registry skaffold-kaniko-cache-registry:5000 is not started'
+      `default-repo ${host}/team is the push target, so the local registry skaffold-kaniko-cache-registry:5000 is not started`
     )
     expect(JSON.parse(run.outputs.images)).toEqual([
       expect.objectContaining({
         tag: expect.stringMatching(
-          /^registry\.example\.test\/team\/feed-agg:.+@sha256:[0-9a-f]{64}$/
+          new RegExp(
+            `^${host.replace(/\./g, '\\.')}/team/feed-agg:.+@sha256:[0-9a-f]{64}$`
+          )
         )
       })
     ])
+  })
+
+  it("the images output's digest pulls the built image back from the registry", async () => {
+    const [image] = JSON.parse(run.outputs.images) as { tag: string }[]
+    const digest = image.tag.slice(image.tag.indexOf('@') + 1)
+    const pulled = await pullImage(
+      stack.externalRegistry.registry.endpoint,
+      'team/feed-agg',
+      digest,
+      {
+        host,
+        headers: {
+          authorization: basicAuth(stack.externalRegistry.username, password)
+        }
+      }
+    )
+    expect(pulled).toMatchObject({ status: 200, digest })
+    // The final stage's COPY --from=build /bin/feed-agg: a Go executable
+    // built from the example's sources.
+    const binary = pulled.files.get('bin/feed-agg')
+    expect(binary?.subarray(0, 4)).toEqual(Buffer.from('\x7fELF', 'latin1'))
+    expect(binary?.includes(Buffer.from('gopkg.in/yaml'))).toBe(true)
   })
 
   it("gives kaniko the runner's docker config as a secret", () => {
@@ -171,7 +201,7 @@ describe('an external default-repo with the runner docker login', () => {
       /examples\/feed-agg\/skaffold\.yaml:\d+: kaniko pushes with the runner's docker config \(secret skaffold-kaniko-cache-docker-config-[0-9a-f]{8}, mounted at \/kaniko\/\.docker\)/
     )
     expect(run.main.log).toContain(
-      `kaniko logs in to registry.example.test with the runner's docker config ${join(configDir, 'config.json')} (skaffold creates the secret skaffold-kaniko-cache-docker-config-`
+      `kaniko logs in to ${host} with the runner's docker config ${join(configDir, 'config.json')} (skaffold creates the secret skaffold-kaniko-cache-docker-config-`
     )
     // One name per step, recorded for post; skaffold deleted it after the
     // successful build, so post leaves it alone.
@@ -243,8 +273,21 @@ describe('a failed push with the runner docker login, on a cluster that stays', 
     })
   }, jobsTimeout(1))
 
-  it('fails the build, and post deletes the secret skaffold left with the credentials', () => {
-    expect(run.main.log).toContain('UNAUTHORIZED')
+  it("fails the build with kaniko's unauthorized error, and the log and summary name the registry that refused", () => {
+    const { host } = stack.externalRegistry
+    expect(run.main.log).toContain(
+      `checking push permission for "${host}/team/feed-agg:`
+    )
+    expect(run.main.log).toContain(
+      `POST https://${host}/v2/team/feed-agg/blobs/uploads/: UNAUTHORIZED: authentication required`
+    )
+    const refusal = `the registry ${host} refused kaniko's push of ${host}/team/feed-agg:`
+    expect(run.main.log).toContain(`skaffold build failed (exit 1) after`)
+    expect(run.main.log).toContain(refusal)
+    expect(run.summary).toContain(refusal)
+  })
+
+  it('post deletes the secret skaffold left with the credentials', () => {
     const secret = mainState(run).dockerConfigSecret?.name
     expect(secret).toMatch(/^skaffold-kaniko-cache-docker-config-[0-9a-f]{8}$/)
     // kubectl's own line: the secret was still there when post ran.

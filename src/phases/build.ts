@@ -4,6 +4,7 @@
 import * as path from 'node:path'
 import { buildCommandArgs } from '../build-command.js'
 import { makeRedactor } from '../redact.js'
+import { pushRefusal } from '../push-target.js'
 import { type MainState } from '../state.js'
 import { UserError } from '../errors.js'
 import type { Context } from './context.js'
@@ -68,8 +69,14 @@ export async function build(
       state.cluster?.context ?? (await ctx.deps.cluster.currentKubeContext())
   })
   if (result.exitCode !== 0) {
+    // The summary names the registry that refused the push, too.
+    const refusal = pushRefusal(result.tail)
+    if (refusal)
+      record.update((state) => {
+        state.warnings.push(refusal)
+      })
     throw new UserError(
-      `skaffold build failed (exit ${result.exitCode}) after ${result.seconds.toFixed(1)} s. Last lines of its log (kaniko's output included):\n${result.tail.join('\n')}`
+      `skaffold build failed (exit ${result.exitCode}) after ${result.seconds.toFixed(1)} s${refusal ? `: ${refusal}` : ''}. Last lines of its log (kaniko's output included):\n${result.tail.join('\n')}`
     )
   }
   record.update((state) => {

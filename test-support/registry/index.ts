@@ -16,6 +16,7 @@ import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 
 /** The registry server Debian installs (package docker-registry). */
 export const REGISTRY_BINARY = '/usr/bin/docker-registry'
@@ -325,4 +326,70 @@ export const MANIFEST_ACCEPT = [
 /** Basic auth header value. */
 export function basicAuth(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
+}
+
+/** Regular files of a tar: name → content (ustar/GNU headers). */
+export function tarFiles(tar: Buffer): Map<string, Buffer> {
+  const files = new Map<string, Buffer>()
+  for (let at = 0; at + 512 <= tar.length;) {
+    const header = tar.subarray(at, at + 512)
+    const name = header.subarray(0, 100).toString().replace(/\0.*$/s, '')
+    if (name === '') break
+    const size = parseInt(header.subarray(124, 136).toString().trim(), 8)
+    const type = String.fromCharCode(header[156])
+    if (type === '0' || type === '\0')
+      files.set(name, tar.subarray(at + 512, at + 512 + size))
+    at += 512 + Math.ceil(size / 512) * 512
+  }
+  return files
+}
+
+/** An image pulled back by digest: its manifest and the files of its layers. */
+export interface PulledImage {
+  /** Status of the manifest GET (200 when the registry has it). */
+  status: number
+  /** The registry's Docker-Content-Digest header. */
+  digest?: string
+  manifest?: { config: { digest: string }; layers: { digest: string }[] }
+  /** Every regular file of every layer (gzip tars), later layers win. */
+  files: Map<string, Buffer>
+}
+
+/** Pulls `<repository>@<digest>` (manifest, then each layer) from a registry. */
+export async function pullImage(
+  endpoint: RegistryEndpoint,
+  repository: string,
+  digest: string,
+  options: { host?: string; headers?: Record<string, string> } = {}
+): Promise<PulledImage> {
+  const headers = options.headers ?? {}
+  const res = await registryRequest(
+    endpoint,
+    'GET',
+    `/v2/${repository}/manifests/${digest}`,
+    { host: options.host, headers: { ...headers, accept: MANIFEST_ACCEPT } }
+  )
+  const files = new Map<string, Buffer>()
+  const header = res.headers['docker-content-digest']
+  const pulled: PulledImage = {
+    status: res.status,
+    digest: typeof header === 'string' ? header : undefined,
+    files
+  }
+  if (res.status !== 200) return pulled
+  pulled.manifest = JSON.parse(res.body.toString()) as PulledImage['manifest'] &
+    object
+  for (const layer of pulled.manifest.layers) {
+    const blob = await registryRequest(
+      endpoint,
+      'GET',
+      `/v2/${repository}/blobs/${layer.digest}`,
+      { host: options.host, headers }
+    )
+    if (blob.status !== 200)
+      throw new Error(`GET blob ${layer.digest}: status ${blob.status}`)
+    for (const [name, content] of tarFiles(gunzipSync(blob.body)))
+      files.set(name, content)
+  }
+  return pulled
 }
