@@ -284,7 +284,10 @@ describe('a failed push with the runner docker login, on a cluster that stays', 
     const refusal = `the registry ${host} refused kaniko's push of ${host}/team/feed-agg:`
     expect(run.main.log).toContain(`skaffold build failed (exit 1) after`)
     expect(run.main.log).toContain(refusal)
-    expect(run.summary).toContain(refusal)
+    // The summary escapes the apostrophe.
+    expect(run.summary).toContain(
+      refusal.replace("'", '&#39;') + 'latest (UNAUTHORIZED)'
+    )
   })
 
   it('post deletes the secret skaffold left with the credentials', () => {
