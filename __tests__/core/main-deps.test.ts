@@ -3,7 +3,7 @@
  * when a phase fails halfway. No file, process or cache service is touched.
  */
 import { describe, expect, it } from '@jest/globals'
-import type { RunnerEnv } from '../../src/adapters/actions.js'
+import { RUNNER as runner } from './helpers/runner-env.js'
 import type { RestoreRecord } from '../../src/state.js'
 import { ClusterCreateError } from '../../src/adapters/cluster.js'
 import { parseInputs, type InputName } from '../../src/inputs.js'
@@ -19,24 +19,6 @@ build:
       kaniko: {}
   cluster: {}
 `
-
-const runner: RunnerEnv = {
-  home: '/home/runner',
-  runnerTemp: '/tmp/runner',
-  workspace: '/w',
-  os: 'Linux',
-  arch: 'X64',
-  runId: '7',
-  runAttempt: '1',
-  job: 'build',
-  ref: 'refs/heads/main',
-  eventName: 'push',
-  eventPath: '/event.json',
-  uid: 1001,
-  gid: 1001,
-  githubToken: '',
-  hostsFile: '/etc/hosts'
-}
 
 interface Run {
   /** Every state main persisted, in order. */

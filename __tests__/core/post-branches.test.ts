@@ -8,6 +8,7 @@ import type { SaveRequest, SaveResult } from '../../src/adapters/cache.js'
 import type { PostDeps } from '../../src/deps/post.js'
 import { runPost } from '../../src/post.js'
 import type { MainState } from '../../src/state.js'
+import { RUNNER } from './helpers/runner-env.js'
 
 interface Run {
   deps: PostDeps
@@ -52,23 +53,7 @@ function fake(
         },
         error: () => undefined
       },
-      readRunnerEnv: () => ({
-        home: '/home/runner',
-        runnerTemp: '/tmp/runner',
-        workspace: '/w',
-        os: 'Linux',
-        arch: 'X64',
-        runId: '7',
-        runAttempt: '1',
-        job: 'build',
-        ref: 'refs/heads/main',
-        eventName: 'push',
-        eventPath: '',
-        uid: 1001,
-        gid: 1001,
-        githubToken: '',
-        hostsFile: '/etc/hosts'
-      })
+      readRunnerEnv: () => RUNNER
     },
     cache: {
       saveCacheDir:
