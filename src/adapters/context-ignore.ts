@@ -12,8 +12,7 @@ import type {
 } from '../dockerfile/ignore.js'
 import { artifactKey } from '../skaffold/options.js'
 import type { PatchReport } from '../skaffold/report.js'
-import { replaceFile } from './files.js'
-import { excludeCopiesFromGit } from './patched-copies.js'
+import { writeUntrackedCopies } from './patched-copies.js'
 import { contextPath, dockerfilePath } from './skaffold-files.js'
 
 /**
@@ -68,11 +67,7 @@ export async function readArtifactContexts(
 export async function writeContextIgnores(
   files: ContextIgnoreFile[]
 ): Promise<string[]> {
-  const written: string[] = []
-  for (const file of files) {
-    await replaceFile(file.path, file.text, 0o644)
-    written.push(file.path)
-  }
-  await excludeCopiesFromGit(written)
-  return written
+  return writeUntrackedCopies(
+    files.map((file) => ({ path: file.path, text: file.text, mode: 0o644 }))
+  )
 }

@@ -12,7 +12,26 @@ import {
   excludePattern,
   removeExcludeEntries
 } from '../skaffold/git-exclude.js'
-import { writeText } from './files.js'
+import { replaceFile, writeText } from './files.js'
+
+/**
+ * Writes files the action puts beside the user's (each a new file renamed
+ * into place, so a symlink already at the path is replaced, not written
+ * through) and lists them in git's info/exclude: an untracked file would make
+ * skaffold's git tagger append -dirty.
+ * @returns the paths written (the post step removes them).
+ */
+export async function writeUntrackedCopies(
+  files: { path: string; text: string; mode: number }[]
+): Promise<string[]> {
+  const written: string[] = []
+  for (const file of files) {
+    await replaceFile(file.path, file.text, file.mode)
+    written.push(file.path)
+  }
+  await excludeCopiesFromGit(written)
+  return written
+}
 
 /** Lists the copies in their work tree's git info/exclude (best effort). */
 export async function excludeCopiesFromGit(files: string[]): Promise<void> {

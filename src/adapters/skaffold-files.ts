@@ -22,8 +22,8 @@ import {
 } from '../skaffold/patch.js'
 import type { ArtifactReport, PatchReport } from '../skaffold/report.js'
 import { listLocalRequires } from '../skaffold/requires.js'
-import { readTextIfExists, replaceFile } from './files.js'
-import { excludeCopiesFromGit } from './patched-copies.js'
+import { readTextIfExists } from './files.js'
+import { writeUntrackedCopies } from './patched-copies.js'
 
 /**
  * Reads the root config and, recursively, every local `requires[].path`
@@ -103,15 +103,11 @@ export async function preparePatchedConfigs(
 export async function writePatchedCopies(
   result: PatchResult
 ): Promise<PreparedConfigs> {
-  const writtenFiles: string[] = []
-  for (const file of result.files) {
-    if (!file.needsCopy) continue
-    // A new file renamed into place: a symlink already at the copy's path
-    // (one the checked-out code may carry) is replaced, not written through.
-    await replaceFile(file.copyPath, file.text, 0o600)
-    writtenFiles.push(file.copyPath)
-  }
-  await excludeCopiesFromGit(writtenFiles)
+  const writtenFiles = await writeUntrackedCopies(
+    result.files
+      .filter((file) => file.needsCopy)
+      .map((file) => ({ path: file.copyPath, text: file.text, mode: 0o600 }))
+  )
   return {
     patchedRootPath: result.rootPath,
     writtenFiles,
@@ -248,12 +244,11 @@ export async function readArtifactDockerfiles(
 export async function writeDockerfileCopies(
   copies: DockerfileCopy[]
 ): Promise<string[]> {
-  const written: string[] = []
-  for (const copy of copies) {
-    await replaceFile(copy.copyPath, copy.text, 0o644)
-    written.push(copy.copyPath)
-  }
-  // Untracked files would make skaffold's git tagger append -dirty.
-  await excludeCopiesFromGit(written)
-  return written
+  return writeUntrackedCopies(
+    copies.map((copy) => ({
+      path: copy.copyPath,
+      text: copy.text,
+      mode: 0o644
+    }))
+  )
 }
