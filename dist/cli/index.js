@@ -9600,8 +9600,24 @@ async function ensureRealDir(path) {
 
 
 
+/**
+ * Writes files the action puts beside the user's (each a new file renamed
+ * into place, so a symlink already at the path is replaced, not written
+ * through) and lists them in git's info/exclude: an untracked file would make
+ * skaffold's git tagger append -dirty.
+ * @returns the paths written (the post step removes them).
+ */
+async function patched_copies_writeUntrackedCopies(files) {
+    const written = [];
+    for (const file of files) {
+        await replaceFile(file.path, file.text, file.mode);
+        written.push(file.path);
+    }
+    await excludeCopiesFromGit(written);
+    return written;
+}
 /** Lists the copies in their work tree's git info/exclude (best effort). */
-async function patched_copies_excludeCopiesFromGit(files) {
+async function excludeCopiesFromGit(files) {
     await editGitExcludes(files, addExcludeEntries);
 }
 /**
@@ -9760,16 +9776,9 @@ async function preparePatchedConfigs(rootPath, options) {
  * a rename, so nothing at the copy's path is followed.
  */
 async function writePatchedCopies(result) {
-    const writtenFiles = [];
-    for (const file of result.files) {
-        if (!file.needsCopy)
-            continue;
-        // A new file renamed into place: a symlink already at the copy's path
-        // (one the checked-out code may carry) is replaced, not written through.
-        await replaceFile(file.copyPath, file.text, 0o600);
-        writtenFiles.push(file.copyPath);
-    }
-    await excludeCopiesFromGit(writtenFiles);
+    const writtenFiles = await writeUntrackedCopies(result.files
+        .filter((file) => file.needsCopy)
+        .map((file) => ({ path: file.copyPath, text: file.text, mode: 0o600 })));
     return {
         patchedRootPath: result.rootPath,
         writtenFiles,
@@ -9879,14 +9888,11 @@ async function readArtifactDockerfiles(report, rootPath, workingDir) {
  * @returns the paths written (remove them in the post step).
  */
 async function writeDockerfileCopies(copies) {
-    const written = [];
-    for (const copy of copies) {
-        await replaceFile(copy.copyPath, copy.text, 0o644);
-        written.push(copy.copyPath);
-    }
-    // Untracked files would make skaffold's git tagger append -dirty.
-    await excludeCopiesFromGit(written);
-    return written;
+    return writeUntrackedCopies(copies.map((copy) => ({
+        path: copy.copyPath,
+        text: copy.text,
+        mode: 0o644
+    })));
 }
 
 ;// CONCATENATED MODULE: ./src/dockerfile/advice.ts
