@@ -73,8 +73,13 @@ jest.unstable_mockModule('@actions/exec', () => ({
 const setSecret = jest.fn()
 const warning = jest.fn()
 const info = jest.fn()
-// The adapters import core as a namespace and use only these three.
-jest.unstable_mockModule('@actions/core', () => ({ setSecret, warning, info }))
+// The adapters write the runner's commands through workflow-commands.ts
+// and use only these three.
+jest.unstable_mockModule('../../src/adapters/workflow-commands.js', () => ({
+  setSecret,
+  warning,
+  info
+}))
 
 const cluster = {
   ...(await import('../../src/adapters/cluster.js')),

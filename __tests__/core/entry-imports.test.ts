@@ -79,11 +79,41 @@ function staticGraph(entry: string): Graph {
 }
 
 describe('what each entry point loads at start', () => {
-  it('the post step loads neither yaml nor dockerfile-ast', () => {
-    const { packages } = staticGraph('src/entry/post.ts')
-    expect(packages.has('@actions/core')).toBe(true)
-    expect([...packages]).not.toContain('yaml')
-    expect([...packages]).not.toContain('dockerfile-ast')
+  it('the post step loads only the exec client before its first line', () => {
+    // Not yaml or dockerfile-ast (it only deletes the patched copies), not
+    // @actions/core (its OIDC client loads an HTTP stack at import).
+    expect([...staticGraph('src/entry/post.ts').packages]).toEqual([
+      '@actions/exec'
+    ])
+  })
+
+  it('the main step checks its inputs before it loads any package', () => {
+    const graph = staticGraph('src/entry/main.ts')
+    expect([...graph.packages]).toEqual([])
+    // The rest of the step, parsers and clients included, comes after.
+    const rest = staticGraph('src/main.ts').packages
+    expect(rest.has('yaml')).toBe(true)
+    expect(rest.has('dockerfile-ast')).toBe(true)
+  })
+
+  it('no step loads @actions/core, @actions/tool-cache or @actions/glob at start', () => {
+    for (const entry of ['src/main.ts', 'src/post.ts']) {
+      const { packages } = staticGraph(entry)
+      for (const heavy of [
+        '@actions/core',
+        '@actions/tool-cache',
+        '@actions/glob'
+      ]) {
+        expect({ entry, loads: packages.has(heavy) }).toEqual({
+          entry,
+          loads: false
+        })
+      }
+    }
+    expect(staticGraph('src/adapters/tools.ts').lazy).toContain(
+      '@actions/tool-cache'
+    )
+    expect(staticGraph('src/adapters/hash.ts').lazy).toContain('@actions/glob')
   })
 
   it('neither step loads @actions/cache before a cache is restored or saved', () => {

@@ -77,9 +77,11 @@ jest.unstable_mockModule('../../src/adapters/skaffold-build.js', () =>
 jest.unstable_mockModule('../../src/adapters/cluster.js', () =>
   recorded(actual.cluster, { checkDocker: () => dockerAnswer() })
 )
+jest.unstable_mockModule('../../src/adapters/action-inputs.js', () => ({
+  readInputs: () => parseInputs((name) => values[name] ?? '')
+}))
 jest.unstable_mockModule('../../src/adapters/actions.js', () => ({
   ...actual.actions,
-  readInputs: () => parseInputs((name) => values[name] ?? ''),
   readRunnerEnv: () => runner,
   saveMainState: (state: MainState) => {
     saved = structuredClone(state)

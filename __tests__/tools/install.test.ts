@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import * as tc from '@actions/tool-cache'
 import {
   ensureKubectl,
+  findInToolCache,
   installTool,
   sha256File
 } from '../../src/adapters/tools.js'
@@ -530,5 +531,38 @@ describe('ensureKubectl', () => {
       baseUrl: s.baseUrls.kubectl
     })
     expect(result).toMatchObject({ version: 'v1.99.9', fromCache: false })
+  })
+})
+
+describe('findInToolCache answers as tc.find does', () => {
+  it.each([
+    ['kind', 'v0.32.0', 'x64'],
+    ['kind', '0.32.0', 'x64'],
+    ['kind', 'v0.32.0', 'arm64'],
+    ['kind', 'v0.31.0', 'x64'],
+    ['skaffold', 'v2.24.0', 'x64'],
+    ['kind', '0.32', 'x64'],
+    ['kind', '0.x', 'x64']
+  ])('%s %s %s', async (tool, version, arch) => {
+    const source = join(work, 'kind')
+    await writeFile(source, 'binary')
+    // What the install writes: tc.cacheFile's layout and .complete marker.
+    await tc.cacheFile(source, 'kind', 'kind', 'v0.32.0', 'x64')
+    // An unfinished copy (no .complete marker) is not a hit.
+    await mkdir(join(work, 'tool-cache', 'skaffold', '2.24.0', 'x64'), {
+      recursive: true
+    })
+    expect(await findInToolCache(tool, version, arch)).toBe(
+      tc.find(tool, version, arch)
+    )
+  })
+
+  it('finds the copy tc.cacheFile made', async () => {
+    const source = join(work, 'kind')
+    await writeFile(source, 'binary')
+    await tc.cacheFile(source, 'kind', 'kind', 'v0.32.0', 'x64')
+    expect(await findInToolCache('kind', 'v0.32.0', 'x64')).toBe(
+      join(work, 'tool-cache', 'kind', '0.32.0', 'x64')
+    )
   })
 })

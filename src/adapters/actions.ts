@@ -1,24 +1,14 @@
 /**
- * The only place that talks to @actions/core: inputs, outputs, state, the
- * job summary, logging and annotations.
+ * The action's side of the runner: inputs, outputs, state, the job summary,
+ * logging and annotations, over the runner's command protocol.
  */
-import * as core from '@actions/core'
-import { INPUT_NAMES, parseInputs, type Inputs } from '../inputs.js'
+import * as core from './workflow-commands.js'
 import {
   STATE_NAME,
   parseState,
   serializeState,
   type MainState
 } from '../state.js'
-
-/** Reads and validates every input once. Throws InputError on a bad value. */
-export function readInputs(): Inputs {
-  const known = new Set<string>(INPUT_NAMES)
-  return parseInputs((name) => {
-    if (!known.has(name)) throw new Error(`unknown input ${name}`)
-    return core.getInput(name)
-  })
-}
 
 /** Sets the action's outputs. */
 export function setOutputs(outputs: Record<string, string>): void {
@@ -39,30 +29,18 @@ export function loadMainState(): MainState | undefined {
 
 /** Appends this job's section to the job summary. */
 export async function appendSummary(html: string): Promise<void> {
-  await core.summary.addRaw(html, true).write()
+  await core.appendStepSummary(html)
 }
 
-export interface Annotation {
-  file?: string
-  line?: number
-  title?: string
-}
+export type Annotation = core.CommandProperties
 
 export const log = {
   info: (message: string): void => core.info(message),
   debug: (message: string): void => core.debug(message),
   warning: (message: string, where: Annotation = {}): void =>
-    core.warning(message, {
-      file: where.file,
-      startLine: where.line,
-      title: where.title
-    }),
+    core.warning(message, where),
   error: (message: string, where: Annotation = {}): void =>
-    core.error(message, {
-      file: where.file,
-      startLine: where.line,
-      title: where.title
-    })
+    core.error(message, where)
 }
 
 /** Runs fn inside a collapsible log group. */

@@ -2,7 +2,7 @@
  * The Athens Go module proxy on the kind network: it holds the GitHub token
  * for private modules, so the build never sees it.
  */
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { DEFAULT_ATHENS_IMAGE } from '../images.js'

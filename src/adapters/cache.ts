@@ -8,7 +8,7 @@
  * call's annotations and HTTP exchanges apart from other work's, and races
  * the call against its deadline.
  */
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import { mkdir, readdir } from 'node:fs/promises'
 import { explainFailedSave } from '../cache/save-outcome.js'
 import { traceCall } from './call-trace.js'

@@ -9,7 +9,7 @@
  * cluster double (test-support/cluster-double) implements.
  */
 
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { KIND_LABELS, kubernetesNodes } from '../kind/containers.js'

@@ -14,7 +14,7 @@
  * `tryRun` answers whether the command succeeded.
  */
 import { UserFixableError } from '../errors.js'
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import * as exec from '@actions/exec'
 import { randomUUID } from 'node:crypto'
 import { toolEnvironment } from '../tool-env.js'

@@ -1,7 +1,13 @@
 /**
  * Hash of the files that key the module cache (cache-dependency-path).
  */
-import * as glob from '@actions/glob'
+
+/**
+ * @actions/glob, loaded on first use: it loads @actions/core and its HTTP
+ * stack, which would otherwise delay the step's first log line.
+ */
+const loadGlob = (): Promise<typeof import('@actions/glob')> =>
+  import('@actions/glob')
 
 /**
  * sha256 over the files matched by the globs, relative to root, the way
@@ -11,6 +17,7 @@ export async function hashDependencyFiles(
   patterns: string[],
   root: string
 ): Promise<string> {
+  const glob = await loadGlob()
   return glob.hashFiles(anchorPatterns(patterns, root).join('\n'), root, {
     followSymbolicLinks: false
   })
@@ -21,6 +28,7 @@ export async function listDependencyFiles(
   patterns: string[],
   root: string
 ): Promise<string[]> {
+  const glob = await loadGlob()
   const globber = await glob.create(anchorPatterns(patterns, root).join('\n'), {
     followSymbolicLinks: false,
     matchDirectories: false

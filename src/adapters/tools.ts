@@ -6,11 +6,10 @@
  * A binary whose checksum does not match is deleted and never run.
  */
 
-import * as core from '@actions/core'
+import * as core from './workflow-commands.js'
 import * as io from '@actions/io'
-import * as tc from '@actions/tool-cache'
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, existsSync } from 'node:fs'
 import { chmod, open, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -88,7 +87,9 @@ export async function installTool(
         : undefined
     sha256 = await verifyDownload(plan, source, file, against)
     await chmod(file, 0o755)
-    dir = await tc.cacheFile(
+    dir = await (
+      await toolCache()
+    ).cacheFile(
       file,
       plan.binaryName,
       plan.tool,
@@ -122,7 +123,11 @@ async function fromToolCache(
   plan: ToolDownload,
   started: number
 ): Promise<{ result: InstallResult } | { expected?: Expected }> {
-  const cachedDir = tc.find(plan.tool, plan.version, plan.platform.arch)
+  const cachedDir = await findInToolCache(
+    plan.tool,
+    plan.version,
+    plan.platform.arch
+  )
   if (cachedDir === '') return {}
   const binary = path.join(cachedDir, plan.binaryName)
   const sha256 = await sha256File(binary)
@@ -196,7 +201,10 @@ async function downloadBinary(
   const misses: string[] = []
   for (const source of plan.sources) {
     try {
-      return { file: await tc.downloadTool(source.url), source }
+      return {
+        file: await (await toolCache()).downloadTool(source.url),
+        source
+      }
     } catch (error) {
       const status = httpStatus(error)
       if (status !== undefined && MISSING.includes(status)) {
@@ -295,7 +303,7 @@ async function fetchChecksum(
 ): Promise<string> {
   let file: string
   try {
-    file = await tc.downloadTool(source.checksumUrl)
+    file = await (await toolCache()).downloadTool(source.checksumUrl)
   } catch (error) {
     throw new ToolError(
       `Cannot verify ${plan.tool} ${plan.version}: its checksum file ${source.checksumUrl} could not be downloaded (${describe(error)})${why}`
@@ -326,7 +334,44 @@ async function readHead(file: string, bytes: number): Promise<string> {
 }
 
 function httpStatus(error: unknown): number | undefined {
-  return error instanceof tc.HTTPError ? error.httpStatusCode : undefined
+  return loadedToolCache !== undefined &&
+    error instanceof loadedToolCache.HTTPError
+    ? error.httpStatusCode
+    : undefined
+}
+
+type ToolCache = typeof import('@actions/tool-cache')
+let loadedToolCache: ToolCache | undefined
+
+/**
+ * @actions/tool-cache, loaded on first use: it loads @actions/core and its
+ * HTTP stack, which a warm run (every tool already in the tool cache) does
+ * not need.
+ */
+async function toolCache(): Promise<ToolCache> {
+  loadedToolCache ??= await import('@actions/tool-cache')
+  return loadedToolCache
+}
+
+/**
+ * tc.find without loading @actions/tool-cache, for an exact x.y.z version:
+ * the layout tc.cacheFile writes, RUNNER_TOOL_CACHE/<tool>/<x.y.z>/<arch>
+ * with a `<dir>.complete` marker beside it (actions/toolkit
+ * packages/tool-cache/src/tool-cache.ts, find and _createToolPath). Any
+ * other version form, or no RUNNER_TOOL_CACHE, is tc.find's to answer.
+ */
+export async function findInToolCache(
+  tool: string,
+  version: string,
+  arch: string
+): Promise<string> {
+  const exact = /^v?(\d+\.\d+\.\d+)$/.exec(version)
+  const root = process.env.RUNNER_TOOL_CACHE
+  if (exact === null || !root) {
+    return (await toolCache()).find(tool, version, arch)
+  }
+  const dir = path.join(root, tool, exact[1], arch)
+  return existsSync(dir) && existsSync(`${dir}.complete`) ? dir : ''
 }
 
 function describe(error: unknown): string {

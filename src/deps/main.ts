@@ -4,6 +4,7 @@
  * athensStorageDir) are imported directly.
  */
 import * as actions from '../adapters/actions.js'
+import { readInputs } from '../adapters/action-inputs.js'
 import * as athens from '../adapters/athens.js'
 import * as cache from '../adapters/cache.js'
 import * as cacheFiles from '../adapters/cache-files.js'
@@ -26,11 +27,10 @@ export interface MainDeps {
     | 'group'
     | 'log'
     | 'maskSecret'
-    | 'readInputs'
     | 'readRunnerEnv'
     | 'saveMainState'
     | 'setOutputs'
-  >
+  > & { readInputs: typeof readInputs }
   athens: Pick<typeof athens, 'startAthens'>
   cache: Pick<typeof cache, 'restoreBothCaches'>
   cacheFiles: Pick<
@@ -76,7 +76,7 @@ export interface MainDeps {
 }
 
 export const realMainDeps: MainDeps = {
-  actions,
+  actions: { ...actions, readInputs },
   athens,
   cache,
   cacheFiles,
