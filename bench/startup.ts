@@ -3,8 +3,10 @@
  * `node -e` that prints one line, measured in the same run, interleaved,
  * several rounds, medians (ratios, not absolute times: this machine is
  * noisy). The bundles run outside a job (no RUNNER_TEMP, no state), so each
- * prints its first line as soon as its modules are loaded: main an error
- * naming RUNNER_TEMP, post "Nothing to do".
+ * prints its first line as soon as what it loads at start is loaded: main an
+ * error naming RUNNER_TEMP from its input check (src/start.ts), which in a
+ * job prints the step's first line before the rest of main is imported;
+ * post "Nothing to do", after loading all it loads at start in a job too.
  *
  * The previous behaviour (the bundles committed at `--previous`) is timed in
  * the same rounds.
