@@ -7056,8 +7056,8 @@ __webpack_require__.d(mappers_namespaceObject, {
 var core = __webpack_require__(3838);
 // EXTERNAL MODULE: external "path"
 var external_path_ = __webpack_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var exec = __webpack_require__(5260);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 1 modules
+var exec = __webpack_require__(1955);
 // EXTERNAL MODULE: ./node_modules/@actions/glob/lib/glob.js + 17 modules
 var glob = __webpack_require__(2377);
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
@@ -7172,7 +7172,7 @@ function resolvePaths(patterns) {
         var _d;
         const paths = [];
         const workspace = (_d = process.env['GITHUB_WORKSPACE']) !== null && _d !== void 0 ? _d : process.cwd();
-        const globber = yield glob/* create */.v(patterns.join('\n'), {
+        const globber = yield glob.create(patterns.join('\n'), {
             implicitDescendants: false
         });
         try {
