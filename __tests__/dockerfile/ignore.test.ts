@@ -88,6 +88,42 @@ describe('planContextIgnores', () => {
     expect(plan.files).toHaveLength(1)
     expect(plan.files[0].images).toEqual(['app', 'other'])
   })
+
+  it.each([
+    ['the artifact with rules first', false],
+    ['the artifact without rules first', true]
+  ])(
+    "writes no shared file when another context's rules differ (%s)",
+    (_order, reversed) => {
+      // One Dockerfile, built from /r (whose .dockerignore hides secret.txt)
+      // and from /r/sub (no ignore file): a file written for either would
+      // change the other's context.
+      const withRules = artifact({
+        image: 'outer',
+        context: '/r',
+        dockerfile: '/r/sub/Dockerfile',
+        used: '/r/sub/Dockerfile',
+        contextIgnore: 'secret.txt'
+      })
+      const withoutRules = artifact({
+        image: 'inner',
+        context: '/r/sub',
+        dockerfile: '/r/sub/Dockerfile',
+        used: '/r/sub/Dockerfile'
+      })
+      const artifacts = reversed
+        ? [withoutRules, withRules]
+        : [withRules, withoutRules]
+      const plan = planContextIgnores(artifacts, [
+        '/r/sub/.skaffold-kaniko-cache.skaffold.yaml'
+      ])
+      expect(plan.files).toEqual([])
+      expect(plan.left.map((l) => l.image).sort()).toEqual(['inner', 'outer'])
+      for (const left of plan.left) {
+        expect(left.reason).toContain('with a different .dockerignore')
+      }
+    }
+  )
 })
 
 describe('ignorePattern', () => {

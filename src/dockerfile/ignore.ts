@@ -93,6 +93,14 @@ export function planContextIgnores(
   )
   const candidates = [...new Set(writable.map((a) => `${a.used}.dockerignore`))]
   const temporary = [...new Set([...written, ...candidates])]
+  // Every artifact whose build would read an ignore file written at a path,
+  // with the rules it reads today: one file can serve them only when those
+  // rules are the same (else it would change another context's rules).
+  const readers = new Map<string, ArtifactContext[]>()
+  for (const artifact of writable) {
+    const path = `${artifact.used}.dockerignore`
+    readers.set(path, [...(readers.get(path) ?? []), artifact])
+  }
   for (const artifact of artifacts) {
     const path = `${artifact.used}.dockerignore`
     const hidden = under(
@@ -116,7 +124,18 @@ export function planContextIgnores(
     // A copy carries its original's own rules even when nothing is hidden.
     if (others.length === 0 && !(isCopy && artifact.ownIgnore !== undefined))
       continue
-    const base = artifact.ownIgnore ?? artifact.contextIgnore ?? ''
+    const base = rulesOf(artifact)
+    const differing = (readers.get(path) ?? []).filter(
+      (other) => rulesOf(other) !== base
+    )
+    if (differing.length > 0) {
+      plan.left.push({
+        image: artifact.image,
+        files: others,
+        reason: `another artifact (${differing.map((a) => a.image).join(', ')}) builds the same Dockerfile with a different .dockerignore`
+      })
+      continue
+    }
     const patterns = hidden.map(ignorePattern)
     const unexpressed = hidden.filter((_, i) => patterns[i] === undefined)
     if (unexpressed.length > 0) {
@@ -134,21 +153,20 @@ export function planContextIgnores(
         text: withPatterns(base, lines),
         images: [artifact.image]
       })
-    } else if (existing.text.startsWith(ignoreHead(base))) {
-      // Same Dockerfile, another context: one file serves both.
+    } else {
+      // Same Dockerfile and rules, another context: one file serves both.
       existing.text = withPatterns(base, [
         ...new Set([...patternsOf(existing.text), ...lines])
       ])
       existing.images.push(artifact.image)
-    } else {
-      plan.left.push({
-        image: artifact.image,
-        files: others,
-        reason: `another artifact (${existing.images.join(', ')}) builds the same Dockerfile with a different .dockerignore`
-      })
     }
   }
   return plan
+}
+
+/** The ignore rules an artifact's build reads when the action writes none. */
+function rulesOf(artifact: ArtifactContext): string {
+  return artifact.ownIgnore ?? artifact.contextIgnore ?? ''
 }
 
 /** The user's rules, ending in a line break (nothing when empty). */
