@@ -57,6 +57,7 @@ import {
   type ModuleProxy
 } from '../module-proxy/index.js'
 import {
+  dockerLoginConfig,
   registryUnavailable,
   startRegistry,
   type RunningRegistry
@@ -128,10 +129,42 @@ export async function startLocalStack(
     options.root ?? (await mkdtemp(join(tmpdir(), 'skc-local-stack-')))
   await mkdir(root, { recursive: true })
   const modules = debianModuleSources()
-  const moduleProxy = await startModuleProxy({ modules })
-  const cacheService = await startCacheService({
-    dir: join(root, 'cache-service')
-  })
+  // Before any server starts, so a missing package leaves nothing running.
+  const missing = registryUnavailable()
+  if (missing !== undefined)
+    throw new Error(`the local stack runs real registries: ${missing}`)
+  const started: Stoppable[] = []
+  const stop = async (): Promise<void> => {
+    await Promise.allSettled(started.map((server) => server.stop()))
+  }
+  const track: Track = async (server) => {
+    const running = await server
+    started.push(running)
+    return running
+  }
+  try {
+    return { ...(await startServers(root, modules, track)), stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+interface Stoppable {
+  stop(): Promise<void>
+}
+/** Starts a server and records it, so that a failure later stops it. */
+type Track = <T extends Stoppable>(server: Promise<T>) => Promise<T>
+
+async function startServers(
+  root: string,
+  modules: ReturnType<typeof debianModuleSources>,
+  start: Track
+): Promise<Omit<LocalStack, 'stop'>> {
+  const moduleProxy = await start(startModuleProxy({ modules }))
+  const cacheService = await start(
+    startCacheService({ dir: join(root, 'cache-service') })
+  )
   const arch = process.arch === 'arm64' ? 'arm64' : 'amd64'
   const served: ServedFile[] = [
     {
@@ -149,8 +182,8 @@ export async function startLocalStack(
       content: doubleExecutableText('skaffold')
     }
   ]
-  const downloadServer = await startDownloadServer({ files: served })
-  const externalRegistry = await startExternalRegistry(root)
+  const downloadServer = await start(startDownloadServer({ files: served }))
+  const externalRegistry = await startExternalRegistry(root, start)
   const binDir = join(root, 'bin')
   await mkdir(binDir, { recursive: true })
   writeDoubleExecutables(binDir)
@@ -174,46 +207,31 @@ export async function startLocalStack(
       'skaffold-version': DOUBLE_VERSIONS.skaffold,
       'kind-download-url': downloadServer.baseUrls.kind,
       'skaffold-download-url': downloadServer.baseUrls.skaffold
-    },
-    stop: async () => {
-      await Promise.allSettled([
-        cacheService.stop(),
-        downloadServer.stop(),
-        moduleProxy.stop(),
-        externalRegistry.registry.stop()
-      ])
     }
   }
 }
 
-/**
- * Starts the external registry.
- * @throws one clear line when docker-registry, htpasswd or openssl is missing
- */
-async function startExternalRegistry(root: string): Promise<ExternalRegistry> {
-  const missing = registryUnavailable()
-  if (missing !== undefined)
-    throw new Error(`the local stack runs real registries: ${missing}`)
+/** Starts the external registry (its packages checked by the caller). */
+async function startExternalRegistry(
+  root: string,
+  start: Track
+): Promise<ExternalRegistry> {
   const username = 'ci-bot'
   const password = randomBytes(12).toString('hex')
-  const registry = await startRegistry({
-    dir: join(root, 'external-registry'),
-    tlsHostname: EXTERNAL_REGISTRY_HOST,
-    users: { [username]: password }
-  })
+  const registry = await start(
+    startRegistry({
+      dir: join(root, 'external-registry'),
+      tlsHostname: EXTERNAL_REGISTRY_HOST,
+      users: { [username]: password }
+    })
+  )
   return {
     host: EXTERNAL_REGISTRY_HOST,
     username,
     password,
     registry,
     dockerConfig: (pass = password) =>
-      JSON.stringify({
-        auths: {
-          [EXTERNAL_REGISTRY_HOST]: {
-            auth: Buffer.from(`${username}:${pass}`).toString('base64')
-          }
-        }
-      })
+      dockerLoginConfig(EXTERNAL_REGISTRY_HOST, username, pass)
   }
 }
 

@@ -328,6 +328,19 @@ export function basicAuth(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 }
 
+/** A docker config.json that logs in to host, as `docker login` writes it. */
+export function dockerLoginConfig(
+  host: string,
+  user: string,
+  password: string
+): string {
+  return JSON.stringify({
+    auths: {
+      [host]: { auth: Buffer.from(`${user}:${password}`).toString('base64') }
+    }
+  })
+}
+
 /** Regular files of a tar: name → content (ustar/GNU headers). */
 export function tarFiles(tar: Buffer): Map<string, Buffer> {
   const files = new Map<string, Buffer>()
