@@ -1,12 +1,13 @@
 import { inPhase } from '../adapters/waits.js'
+import { warning } from '../adapters/workflow-commands.js'
 import { runPost } from '../post.js'
 
 try {
   await inPhase('post', runPost)
 } catch (error) {
   // The post step warns, never fails the job.
-  process.stdout.write(
-    `::warning::post step: ${String(error instanceof Error ? error.message : error).replace(/\r?\n/g, '%0A')}\n`
+  warning(
+    `post step: ${String(error instanceof Error ? error.message : error)}`
   )
 }
 // Exit once the work is done: a dangling HTTP retry inside the cache client
