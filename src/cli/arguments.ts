@@ -64,6 +64,7 @@ Options (as the action's inputs):
                             namespace is kept); without it the blocks keep
                             skaffold's default, the kube context's namespace.
                             The action's input is empty by default: the same
+                            as here.
   --patch-dockerfile MODE   patch: auto (default) adds the missing ARG lines
                             to a Dockerfile copy and points the artifact at
                             it; never leaves the Dockerfiles alone
