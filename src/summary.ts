@@ -238,7 +238,7 @@ export function renderMainSummary(state: MainState): string {
       .join('; ')
     out.push(`<p>Tools: ${tools}.</p>`)
   }
-  out.push(...kanikoAdvice(state.advice))
+  out.push(...kanikoCostSection(state.advice))
   out.push(...warningList(state.warnings))
   return out.join('\n') + '\n'
 }
@@ -248,7 +248,7 @@ export function renderMainSummary(state: MainState): string {
  * setting or a base image the user chooses would cut. Never a warning: the
  * build works either way.
  */
-export function kanikoAdvice(advice: string[] | undefined): string[] {
+function kanikoCostSection(advice: string[] | undefined): string[] {
   if (advice === undefined || advice.length === 0) return []
   return [
     `<h3>kaniko's own cost</h3><ul>${advice.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>`

@@ -34,7 +34,7 @@ export async function writeUntrackedCopies(
 }
 
 /** Lists the copies in their work tree's git info/exclude (best effort). */
-export async function excludeCopiesFromGit(files: string[]): Promise<void> {
+async function excludeCopiesFromGit(files: string[]): Promise<void> {
   await editGitExcludes(files, addExcludeEntries)
 }
 

@@ -201,7 +201,7 @@ function runFailed(
  * @throws ClusterError when the name is taken by a container the action did
  * not start for this cluster.
  */
-export async function claimServiceName(
+async function claimServiceName(
   name: string,
   cluster: string
 ): Promise<boolean> {

@@ -35,7 +35,7 @@ function escapeProperty(value: string): string {
 }
 
 /** `::name key=value,…::message` on stdout; empty properties are left out. */
-export function formatCommand(
+function formatCommand(
   name: string,
   properties: Record<string, string | number | undefined>,
   message: string

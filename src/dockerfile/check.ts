@@ -93,7 +93,7 @@ export function splitStages(instructions: Instruction[]): {
 }
 
 /** Names an ARG line declares (`ARG A B=2` declares two). */
-export function argNames(instruction: Instruction): string[] {
+function argNames(instruction: Instruction): string[] {
   const content = (instruction.getArgumentsContent() ?? '').trim()
   return content
     .split(/\s+/)

@@ -54,7 +54,7 @@ export async function prepareClusterAndCaches(
  * too. Done by this process on mounted dirs it owns, else as root in every
  * node, which sees the runner dirs through its mounts or holds its own copy.
  */
-export async function openCachesToBuildUser(ctx: Context): Promise<void> {
+async function openCachesToBuildUser(ctx: Context): Promise<void> {
   const cluster = ctx.state.cluster
   // Mounted runner dirs this user owns (the restore just wrote them) need
   // no process; what it cannot change is done as root in the node.

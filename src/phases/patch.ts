@@ -63,9 +63,7 @@ async function writeDockerfileCopiesFor(
   record.update((state) =>
     state.patchedFiles.push(...copies.copies.map((c) => c.copyPath))
   )
-  const written = await ctx.deps.skaffoldFiles.writeDockerfileCopies(
-    copies.copies
-  )
+  await ctx.deps.skaffoldFiles.writeDockerfileCopies(copies.copies)
   const records = copies.copies.map((copy) => ({
     original: path.relative(ctx.runner.workspace, copy.original),
     copy: path.relative(ctx.runner.workspace, copy.copyPath),
@@ -75,9 +73,6 @@ async function writeDockerfileCopiesFor(
     )
   }))
   record.update((state) => {
-    for (const file of written) {
-      if (!state.patchedFiles.includes(file)) state.patchedFiles.push(file)
-    }
     state.dockerfileCopies = records
   })
   for (const copy of records) {
