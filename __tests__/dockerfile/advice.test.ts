@@ -89,6 +89,18 @@ describe('adviseDockerfile', () => {
     expect(advice[0].message).toMatch(/^stage "build" builds Go on/)
   })
 
+  it.each(['"1.21"', "'1.21'"])(
+    'resolves a quoted ARG default (%s) in FROM',
+    (quoted) => {
+      const advice = advise(
+        `ARG GO_VERSION=${quoted}\nFROM golang:\${GO_VERSION} AS build\nRUN go build ./...\n`
+      )
+      expect(advice.map((a) => [a.image, a.alpine])).toEqual([
+        ['golang:1.21', 'golang:1.21-alpine']
+      ])
+    }
+  )
+
   it('advises only the stages up to the target, and nothing for an unknown target', () => {
     const text = TWO_STAGES.replace(
       'FROM gcr.io',

@@ -111,7 +111,12 @@ function globalDefaults(globals: Instruction[]): Map<string, string> {
     const content = (instruction.getArgumentsContent() ?? '').trim()
     for (const token of content.split(/\s+/)) {
       const eq = token.indexOf('=')
-      if (eq > 0) values.set(token.slice(0, eq), token.slice(eq + 1))
+      // ARG V="1.22" and ARG V='1.22' set 1.22 (buildkit's shell lexer).
+      if (eq > 0)
+        values.set(
+          token.slice(0, eq),
+          token.slice(eq + 1).replace(/^(["'])(.*)\1$/, '$2')
+        )
     }
   }
   return values
