@@ -17,6 +17,7 @@ import {
   MANIFEST_ACCEPT,
   basicAuth,
   registryRequest,
+  dockerLoginConfig,
   registryUnavailable,
   startRegistry,
   tarFiles,
@@ -88,11 +89,7 @@ function dockerConfig(content: unknown): string {
 }
 
 function loginConfig(password: string): string {
-  return dockerConfig({
-    auths: {
-      [HOST]: { auth: Buffer.from(`${USER}:${password}`).toString('base64') }
-    }
-  })
+  return dockerConfig(JSON.parse(dockerLoginConfig(HOST, USER, password)))
 }
 
 /** The hello service with `cluster` merged into build.cluster. */

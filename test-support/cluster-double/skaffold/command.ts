@@ -31,6 +31,7 @@ import {
 import { applyProfiles, checkProfilesExist } from './profiles.js'
 import { assembleImage } from './image.js'
 import {
+  PERMISSION_PREFIX,
   checkPushPermission,
   pushImage,
   resolvePodAuth,
@@ -501,7 +502,7 @@ function resolvePermission(
     // go-containerregistry remote/check.go CheckPushPermission, wrapped by
     // kaniko pkg/executor/push.go and cmd/executor/cmd/root.go.
     throw new CommandError(
-      `error checking push permissions -- make sure you entered the correct tag name, and that you are authenticated correctly, and try again: checking push permission for "${target.destination}": ${(error as Error).message}`
+      `${PERMISSION_PREFIX}: checking push permission for "${target.destination}": ${(error as Error).message}`
     )
   }
 }

@@ -5,6 +5,7 @@
  * kaniko and go-containerregistry print.
  */
 import {
+  basicAuth,
   registryRequest,
   type RegistryEndpoint,
   type RegistryResponse
@@ -31,7 +32,7 @@ export type PodAuth =
   { kind: 'anonymous' } | { kind: 'basic'; username: string; password: string }
 
 /** kaniko's wrapper around a failed push permission check (cmd/executor/cmd/root.go, Run). */
-const PERMISSION_PREFIX =
+export const PERMISSION_PREFIX =
   'error checking push permissions -- make sure you entered the correct tag name, and that you are authenticated correctly, and try again'
 
 /** Credential helpers kaniko's image ships in /kaniko (kaniko deploy/Dockerfile, stage kaniko-base). */
@@ -208,7 +209,7 @@ class Client {
         ...headers,
         ...(this.auth.kind === 'basic'
           ? {
-              authorization: `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString('base64')}`
+              authorization: basicAuth(this.auth.username, this.auth.password)
             }
           : {})
       },

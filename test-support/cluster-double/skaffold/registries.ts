@@ -15,6 +15,7 @@ import {
 import { CommandError } from '../io.js'
 import type { ContainerRecord } from '../state.js'
 import { parseImageRef } from './images.js'
+import { PERMISSION_PREFIX } from './push.js'
 
 /** Where a container's registry endpoint is written (in its storage dir). */
 const ENDPOINT_FILE = 'endpoint.json'
@@ -57,7 +58,7 @@ export async function containerRegistry(
   const port = containerPort(container)
   if (hostPort !== port)
     throw new CommandError(
-      `error checking push permissions -- make sure you entered the correct tag name, and that you are authenticated correctly, and try again: checking push permission for "${destination}": Get "http://${container.name}:${hostPort}/v2/": dial tcp ${container.name}:${hostPort}: connect: connection refused (the registry container listens on ${port})`
+      `${PERMISSION_PREFIX}: checking push permission for "${destination}": Get "http://${container.name}:${hostPort}/v2/": dial tcp ${container.name}:${hostPort}: connect: connection refused (the registry container listens on ${port})`
     )
   const key = `${home}|${container.name}`
   let registry = running.get(key)
