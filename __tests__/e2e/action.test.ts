@@ -219,7 +219,7 @@ describe('cold, then warm on a fresh runner', () => {
         )
       ).toBe(false)
     }
-    const state = await machineDockerState(join(stack.root, 'machine-2'))
+    const state = await machineDockerState(warmMachine)
     expect(state).not.toContain('skaffold-kaniko-cache-control-plane')
   })
 })
