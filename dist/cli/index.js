@@ -9966,8 +9966,9 @@ function globalDefaults(globals) {
         const content = (instruction.getArgumentsContent() ?? '').trim();
         for (const token of content.split(/\s+/)) {
             const eq = token.indexOf('=');
+            // ARG V="1.22" and ARG V='1.22' set 1.22 (buildkit's shell lexer).
             if (eq > 0)
-                values.set(token.slice(0, eq), token.slice(eq + 1));
+                values.set(token.slice(0, eq), token.slice(eq + 1).replace(/^(["'])(.*)\1$/, '$2'));
         }
     }
     return values;
@@ -10279,6 +10280,7 @@ Options (as the action's inputs):
                             namespace is kept); without it the blocks keep
                             skaffold's default, the kube context's namespace.
                             The action's input is empty by default: the same
+                            as here.
   --patch-dockerfile MODE   patch: auto (default) adds the missing ARG lines
                             to a Dockerfile copy and points the artifact at
                             it; never leaves the Dockerfiles alone

@@ -33,7 +33,6 @@ __webpack_require__.d(exec_namespaceObject, {
 var registry_namespaceObject = {};
 __webpack_require__.r(registry_namespaceObject);
 __webpack_require__.d(registry_namespaceObject, {
-  claimServiceName: () => (claimServiceName),
   runOrClaim: () => (runOrClaim),
   startRegistry: () => (startRegistry)
 });
@@ -336,7 +335,7 @@ function renderMainSummary(state) {
             .join('; ');
         out.push(`<p>Tools: ${tools}.</p>`);
     }
-    out.push(...kanikoAdvice(state.advice));
+    out.push(...kanikoCostSection(state.advice));
     out.push(...warningList(state.warnings));
     return out.join('\n') + '\n';
 }
@@ -345,7 +344,7 @@ function renderMainSummary(state) {
  * setting or a base image the user chooses would cut. Never a warning: the
  * build works either way.
  */
-function kanikoAdvice(advice) {
+function kanikoCostSection(advice) {
     if (advice === undefined || advice.length === 0)
         return [];
     return [
@@ -1145,7 +1144,7 @@ function describeApiVersion(apiVersion) {
  * The advice for one artifact's kaniko map (as the user wrote it).
  * @returns one entry per costly combination, in a fixed order.
  */
-function advice_kanikoAdvice(kaniko) {
+function kanikoAdvice(kaniko) {
     const advice = [];
     if (kaniko.useNewRun === true && kaniko.singleSnapshot === true) {
         // The new RUN walks the whole filesystem before and after each RUN to
@@ -2324,7 +2323,7 @@ function artifactReport(ctx, plan, line, status, edits) {
         kanikoImage: typeof kaniko.image === 'string' ? kaniko.image : '',
         whitelistVarRun: kaniko.whitelistVarRun === true,
         snapshotMode: typeof kaniko.snapshotMode === 'string' ? kaniko.snapshotMode : '',
-        advice: plan.skipReason === '' ? advice_kanikoAdvice(kaniko) : []
+        advice: plan.skipReason === '' ? kanikoAdvice(kaniko) : []
     };
 }
 
@@ -7667,6 +7666,14 @@ function planContextIgnores(artifacts, written) {
     const writable = artifacts.filter((a) => a.used !== a.dockerfile || a.ownIgnore === undefined);
     const candidates = [...new Set(writable.map((a) => `${a.used}.dockerignore`))];
     const temporary = [...new Set([...written, ...candidates])];
+    // Every artifact whose build would read an ignore file written at a path,
+    // with the rules it reads today: one file can serve them only when those
+    // rules are the same (else it would change another context's rules).
+    const readers = new Map();
+    for (const artifact of writable) {
+        const path = `${artifact.used}.dockerignore`;
+        readers.set(path, [...(readers.get(path) ?? []), artifact]);
+    }
     for (const artifact of artifacts) {
         const path = `${artifact.used}.dockerignore`;
         const hidden = under(artifact.context, temporary.filter((p) => p !== artifact.used)).sort();
@@ -7685,7 +7692,16 @@ function planContextIgnores(artifacts, written) {
         // A copy carries its original's own rules even when nothing is hidden.
         if (others.length === 0 && !(isCopy && artifact.ownIgnore !== undefined))
             continue;
-        const base = artifact.ownIgnore ?? artifact.contextIgnore ?? '';
+        const base = rulesOf(artifact);
+        const differing = (readers.get(path) ?? []).filter((other) => rulesOf(other) !== base);
+        if (differing.length > 0) {
+            plan.left.push({
+                image: artifact.image,
+                files: others,
+                reason: `another artifact (${differing.map((a) => a.image).join(', ')}) builds the same Dockerfile with a different .dockerignore`
+            });
+            continue;
+        }
         const patterns = hidden.map(ignorePattern);
         const unexpressed = hidden.filter((_, i) => patterns[i] === undefined);
         if (unexpressed.length > 0) {
@@ -7704,22 +7720,19 @@ function planContextIgnores(artifacts, written) {
                 images: [artifact.image]
             });
         }
-        else if (existing.text.startsWith(ignoreHead(base))) {
-            // Same Dockerfile, another context: one file serves both.
+        else {
+            // Same Dockerfile and rules, another context: one file serves both.
             existing.text = withPatterns(base, [
                 ...new Set([...patternsOf(existing.text), ...lines])
             ]);
             existing.images.push(artifact.image);
         }
-        else {
-            plan.left.push({
-                image: artifact.image,
-                files: others,
-                reason: `another artifact (${existing.images.join(', ')}) builds the same Dockerfile with a different .dockerignore`
-            });
-        }
     }
     return plan;
+}
+/** The ignore rules an artifact's build reads when the action writes none. */
+function rulesOf(artifact) {
+    return artifact.ownIgnore ?? artifact.contextIgnore ?? '';
 }
 /** The user's rules, ending in a line break (nothing when empty). */
 function ignoreHead(base) {
@@ -7810,8 +7823,9 @@ function globalDefaults(globals) {
         const content = (instruction.getArgumentsContent() ?? '').trim();
         for (const token of content.split(/\s+/)) {
             const eq = token.indexOf('=');
+            // ARG V="1.22" and ARG V='1.22' set 1.22 (buildkit's shell lexer).
             if (eq > 0)
-                values.set(token.slice(0, eq), token.slice(eq + 1));
+                values.set(token.slice(0, eq), token.slice(eq + 1).replace(/^(["'])(.*)\1$/, '$2'));
         }
     }
     return values;
@@ -7989,7 +8003,7 @@ async function writeDockerfileCopiesFor(ctx, copies) {
     const { record } = ctx;
     // Listed before writing, so the post step removes a half-written set.
     record.update((state) => state.patchedFiles.push(...copies.copies.map((c) => c.copyPath)));
-    const written = await ctx.deps.skaffoldFiles.writeDockerfileCopies(copies.copies);
+    await ctx.deps.skaffoldFiles.writeDockerfileCopies(copies.copies);
     const records = copies.copies.map((copy) => ({
         original: external_node_path_.relative(ctx.runner.workspace, copy.original),
         copy: external_node_path_.relative(ctx.runner.workspace, copy.copyPath),
@@ -7997,10 +8011,6 @@ async function writeDockerfileCopiesFor(ctx, copies) {
         added: copy.insertions.map((i) => `after line ${i.afterLine}: ${i.lines.join(', ')}`)
     }));
     record.update((state) => {
-        for (const file of written) {
-            if (!state.patchedFiles.includes(file))
-                state.patchedFiles.push(file);
-        }
         state.dockerfileCopies = records;
     });
     for (const copy of records) {
